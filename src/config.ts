@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Runtime configuration, read once from the environment and validated as a whole. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  meiliUrl: string | null;
+  meiliMasterKey: string | null;
+  index: string;
+  logLevel: string;
+  /** Threads Meilisearch may use to index; null leaves its own default. */
+  maxIndexingThreads: number | null;
+  /** Origins allowed by CORS; empty means CORS is off. */
+  corsOrigins: string[];
+  /** Requests per minute per client on the public API. */
+  rateLimitPerMinute: number;
+  synonymsFile: string;
+}
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from 0 to 65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveInt = (name: string, fallback: number | null) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of at least 1, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const schema = z
+  .object({
+    PORT: port('PORT', 3000),
+    HOST: z.string().min(1, 'HOST must not be empty').optional(),
+    DATA_DIR: z.string().min(1, 'DATA_DIR must not be empty').default('./data'),
+    MEILI_URL: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s]+$/.test(v), {
+        message: 'MEILI_URL must be an http(s) URL such as http://localhost:7700',
+      }),
+    MEILI_MASTER_KEY: z.string().optional(),
+    INDEX: z
+      .string()
+      .default('passages')
+      .refine((v) => /^[A-Za-z0-9_-]{1,200}$/.test(v), {
+        message: 'INDEX may hold only letters, digits, "-" and "_" (at most 200)',
+      }),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MEILI_MAX_INDEXING_THREADS: positiveInt('MEILI_MAX_INDEXING_THREADS', null),
+    CORS_ORIGINS: z.string().default(''),
+    RATE_LIMIT_PER_MINUTE: positiveInt('RATE_LIMIT_PER_MINUTE', 600),
+    SYNONYMS_FILE: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const url = env.MEILI_URL ?? '';
+    if (url !== '' && !env.MEILI_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEILI_MASTER_KEY'],
+        message: 'MEILI_MASTER_KEY must be set when MEILI_URL is set',
+      });
+    }
+  });
+
+const projectRoot = path.resolve(import.meta.dirname, '..');
+
+/**
+ * Reads and validates the configuration. Every bad value is reported, one line each, in a single
+ * ConfigError so that a user fixes them all at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = i.path.join('.');
+      return i.message.startsWith(key) ? `- ${i.message}` : `- ${key}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const meiliUrl = e.MEILI_URL ? e.MEILI_URL.replace(/\/+$/, '') : null;
+  return {
+    port: e.PORT,
+    // Embedded mode keeps everything on loopback; behind an external Meilisearch (containers),
+    // the default stays loopback too and deployments opt in to 0.0.0.0 explicitly.
+    host: e.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(e.DATA_DIR),
+    meiliUrl,
+    meiliMasterKey: e.MEILI_MASTER_KEY || null,
+    index: e.INDEX,
+    logLevel: e.LOG_LEVEL,
+    maxIndexingThreads: e.MEILI_MAX_INDEXING_THREADS,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    synonymsFile: path.resolve(e.SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),
+  };
+}
+
+export { projectRoot };

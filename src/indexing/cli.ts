@@ -1,0 +1,139 @@
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { CitableError } from '../errors.js';
+import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
+import { indexSettings } from '../meili/settings.js';
+import { DEFAULT_MAX_FILE_BYTES, ingestRoots, runIndexJob } from './indexer.js';
+
+/** Exit codes of `npm run index`, for scripts and schedulers. */
+export const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
+
+function parseSize(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('expected a size such as 20MB, 512kb or 1048576');
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parsePositive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+interface CliOptions {
+  rebuild: boolean;
+  dryRun: boolean;
+  ndjson: boolean;
+  json: boolean;
+  maxFileSize: number;
+  maxIndexingThreads?: number;
+  index?: string;
+}
+
+function program(): Command {
+  return new Command('index')
+    .description('Clean documents into passages and index them in Meilisearch.')
+    .argument('[paths...]', 'files or folders to index', ['seeds'])
+    .option('--rebuild', 'fill a fresh index and swap it in atomically instead of updating in place', false)
+    .option('--dry-run', 'clean and split the documents but send nothing to Meilisearch', false)
+    .option('--ndjson', 'with --dry-run: print each passage record on its own line, as it would be sent', false)
+    .option('--json', 'print one summary object on stdout', false)
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', parseSize, DEFAULT_MAX_FILE_BYTES)
+    .option('--max-indexing-threads <n>', 'threads an embedded Meilisearch started for this job may index with', parsePositive)
+    .option('--index <uid>', 'index name (default: INDEX, or "passages")')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all indexed; 1 some files failed (the rest were indexed); 2 usage or configuration error, or Meilisearch unreachable.\n' +
+        'Meilisearch: MEILI_URL and MEILI_MASTER_KEY, else the embedded instance under DATA_DIR (attached to when the service runs).',
+    )
+    .exitOverride();
+}
+
+function progressBar(): ((e: { phase: string; done: number; total: number }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase = '';
+  return (e) => {
+    if (e.phase !== phase) {
+      if (phase) bar.stop();
+      phase = e.phase;
+      bar.start(e.total, e.done, { phase: e.phase });
+    } else bar.update(e.done);
+    if (e.done >= e.total) bar.stop();
+  };
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cmd = program();
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return EXIT.ok;
+    return EXIT.usage;
+  }
+  const opts = cmd.opts<CliOptions>();
+  const roots = cmd.processedArgs[0] as string[];
+  if (opts.ndjson && !opts.dryRun) {
+    process.stderr.write('error: --ndjson goes with --dry-run\n');
+    return EXIT.usage;
+  }
+
+  if (opts.dryRun) {
+    const { ingested, failures } = await ingestRoots(roots, { maxFileBytes: opts.maxFileSize });
+    const passages = ingested.reduce((n, f) => n + f.records.length, 0);
+    if (opts.ndjson) {
+      for (const f of ingested) for (const r of f.records) process.stdout.write(`${JSON.stringify(r)}\n`);
+    }
+    for (const f of failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
+    const summary = { documents: { indexed: ingested.length, unchanged: 0, removed: 0, failed: failures.length }, passages, failures, tookMs: 0 };
+    if (opts.json && !opts.ndjson) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else if (!opts.ndjson) process.stderr.write(`dry run: ${ingested.length} documents, ${passages} passages, ${failures.length} failed\n`);
+    return failures.length > 0 ? EXIT.someFailed : EXIT.ok;
+  }
+
+  let conn: MeiliConnection | null = null;
+  try {
+    const config = loadConfig();
+    if (opts.maxIndexingThreads) config.maxIndexingThreads = opts.maxIndexingThreads;
+    conn = await connectMeilisearch(config);
+    const client = adminClient(conn);
+    const summary = await runIndexJob(client, opts.index ?? config.index, indexSettings(config.synonymsFile), {
+      roots,
+      rebuild: opts.rebuild,
+      maxFileBytes: opts.maxFileSize,
+      onProgress: opts.json ? undefined : progressBar(),
+    });
+    if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      const d = summary.documents;
+      process.stderr.write(
+        `indexed ${d.indexed}, unchanged ${d.unchanged}, removed ${d.removed}, failed ${d.failed}; ${summary.passages} passages in ${summary.tookMs} ms\n`,
+      );
+      for (const f of summary.failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
+    }
+    if (summary.failures.length > 0) return EXIT.someFailed;
+    if (d0(summary)) {
+      process.stderr.write('error: no documents found under the given paths\n');
+      return EXIT.someFailed;
+    }
+    return EXIT.ok;
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`error: ${e instanceof CitableError ? e.message : e.stack ?? e.message}\n`);
+    return e instanceof CitableError && e.code === 'task_failed' ? EXIT.someFailed : EXIT.usage;
+  } finally {
+    await conn?.embedded?.stop();
+  }
+}
+
+function d0(s: { documents: { indexed: number; unchanged: number } }): boolean {
+  return s.documents.indexed + s.documents.unchanged === 0;
+}

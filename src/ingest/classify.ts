@@ -1,0 +1,117 @@
+import type { Block } from './blocks.js';
+import { endsLikeSentence, stopWordDensity, words } from './text-stats.js';
+
+/*
+ * Tuning constants of the cleaner, in the spirit of jusText (Pomikálek 2011) and of body-text
+ * extraction as a maximum-scoring run of blocks (Finn et al. 2001).
+ */
+/** Blocks with at least this many words and prose-like stop-word density are article text on their own. */
+const GOOD_MIN_WORDS = 20;
+/** Running prose in English has 30–50% stop words; menus, tags and credits have few. */
+const GOOD_MIN_STOP_DENSITY = 0.22;
+/** A sentence of this many words is prose even when short (a one-line quote, a short paragraph). */
+const NEAR_MIN_WORDS = 7;
+const NEAR_MIN_STOP_DENSITY = 0.15;
+/** Blocks that are mostly link text are navigation, whatever their length. */
+const MAX_LINK_DENSITY = 0.4;
+/** Headings are short and do not end like a sentence. */
+const HEADING_MAX_WORDS = 14;
+/** What a furniture line costs the body run beyond its own words: keeps isolated fragments out. */
+const SHORT_PENALTY = 2;
+
+export type BlockLabel = 'body' | 'heading' | 'furniture';
+
+type Quality = 'good' | 'near' | 'short' | 'bad';
+
+/** Judges one block on its own features. */
+export function blockQuality(b: Block): Quality {
+  const n = words(b.text).length;
+  if (n === 0) return 'bad';
+  if (b.linkDensity > MAX_LINK_DENSITY) return 'bad';
+  const density = stopWordDensity(b.text);
+  const sentence = endsLikeSentence(b.text);
+  if (n >= GOOD_MIN_WORDS && density >= GOOD_MIN_STOP_DENSITY) return 'good';
+  if (n >= NEAR_MIN_WORDS && density >= NEAR_MIN_STOP_DENSITY && (sentence || n >= GOOD_MIN_WORDS)) return 'near';
+  if (n >= GOOD_MIN_WORDS) return 'bad'; // long but without function words: a tag cloud or a menu
+  return 'short';
+}
+
+function score(b: Block, q: Quality): number {
+  const n = words(b.text).length;
+  switch (q) {
+    case 'good':
+      return n;
+    case 'near':
+      return n / 2;
+    case 'short':
+      return b.markedHeading ? -1 : -(n + SHORT_PENALTY);
+    case 'bad':
+      return -(n + SHORT_PENALTY);
+  }
+}
+
+/** True when a short block reads like a heading: capitalised, short, not a sentence, not a link list. */
+export function looksLikeHeading(b: Block): boolean {
+  if (b.markedHeading) return words(b.text).length > 0 && b.linkDensity <= MAX_LINK_DENSITY;
+  const n = words(b.text).length;
+  return (
+    n > 0 &&
+    n <= HEADING_MAX_WORDS &&
+    b.linkDensity <= MAX_LINK_DENSITY &&
+    !/[.!?,;:…]["'”’)]*$/u.test(b.text) &&
+    /^[\p{Lu}\p{N}"“‘'(]/u.test(b.text)
+  );
+}
+
+/**
+ * Labels each block as article body, heading or page furniture.
+ *
+ * 1. Judge each block alone (length, stop-word density, sentence ending, link density).
+ * 2. Take the contiguous run of blocks with the highest total score as the article: page furniture
+ *    gathers before and after it, and a run of short lines costs more than it brings.
+ * 3. Inside that run, prose is body, short title-like lines followed by prose are headings, and the
+ *    rest (captions, link lines, labels) is furniture.
+ */
+export function classifyBlocks(blocks: readonly Block[]): BlockLabel[] {
+  const quality = blocks.map(blockQuality);
+  const scores = blocks.map((b, i) => score(b, quality[i]!));
+
+  // Maximum-sum contiguous run (Kadane).
+  let best = -Infinity;
+  let bestStart = 0;
+  let bestEnd = -1;
+  let sum = 0;
+  let start = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (sum <= 0) {
+      sum = 0;
+      start = i;
+    }
+    sum += scores[i]!;
+    if (sum > best) {
+      best = sum;
+      bestStart = start;
+      bestEnd = i;
+    }
+  }
+
+  const labels: BlockLabel[] = blocks.map(() => 'furniture');
+  if (best <= 0) return labels;
+  for (let i = bestStart; i <= bestEnd; i++) {
+    const b = blocks[i]!;
+    const q = quality[i]!;
+    if (q === 'good' || q === 'near') labels[i] = 'body';
+    else if (q === 'short' && endsLikeSentence(b.text) && b.linkDensity <= MAX_LINK_DENSITY && !b.markedHeading) {
+      labels[i] = 'body';
+    }
+  }
+  // Headings: title-like lines whose next labelled neighbour is body text.
+  for (let i = bestStart; i <= bestEnd; i++) {
+    if (labels[i] !== 'furniture') continue;
+    const b = blocks[i]!;
+    if (!looksLikeHeading(b)) continue;
+    const next = labels.slice(i + 1, bestEnd + 1).findIndex((l) => l === 'body' || l === 'heading');
+    if (next >= 0 && labels[i + 1 + next] === 'body') labels[i] = 'heading';
+  }
+  return labels;
+}

@@ -1,0 +1,164 @@
+import * as cheerio from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { block, type Block, type BlockKind } from './blocks.js';
+import { normalizeSpaces } from './text-stats.js';
+
+/** Elements that never hold article text. */
+const DROP_SELECTOR = [
+  'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'canvas', 'object', 'embed',
+  'video', 'audio', 'map', 'nav', 'aside', 'footer', 'form', 'button', 'select', 'input',
+  'textarea', 'label', 'dialog', 'menu', '[hidden]', '[aria-hidden="true"]', '[role="navigation"]',
+  '[role="complementary"]', '[role="banner"]', '[role="contentinfo"]', '[role="dialog"]',
+].join(',');
+
+/**
+ * Class and id words of page furniture (after Readability's "unlikely candidates"): an element so
+ * named is dropped unless its name also says it holds content.
+ */
+const FURNITURE_NAME =
+  /(?:^|[-_\s])(?:ads?|advert\w*|banner|breadcrumbs?|combx|comments?|cookie\w*|disqus|extra|foot(?:er)?|header|legends?|menu|modal|newsletter|outbrain|pager|pagination|popup|promo\w*|related|remark|replies|rss|share\w*|shoutbox|sidebar|skyscraper|social\w*|sponsor\w*|subscribe|tags?|taboola|tools?|widgets?)(?:$|[-_\s])/i;
+const CONTENT_NAME = /(?:^|[-_\s])(?:article|body|content|entry|main|page|post|story|text|blog)/i;
+
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Elements that end the current block of inline text. */
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'blockquote', 'body', 'br', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt',
+  'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'html', 'li', 'main', 'ol', 'p',
+  'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+/** What an HTML document says about itself in its head and structured data. */
+export interface HtmlMeta {
+  title: string | null;
+  siteName: string | null;
+  author: string | null;
+  date: string | null;
+  url: string | null;
+  lang: string | null;
+  publisher: string | null;
+}
+
+function text(v: string | undefined | null): string | null {
+  const t = v ? normalizeSpaces(v) : '';
+  return t === '' ? null : t;
+}
+
+/** Reads JSON-LD objects of the page, flattening @graph arrays. */
+function jsonLd($: cheerio.CheerioAPI): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  $('script[type="application/ld+json"]').each((_, el) => {
+    try {
+      const data = JSON.parse($(el).text()) as unknown;
+      const items = Array.isArray(data) ? data : [data];
+      for (const item of items) {
+        if (item && typeof item === 'object') {
+          const graph = (item as { '@graph'?: unknown })['@graph'];
+          if (Array.isArray(graph)) out.push(...(graph.filter((g) => g && typeof g === 'object') as Record<string, unknown>[]));
+          else out.push(item as Record<string, unknown>);
+        }
+      }
+    } catch {
+      /* malformed structured data is ignored, as browsers do */
+    }
+  });
+  return out;
+}
+
+function nameOf(v: unknown): string | null {
+  if (typeof v === 'string') return text(v);
+  if (Array.isArray(v)) return nameOf(v[0]);
+  if (v && typeof v === 'object' && 'name' in v) return nameOf((v as { name: unknown }).name);
+  return null;
+}
+
+export function readHtmlMeta($: cheerio.CheerioAPI): HtmlMeta {
+  const meta = (sel: string) => text($(sel).first().attr('content'));
+  const ld = jsonLd($).find((o) => typeof o.headline === 'string' || typeof o.datePublished === 'string') ?? {};
+  return {
+    title: meta('meta[property="og:title"]') ?? text(ld.headline as string) ?? text($('title').first().text()),
+    siteName: meta('meta[property="og:site_name"]'),
+    author:
+      nameOf(ld.author) ?? meta('meta[name="author"]') ?? meta('meta[property="article:author"]') ??
+      text($('[rel="author"]').first().text()),
+    date:
+      meta('meta[property="article:published_time"]') ?? text(ld.datePublished as string) ??
+      meta('meta[name="date"]') ?? meta('meta[itemprop="datePublished"]') ?? text($('time[datetime]').first().attr('datetime')),
+    url: text($('link[rel="canonical"]').first().attr('href')) ?? meta('meta[property="og:url"]'),
+    lang: text($('html').attr('lang')) ?? meta('meta[http-equiv="content-language"]'),
+    publisher: nameOf(ld.publisher),
+  };
+}
+
+function isFurnitureElement(el: Element): boolean {
+  const name = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.trim();
+  if (name === '' || el.name === 'body' || el.name === 'html' || el.name === 'article' || el.name === 'main') return false;
+  return FURNITURE_NAME.test(name) && !CONTENT_NAME.test(name);
+}
+
+function kindOf(tag: string | undefined): BlockKind {
+  if (tag && HEADING_TAGS.has(tag)) return 'heading';
+  if (tag === 'li' || tag === 'dd' || tag === 'dt') return 'list-item';
+  if (tag === 'blockquote') return 'quote';
+  return 'paragraph';
+}
+
+/**
+ * Turns HTML (a whole page or a fragment) into blocks of text, each with its link density and
+ * whether the markup called it a heading. Entities are decoded by the parser.
+ */
+export function htmlToBlocks(html: string): { blocks: Block[]; meta: HtmlMeta; links: string[] } {
+  const $ = cheerio.load(html);
+  const meta = readHtmlMeta($);
+  const links = $('a[href]')
+    .map((_, a) => ({ href: $(a).attr('href') ?? '', label: $(a).text().trim() }))
+    .get()
+    .filter((l) => /^https?:\/\//i.test(l.href))
+    .map((l) => l.href);
+  $(DROP_SELECTOR).remove();
+  $('*').each((_, el) => {
+    if (el.type === 'tag' && isFurnitureElement(el)) $(el).remove();
+  });
+
+  const blocks: Block[] = [];
+  let buf = '';
+  let linkChars = 0;
+  const tagStack: string[] = [];
+  const flush = () => {
+    const t = normalizeSpaces(buf);
+    if (t !== '') {
+      const owner = [...tagStack].reverse().find((tag) => HEADING_TAGS.has(tag) || tag === 'li' || tag === 'blockquote' || tag === 'p');
+      const kind = kindOf(owner);
+      blocks.push(
+        block(t, {
+          kind,
+          linkDensity: Math.min(1, linkChars / t.length),
+          markedHeading: kind === 'heading',
+        }),
+      );
+    }
+    buf = '';
+    linkChars = 0;
+  };
+  const walk = (node: AnyNode, inLink: boolean) => {
+    if (node.type === 'text') {
+      const data = (node as unknown as { data: string }).data;
+      buf += data;
+      if (inLink) linkChars += normalizeSpaces(data).length;
+      return;
+    }
+    if (node.type !== 'tag' && node.type !== 'root') return;
+    const el = node as Element;
+    const tag = node.type === 'tag' ? el.name : undefined;
+    const isBlock = tag !== undefined && BLOCK_TAGS.has(tag);
+    if (isBlock) flush();
+    if (tag) tagStack.push(tag);
+    for (const child of el.children ?? []) walk(child, inLink || tag === 'a');
+    // Flushed while the element is still on the stack, so the block knows what encloses it.
+    if (isBlock) flush();
+    if (tag) tagStack.pop();
+    if (tag === 'img') buf += ' ';
+  };
+  walk($.root()[0]!, false);
+  flush();
+  return { blocks, meta, links };
+}

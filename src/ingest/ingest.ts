@@ -1,0 +1,244 @@
+import path from 'node:path';
+import { marked } from 'marked';
+import { IngestError } from '../errors.js';
+import type { Block } from './blocks.js';
+import { classifyBlocks } from './classify.js';
+import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
+import { htmlToBlocks, type HtmlMeta } from './html.js';
+import {
+  byline, copyrightOwner, dateLine, detectLang, imageCredit, isCreditLine, isPlaceholderAuthor,
+  normalizeLang, parseDate, reportingCredit, siteNameFromUrl,
+} from './metadata.js';
+import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
+import { textToBlocks } from './text.js';
+import { normalizeSpaces, words } from './text-stats.js';
+
+export type SourceFormat = 'text' | 'html' | 'markdown' | 'wordpress';
+
+export interface DocumentMetadata {
+  title: string | null;
+  author: string | null;
+  /** ISO 8601 calendar date (YYYY-MM-DD). */
+  date: string | null;
+  publisher: string | null;
+  url: string | null;
+  lang: string | null;
+}
+
+export interface CleanDocument extends DocumentMetadata {
+  docId: string;
+  file: string;
+  format: SourceFormat;
+  /** Headings and paragraphs of the article, in order. */
+  items: BodyItem[];
+  /** The clean body text that passage ranges point into. */
+  body: string;
+  passages: Passage[];
+}
+
+/** A first line longer than this is prose, not a title. */
+const TITLE_MAX_WORDS = 30;
+/** WordPress shortcodes such as [ad_1] or [caption id="…"]…[/caption]. */
+const SHORTCODE = /\[\/?[a-z][\w-]*(?:\s[^\]\n]*)?\]/gi;
+const HTML_HINT = /<(?:p|div|span|br|h[1-6]|ul|ol|li|a|article|section|table|img|em|strong|blockquote)\b[^>]*>/gi;
+
+/** Stable, Meilisearch-safe document id derived from a file name. */
+export function docIdFromFile(file: string): string {
+  const stem = path.basename(file).replace(/\.[^.]+$/, '');
+  const slug = stem.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return slug === '' ? 'doc' : slug;
+}
+
+/** Decodes bytes as UTF-8 text, refusing binary data and invalid encodings with a clear reason. */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new IngestError('empty file');
+  const probe = bytes.subarray(0, 8_192);
+  if (probe.includes(0)) throw new IngestError('binary file (NUL bytes), not a text document');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw new IngestError('not valid UTF-8 text', { cause: err });
+  }
+  if (text.replace(/^\uFEFF/, '').trim() === '') throw new IngestError('empty document (only whitespace)');
+  return text.replace(/^\uFEFF/, '');
+}
+
+/** Tells the format from the content first, the file extension second. */
+export function detectFormat(file: string, text: string): SourceFormat {
+  const ext = path.extname(file).toLowerCase();
+  if (hasFrontMatter(text)) {
+    const { body } = splitFrontMatter(text);
+    return (body.match(HTML_HINT)?.length ?? 0) >= 2 ? 'wordpress' : 'markdown';
+  }
+  if (/^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(text)) return 'html';
+  if (ext === '.html' || ext === '.htm' || ext === '.xhtml') return 'html';
+  if (ext === '.md' || ext === '.markdown') return 'markdown';
+  // Untitled HTML fragments: markup everywhere.
+  const tags = text.match(HTML_HINT)?.length ?? 0;
+  if (tags >= 5 && tags * 40 > words(text).length) return 'html';
+  return 'text';
+}
+
+interface Parsed {
+  title: string | null;
+  blocks: Block[];
+  declared: Partial<DocumentMetadata>;
+  sourceLinks: string[];
+}
+
+function fromHtmlMeta(meta: HtmlMeta): Partial<DocumentMetadata> {
+  return {
+    title: meta.title,
+    author: meta.author,
+    date: meta.date ? parseDate(meta.date) : null,
+    publisher: meta.publisher ?? meta.siteName,
+    url: meta.url,
+    lang: normalizeLang(meta.lang),
+  };
+}
+
+function fromFrontMatter(data: Record<string, unknown>): Partial<DocumentMetadata> {
+  const date = pick(data, 'date', 'post_date', 'published', 'published_at', 'pubDate', 'created');
+  return {
+    title: pick(data, 'title', 'post_title', 'headline', 'original_title'),
+    author: pick(data, 'author', 'authors', 'byline', 'creator'),
+    date: date ? parseDate(date) : null,
+    publisher: pick(data, 'publisher', 'site_name', 'source', 'site'),
+    url: pick(data, 'canonical_url', 'canonical', 'original_link', 'url', 'link', 'permalink'),
+    lang: normalizeLang(pick(data, 'lang', 'language', 'locale')),
+  };
+}
+
+function parse(file: string, text: string, format: SourceFormat): Parsed {
+  switch (format) {
+    case 'text': {
+      const blocks = textToBlocks(text);
+      const first = blocks[0];
+      const title = first && words(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
+      return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [] };
+    }
+    case 'html': {
+      const { blocks, meta, links } = htmlToBlocks(text);
+      return { title: meta.title, blocks, declared: fromHtmlMeta(meta), sourceLinks: links };
+    }
+    case 'wordpress':
+    case 'markdown': {
+      const { data, body } = splitFrontMatter(text);
+      const declared = fromFrontMatter(data);
+      const html = format === 'markdown' ? (marked.parse(body, { async: false }) as string) : body.replace(SHORTCODE, ' ');
+      const { blocks, meta, links } = htmlToBlocks(html);
+      const title = declared.title ?? (blocks[0]?.markedHeading ? blocks[0].text : null) ?? meta.title;
+      return { title, blocks, declared: { ...fromHtmlMeta(meta), ...stripNulls(declared) }, sourceLinks: links };
+    }
+  }
+}
+
+function stripNulls<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** Evidence found in the text itself: date lines, bylines, credits, copyright lines. */
+interface Evidence {
+  date: string | null;
+  author: string | null;
+  creditAuthor: string | null;
+  copyright: string | null;
+  imageCredit: string | null;
+}
+
+/** Takes metadata lines out of the block list, keeping what they say. */
+function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Evidence } {
+  const evidence: Evidence = { date: null, author: null, creditAuthor: null, copyright: null, imageCredit: null };
+  const kept: Block[] = [];
+  for (const b of blocks) {
+    const t = b.text;
+    const d = dateLine(t);
+    if (d) {
+      evidence.date ??= d;
+      continue;
+    }
+    const by = byline(t);
+    if (by) {
+      evidence.author ??= by;
+      continue;
+    }
+    if (isCreditLine(t)) {
+      evidence.creditAuthor ??= reportingCredit(t);
+      continue;
+    }
+    const owner = copyrightOwner(t);
+    if (owner) {
+      evidence.copyright ??= owner;
+      continue;
+    }
+    const credit = imageCredit(t);
+    if (credit) {
+      evidence.imageCredit ??= credit;
+      continue;
+    }
+    kept.push(b);
+  }
+  return { blocks: kept, evidence };
+}
+
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return norm(a) === norm(b);
+}
+
+/**
+ * Cleans one document into its metadata, body and passages. Pure: bytes and a file name in, plain
+ * data out.
+ *
+ * 1. Decode (refusing binary, empty and non-UTF-8 input) and detect the format from the content.
+ * 2. Parse into a title, blocks and declared metadata (front matter, HTML head, structured data).
+ * 3. Take date lines, bylines, credits and copyright lines out of the blocks as evidence.
+ * 4. Classify the remaining blocks into body, headings and furniture.
+ * 5. Merge the metadata: declared values first, then the document's own evidence.
+ * 6. Split the body into passages.
+ */
+export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
+  const text = decodeText(bytes);
+  const format = detectFormat(file, text);
+  let parsed: Parsed;
+  try {
+    parsed = parse(file, text, format);
+  } catch (err) {
+    throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
+  }
+  const { blocks, evidence } = takeMetadataLines(parsed.blocks);
+  const labels = classifyBlocks(blocks);
+  const title = parsed.title ? normalizeSpaces(parsed.title) : null;
+
+  const items: BodyItem[] = [];
+  blocks.forEach((b, i) => {
+    const label = labels[i];
+    if (label === 'body') items.push({ kind: 'paragraph', text: b.text });
+    else if (label === 'heading' && !(items.length === 0 && title && sameText(b.text, title))) items.push({ kind: 'heading', text: b.text });
+  });
+  // A heading with no paragraph after it introduces nothing.
+  while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
+  if (!items.some((i) => i.kind === 'paragraph')) throw new IngestError('no article text found');
+
+  const d = parsed.declared;
+  const declaredAuthor = d.author && !isPlaceholderAuthor(d.author) ? d.author : null;
+  const author = declaredAuthor ?? evidence.author ?? evidence.creditAuthor ?? d.author ?? null;
+  const sourceLink = parsed.sourceLinks[parsed.sourceLinks.length - 1] ?? null;
+  const url = d.url ?? sourceLink;
+  const body = bodyText(items);
+  return {
+    docId: docIdFromFile(file),
+    file: path.basename(file),
+    format,
+    title: title ?? d.title ?? null,
+    author: author && !isPlaceholderAuthor(author) ? author : null,
+    date: d.date ?? evidence.date,
+    publisher: d.publisher ?? evidence.copyright ?? siteNameFromUrl(sourceLink) ?? evidence.imageCredit ?? null,
+    url,
+    lang: d.lang ?? detectLang(body),
+    items,
+    body,
+    passages: splitPassages(items),
+  };
+}

@@ -1,0 +1,63 @@
+import type { CleanDocument } from './ingest.js';
+
+/** One passage as stored in Meilisearch. Field names are part of the API contract. */
+export interface PassageRecord {
+  id: string;
+  docId: string;
+  file: string;
+  title: string | null;
+  heading: string | null;
+  text: string;
+  position: number;
+  start: number;
+  end: number;
+  author: string | null;
+  date: string | null;
+  /** Year of `date`, for faceting. */
+  year: number | null;
+  /** `date` as a Unix timestamp (seconds), for range filters and sorting. */
+  timestamp: number | null;
+  publisher: string | null;
+  url: string | null;
+  lang: string | null;
+  hash: string;
+  /** Content hash of the whole document, for incremental indexing. */
+  docHash: string;
+  /** Number of passages in the document. */
+  passages: number;
+  /** Which indexing root the document came from (an opaque id), to scope deletions. */
+  rootId: string;
+}
+
+/** The passage id: the document id and the passage's position, so re-indexing is idempotent. */
+export function passageId(docId: string, position: number): string {
+  return `${docId}-${position}`;
+}
+
+/** Turns a clean document into the records that go to Meilisearch. */
+export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = ''): PassageRecord[] {
+  const year = doc.date ? Number(doc.date.slice(0, 4)) : null;
+  const timestamp = doc.date ? Math.floor(Date.parse(`${doc.date.slice(0, 10)}T00:00:00Z`) / 1000) : null;
+  return doc.passages.map((p) => ({
+    id: passageId(doc.docId, p.position),
+    docId: doc.docId,
+    file: doc.file,
+    title: doc.title,
+    heading: p.heading,
+    text: p.text,
+    position: p.position,
+    start: p.start,
+    end: p.end,
+    author: doc.author,
+    date: doc.date,
+    year,
+    timestamp,
+    publisher: doc.publisher,
+    url: doc.url,
+    lang: doc.lang,
+    hash: p.hash,
+    docHash,
+    passages: doc.passages.length,
+    rootId,
+  }));
+}

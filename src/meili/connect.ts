@@ -1,0 +1,42 @@
+import { Meilisearch } from 'meilisearch';
+import type { Config } from '../config.js';
+import { SearchUnavailableError } from '../errors.js';
+import { EmbeddedMeilisearch, isHealthy } from './embedded.js';
+
+/** Where Meilisearch is and how to speak to it with full rights. Never leaves the server process. */
+export interface MeiliConnection {
+  url: string;
+  masterKey: string;
+  /** Set when the instance runs under DATA_DIR (started here or attached to). */
+  embedded: EmbeddedMeilisearch | null;
+}
+
+/** Timeout for every administrative call to Meilisearch. */
+export const ADMIN_TIMEOUT_MS = 30_000;
+
+/**
+ * Uses the external Meilisearch of MEILI_URL when set (and launches nothing), else attaches to or
+ * starts the embedded one for DATA_DIR.
+ */
+export async function connectMeilisearch(
+  config: Config,
+  opts: { onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void } = {},
+): Promise<MeiliConnection> {
+  if (config.meiliUrl) {
+    if (!(await isHealthy(config.meiliUrl, 5_000))) {
+      throw new SearchUnavailableError(`Meilisearch at MEILI_URL=${config.meiliUrl} does not answer /health`);
+    }
+    return { url: config.meiliUrl, masterKey: config.meiliMasterKey ?? '', embedded: null };
+  }
+  const embedded = await EmbeddedMeilisearch.startOrAttach({
+    dataDir: config.dataDir,
+    maxIndexingThreads: config.maxIndexingThreads,
+    onUnexpectedExit: opts.onUnexpectedExit,
+  });
+  return { url: embedded.url, masterKey: embedded.masterKey, embedded };
+}
+
+/** An administrative client (master key) with a timeout on every request. */
+export function adminClient(conn: Pick<MeiliConnection, 'url' | 'masterKey'>): Meilisearch {
+  return new Meilisearch({ host: conn.url, apiKey: conn.masterKey, timeout: ADMIN_TIMEOUT_MS });
+}

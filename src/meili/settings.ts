@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import type { Settings } from 'meilisearch';
+
+/**
+ * Every index setting, in one place. The indexer applies it; the search path relies on it.
+ *
+ * - searchableAttributes: order matters to the `attribute` ranking rule; a match in the title or
+ *   heading says more about a passage than one in its text, and names of people come last.
+ * - filterableAttributes: what the API filters and facets on.
+ * - distinctAttribute is left unset: grouping by document is asked per search (`distinct`).
+ */
+export const BASE_SETTINGS = {
+  searchableAttributes: ['title', 'heading', 'text', 'author', 'publisher'],
+  displayedAttributes: ['*'],
+  filterableAttributes: ['docId', 'file', 'publisher', 'year', 'date', 'timestamp', 'lang', 'docHash', 'position', 'rootId'],
+  sortableAttributes: ['date', 'timestamp', 'position'],
+  rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
+  typoTolerance: {
+    enabled: true,
+    minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
+    // Identifiers and figures must match as written.
+    disableOnNumbers: true,
+  },
+  pagination: { maxTotalHits: 2000 },
+  faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { '*': 'count' } },
+  separatorTokens: [],
+  nonSeparatorTokens: [],
+} satisfies Settings;
+
+/** Reads the user-editable synonyms file; keys starting with "_" are comments. */
+export function loadSynonyms(file: string): Record<string, string[]> {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('_')) continue;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      throw new Error(`synonyms file ${file}: "${key}" must map to a list of strings`);
+    }
+    out[key.toLowerCase()] = value.map((v) => v.toLowerCase());
+  }
+  return out;
+}
+
+/** The full settings for an index: the constant part plus the synonyms file. */
+export function indexSettings(synonymsFile: string): Settings {
+  return { ...BASE_SETTINGS, synonyms: loadSynonyms(synonymsFile) };
+}

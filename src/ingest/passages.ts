@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textFragmentFor } from './text-fragment.js';
 import { words } from './text-stats.js';
 
 /*
@@ -23,6 +24,8 @@ export interface Passage {
   start: number;
   end: number;
   hash: string;
+  /** Text-fragment directive quoting this passage in the original page (encoded). */
+  fragment: string;
 }
 
 /** Separator between body items in the clean body text. */
@@ -100,7 +103,10 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
 
   const emit = (span: Span) => {
     const text = body.slice(span.start, span.end);
-    passages.push({ position: passages.length, heading, text, start: span.start, end: span.end, hash: contentHash(text) });
+    passages.push({
+      position: passages.length, heading, text, start: span.start, end: span.end,
+      hash: contentHash(text), fragment: textFragmentFor(body, span.start, span.end),
+    });
   };
   const closeSection = () => {
     if (pending) emit(pending);

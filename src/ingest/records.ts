@@ -21,6 +21,8 @@ export interface PassageRecord {
   url: string | null;
   lang: string | null;
   hash: string;
+  /** Text-fragment directive that quotes this passage in the page at `url`. */
+  fragment: string;
   /** Content hash of the whole document, for incremental indexing. */
   docHash: string;
   /** Number of passages in the document. */
@@ -56,6 +58,7 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     url: doc.url,
     lang: doc.lang,
     hash: p.hash,
+    fragment: p.fragment,
     docHash,
     passages: doc.passages.length,
     rootId,

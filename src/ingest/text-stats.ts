@@ -26,7 +26,8 @@ export function endsLikeSentence(text: string): boolean {
 /** Replaces non-breaking and other exotic spaces, drops invisible characters, folds runs of spaces. */
 export function normalizeSpaces(text: string): string {
   return text
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
+    // Control characters have no place in text and are reserved as highlight sentinels.
+    .replace(/[\u0000-\u0008\u000E-\u001F\u007F\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
     .replace(/[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\t\f\v]/g, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();

@@ -36,6 +36,8 @@ interface EmbeddedState {
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** A port to reuse (after a restart, so clients keep their address); a free one when taken. */
+  port?: number;
   maxIndexingThreads?: number | null;
   /** Called when an owned instance exits without being asked to. */
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
@@ -105,12 +107,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
+async function freePort(preferred = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.on('error', (err) => (preferred !== 0 ? resolve(freePort(0)) : reject(err)));
+    server.listen(preferred, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
@@ -230,7 +232,7 @@ export class EmbeddedMeilisearch {
 
     const bin = ensureExecutable(found, dataDir);
     const masterKey = loadOrCreateMasterKey(dataDir);
-    const port = await freePort();
+    const port = await freePort(opts.port ?? 0);
     const url = `http://127.0.0.1:${port}`;
     const log = fs.openSync(paths.logFile, 'a');
     const args = [
@@ -246,6 +248,9 @@ export class EmbeddedMeilisearch {
     // The key goes through the environment, not argv, so that `ps` does not show it.
     const child = spawn(bin, args, {
       stdio: ['ignore', log, log],
+      // Its own process group: a Ctrl-C in the terminal reaches this process, which then stops
+      // Meilisearch in order, instead of both racing to exit.
+      detached: true,
       env: { PATH: process.env.PATH ?? '', MEILI_MASTER_KEY: masterKey },
     });
     fs.closeSync(log);

@@ -1,0 +1,44 @@
+/**
+ * Text fragments (`#:~:text=start,end`) let a browser scroll to and highlight a quoted passage in the
+ * original page. The start must be unique in the document, or the browser highlights the first
+ * occurrence, which may be another passage.
+ */
+const MIN_WORDS = 4;
+const MAX_WORDS = 12;
+const END_WORDS = 4;
+
+/** Percent-encodes a fragment directive term; "-", "," and "&" are syntax there and must be escaped. */
+export function encodeFragmentTerm(term: string): string {
+  return encodeURIComponent(term).replace(/-/g, '%2D');
+}
+
+function wordEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (const m of text.matchAll(/\S+/g)) ends.push(m.index + m[0].length);
+  return ends;
+}
+
+function wordStarts(text: string): number[] {
+  return [...text.matchAll(/\S+/g)].map((m) => m.index);
+}
+
+function occurrences(haystack: string, needle: string): number {
+  let n = 0;
+  for (let i = haystack.indexOf(needle); i !== -1; i = haystack.indexOf(needle, i + 1)) n++;
+  return n;
+}
+
+/** The text directive (without `#:~:text=`) for body.slice(start, end), encoded. */
+export function textFragmentFor(body: string, start: number, end: number): string {
+  const text = body.slice(start, end).replace(/\s+/g, ' ');
+  const flat = body.replace(/\s+/g, ' ');
+  const ends = wordEnds(text);
+  if (ends.length === 0) return '';
+  let k = Math.min(MIN_WORDS, ends.length);
+  while (k < Math.min(MAX_WORDS, ends.length) && occurrences(flat, text.slice(0, ends[k - 1])) > 1) k++;
+  const head = text.slice(0, ends[k - 1]);
+  if (ends.length <= k + END_WORDS) return encodeFragmentTerm(text);
+  const starts = wordStarts(text);
+  const tail = text.slice(starts[starts.length - END_WORDS]);
+  return `${encodeFragmentTerm(head)},${encodeFragmentTerm(tail)}`;
+}

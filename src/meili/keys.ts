@@ -1,0 +1,24 @@
+import type { Meilisearch } from 'meilisearch';
+
+const KEY_NAME_PREFIX = 'citable-search-';
+
+/**
+ * Returns a search-only API key scoped to `indexUid`, creating it once with the master key. The
+ * proxy searches with this key, so a leak of the search path cannot write or read settings.
+ */
+export async function ensureSearchKey(admin: Meilisearch, indexUid: string): Promise<string> {
+  const name = `${KEY_NAME_PREFIX}${indexUid}`;
+  const { results } = await admin.getKeys({ limit: 1000 });
+  const found = results.find(
+    (k) => k.name === name && k.actions.length === 1 && k.actions[0] === 'search' && (k.expiresAt === null || new Date(k.expiresAt) > new Date()),
+  );
+  if (found) return found.key;
+  const created = await admin.createKey({
+    name,
+    description: `Search-only key used by the Citable API for index ${indexUid}`,
+    actions: ['search'],
+    indexes: [indexUid],
+    expiresAt: null,
+  });
+  return created.key;
+}

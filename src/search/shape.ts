@@ -1,0 +1,90 @@
+import type { SearchParams } from './params.js';
+import { renderSnippet } from './snippet.js';
+
+/** A passage hit as Meilisearch returns it for buildSearchRequest. */
+export interface RawHit {
+  id: string;
+  docId: string;
+  file: string;
+  title: string | null;
+  heading: string | null;
+  text: string;
+  position: number;
+  start: number;
+  end: number;
+  author: string | null;
+  date: string | null;
+  publisher: string | null;
+  url: string | null;
+  fragment?: string;
+  _formatted?: { text?: string };
+  _rankingScore?: number;
+}
+
+export interface RawSearchResponse {
+  hits: RawHit[];
+  estimatedTotalHits?: number;
+  totalHits?: number;
+  processingTimeMs: number;
+  facetDistribution?: Record<string, Record<string, number>>;
+}
+
+export interface Hit {
+  id: string;
+  score: number | null;
+  snippet: string;
+  text: string;
+  passage: { position: number; start: number; end: number; heading: string | null };
+  source: { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null };
+  link: string;
+  quote: string | null;
+}
+
+export interface SearchResponse {
+  query: string;
+  total: number;
+  limit: number;
+  offset: number;
+  tookMs: number;
+  hits: Hit[];
+  facets: { publisher: Record<string, number>; year: Record<string, number> };
+}
+
+/** Where the document view shows a passage. */
+export function passageLink(docId: string, position: number): string {
+  return `/documents/${encodeURIComponent(docId)}#p-${position}`;
+}
+
+/** A deep link that scrolls the original page to the quoted passage, or null without a URL. */
+export function quoteLink(url: string | null, fragment: string | undefined): string | null {
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const base = url.replace(/#.*$/, '');
+  return fragment ? `${base}#:~:text=${fragment}` : base;
+}
+
+export function shapeHit(h: RawHit): Hit {
+  return {
+    id: h.id,
+    score: h._rankingScore ?? null,
+    snippet: renderSnippet(h._formatted?.text ?? h.text),
+    text: h.text,
+    passage: { position: h.position, start: h.start, end: h.end, heading: h.heading },
+    source: { docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: h.url },
+    link: passageLink(h.docId, h.position),
+    quote: quoteLink(h.url, h.fragment),
+  };
+}
+
+/** Shapes Meilisearch's answer into the API's response. */
+export function shapeResponse(p: SearchParams, raw: RawSearchResponse, tookMs: number): SearchResponse {
+  const facets = raw.facetDistribution ?? {};
+  return {
+    query: p.q,
+    total: raw.totalHits ?? raw.estimatedTotalHits ?? raw.hits.length,
+    limit: p.limit,
+    offset: p.offset,
+    tookMs,
+    hits: raw.hits.map(shapeHit),
+    facets: { publisher: facets.publisher ?? {}, year: facets.year ?? {} },
+  };
+}

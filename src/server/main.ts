@@ -1,0 +1,179 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { loadConfig, projectRoot, type Config } from '../config.js';
+import { CitableError } from '../errors.js';
+import { runIndexJob } from '../indexing/indexer.js';
+import { createLogger, type Logger } from '../log.js';
+import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
+import { EmbeddedMeilisearch, embeddedPaths, isHealthy } from '../meili/embedded.js';
+import { ensureSearchKey } from '../meili/keys.js';
+import { indexSettings } from '../meili/settings.js';
+import { SearchBackend } from '../search/backend.js';
+import { createApp, type Readiness } from './app.js';
+
+/** In-flight requests get this long to finish on shutdown before their connections are closed. */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** An embedded Meilisearch that exits this many times within RESTART_WINDOW_MS is given up on. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
+/** How often an attached (not owned) Meilisearch is checked, to take over if it disappears. */
+const MONITOR_INTERVAL_MS = 2_000;
+
+const SEEDS_DIR = path.join(projectRoot, 'seeds');
+const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
+
+async function passageCount(conn: MeiliConnection, index: string): Promise<number | null> {
+  try {
+    const stats = await adminClient(conn).index(index).getStats();
+    return stats.numberOfDocuments;
+  } catch {
+    return null;
+  }
+}
+
+/** Indexes the seeds when the index is missing or empty, so a fresh start serves something. */
+async function seedIfEmpty(conn: MeiliConnection, config: Config, logger: Logger): Promise<void> {
+  const count = await passageCount(conn, config.index);
+  if (count !== null && count > 0) return;
+  logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
+  const summary = await runIndexJob(adminClient(conn), config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
+  logger.info({ summary }, 'seeds indexed');
+}
+
+/**
+ * Runs the service.
+ *
+ * 1. Validate the configuration.
+ * 2. Attach to or start Meilisearch (external with MEILI_URL, else embedded under DATA_DIR).
+ * 3. Index the seeds if the index is empty; get a search-only key.
+ * 4. Serve HTTP; watch Meilisearch and restart an embedded one that dies.
+ * 5. On SIGINT/SIGTERM: stop accepting, drain in-flight requests, then stop Meilisearch.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  let shuttingDown = false;
+  let server: Server | null = null;
+  let conn: MeiliConnection;
+  const restarts: number[] = [];
+
+  const shutdown = async (code: number, reason: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    if (server) {
+      const s = server;
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeIdleConnections();
+      const force = setTimeout(() => s.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      await closed;
+      clearTimeout(force);
+    }
+    await backend?.close().catch(() => undefined);
+    await conn?.embedded?.stop();
+    logger.info('stopped');
+    process.exit(code);
+  };
+
+  const onUnexpectedExit = (code: number | null, signal: NodeJS.Signals | null) => {
+    if (shuttingDown) return;
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length > 0 && restarts[0]! < now - RESTART_WINDOW_MS) restarts.shift();
+    const log = embeddedPaths(config.dataDir).logFile;
+    if (restarts.length > MAX_RESTARTS) {
+      logger.fatal({ code, signal, log }, `embedded Meilisearch exited ${MAX_RESTARTS} times in a minute; giving up (see ${log})`);
+      void shutdown(1, 'meilisearch keeps exiting');
+      return;
+    }
+    logger.error({ code, signal, log }, 'embedded Meilisearch exited; restarting it');
+    void restartEmbedded();
+  };
+
+  const restartEmbedded = async () => {
+    const port = conn.embedded ? Number(new URL(conn.embedded.url).port) : undefined;
+    try {
+      const embedded = await EmbeddedMeilisearch.startOrAttach({
+        dataDir: config.dataDir,
+        port,
+        maxIndexingThreads: config.maxIndexingThreads,
+        onUnexpectedExit,
+      });
+      conn = { url: embedded.url, masterKey: embedded.masterKey, embedded };
+      logger.info({ url: embedded.url, owned: embedded.owned }, 'Meilisearch is back');
+    } catch (err) {
+      logger.error({ err }, 'could not restart Meilisearch');
+      setTimeout(() => onUnexpectedExit(null, null), 1_000);
+    }
+  };
+
+  process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+  process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown(1, 'uncaught exception');
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void shutdown(1, 'unhandled rejection');
+  });
+
+  let backend: SearchBackend | null = null;
+  try {
+    conn = await connectMeilisearch(config, { onUnexpectedExit });
+    logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
+    await seedIfEmpty(conn, config, logger);
+    const searchKey = await ensureSearchKey(adminClient(conn), config.index);
+    backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }));
+  } catch (err) {
+    const message = err instanceof CitableError ? err.message : (err as Error).stack;
+    logger.fatal({ err }, 'could not start');
+    process.stderr.write(`error: ${message}\n`);
+    await shutdown(2, 'start-up failed');
+    return;
+  }
+  const search = backend;
+
+  const readiness = async (): Promise<Readiness> => {
+    try {
+      const passages = await search.passageCount();
+      return passages > 0 ? { ready: true, passages } : { ready: false, passages, reason: 'The index holds no passages yet' };
+    } catch (err) {
+      return { ready: false, passages: 0, reason: `Meilisearch does not answer: ${(err as Error).message}` };
+    }
+  };
+
+  // An attached instance belongs to another process; if it goes away, start our own.
+  setInterval(() => {
+    if (shuttingDown || !conn.embedded || conn.embedded.owned) return;
+    void isHealthy(conn.url).then((ok) => {
+      if (!ok && !shuttingDown) void restartEmbedded();
+    });
+  }, MONITOR_INTERVAL_MS).unref();
+
+  const app = createApp({
+    search,
+    readiness,
+    logger,
+    corsOrigins: config.corsOrigins,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    webRoot: WEB_ROOT,
+  });
+  server = app.listen(config.port, config.host, () => {
+    const addr = server?.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    logger.info({ url: `http://${config.host}:${port}/` }, 'Citable is listening');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);
+    void shutdown(2, 'listen failed');
+  });
+}
+
+await main();

@@ -1,0 +1,57 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { HttpError } from './errors.js';
+
+/** Search URLs are short; anything longer is a mistake or an attack. */
+export const MAX_URL_LENGTH = 4_096;
+
+/** helmet with a CSP that allows the page's own assets and nothing else. */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+export const limitUrlLength =
+  (max = MAX_URL_LENGTH): RequestHandler =>
+  (req, _res, next) => {
+    next(req.originalUrl.length > max ? new HttpError(414, 'uri_too_long', `The URL is longer than ${max} characters`) : undefined);
+  };
+
+/** Per-client rate limit on the public API, answering a clear JSON 429. */
+export function apiRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res, _next, options) => {
+      res.status(options.statusCode).json({
+        error: { code: 'rate_limited', message: `Too many requests: at most ${perMinute} a minute. Retry after the time in the RateLimit header.` },
+      });
+    },
+  });
+}
+
+/** CORS is off unless origins are configured. */
+export function corsFor(origins: readonly string[]): RequestHandler | null {
+  if (origins.length === 0) return null;
+  return cors({ origin: origins.includes('*') ? '*' : [...origins], methods: ['GET'] });
+}

@@ -1,0 +1,183 @@
+import { LIMIT_MAX, OFFSET_MAX, QUERY_MAX_CHARS } from '../search/params.js';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/** The API's contract, served at /api/openapi.json and checked against real responses in tests. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Citable',
+    version: '0.1.0',
+    description: 'Full-text search that answers with passages, highlighted snippets and exact citations.',
+  },
+  paths: {
+    '/api/search': {
+      get: {
+        operationId: 'search',
+        summary: 'Ranked passages matching a keyword query',
+        parameters: [
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: QUERY_MAX_CHARS }, description: 'Keywords; "quoted phrases" and -negated words work.' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: LIMIT_MAX, default: 10 } },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, maximum: OFFSET_MAX, default: 0 } },
+          { name: 'source', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true, description: 'File name or document id; repeatable.' },
+          { name: 'publisher', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+          { name: 'year', in: 'query', schema: { type: 'array', items: { type: 'string', pattern: '^\\d{4}$' } }, style: 'form', explode: true },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'group', in: 'query', schema: { type: 'string', enum: ['document'] }, description: 'The best passage per document.' },
+        ],
+        responses: {
+          '200': { description: 'Search results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+          '400': errorResponse('Invalid parameter'),
+          '429': errorResponse('Rate limited'),
+          '503': errorResponse('Meilisearch unavailable; see Retry-After'),
+        },
+      },
+    },
+    '/api/documents/{docId}': {
+      get: {
+        operationId: 'getDocument',
+        summary: 'A clean document with its passages in order',
+        parameters: [{ name: 'docId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } }],
+        responses: {
+          '200': { description: 'The document', content: { 'application/json': { schema: { $ref: '#/components/schemas/Document' } } } },
+          '400': errorResponse('Malformed document id'),
+          '404': errorResponse('Unknown document'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
+    '/api/suggest': {
+      get: {
+        operationId: 'suggest',
+        summary: 'Completions for a search box',
+        parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 } }],
+        responses: {
+          '200': { description: 'Suggestions', content: { 'application/json': { schema: { $ref: '#/components/schemas/Suggestions' } } } },
+          '400': errorResponse('Invalid parameter'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, param: { type: 'string' } },
+          },
+        },
+      },
+      Source: {
+        type: 'object',
+        required: ['docId', 'file', 'title', 'publisher', 'author', 'date', 'url'],
+        additionalProperties: false,
+        properties: {
+          docId: { type: 'string' },
+          file: { type: 'string' },
+          title: nullableString,
+          publisher: nullableString,
+          author: nullableString,
+          date: { type: ['string', 'null'], format: 'date' },
+          url: nullableString,
+        },
+      },
+      Hit: {
+        type: 'object',
+        required: ['id', 'score', 'snippet', 'text', 'passage', 'source', 'link', 'quote'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          score: { type: ['number', 'null'] },
+          snippet: { type: 'string', description: 'HTML-escaped text; only <mark> elements.' },
+          text: { type: 'string' },
+          passage: {
+            type: 'object',
+            required: ['position', 'start', 'end', 'heading'],
+            additionalProperties: false,
+            properties: { position: { type: 'integer' }, start: { type: 'integer' }, end: { type: 'integer' }, heading: nullableString },
+          },
+          source: { $ref: '#/components/schemas/Source' },
+          link: { type: 'string' },
+          quote: nullableString,
+        },
+      },
+      SearchResponse: {
+        type: 'object',
+        required: ['query', 'total', 'limit', 'offset', 'tookMs', 'hits', 'facets'],
+        additionalProperties: false,
+        properties: {
+          query: { type: 'string' },
+          total: { type: 'integer' },
+          limit: { type: 'integer' },
+          offset: { type: 'integer' },
+          tookMs: { type: 'integer' },
+          hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
+          facets: {
+            type: 'object',
+            required: ['publisher', 'year'],
+            properties: {
+              publisher: { type: 'object', additionalProperties: { type: 'integer' } },
+              year: { type: 'object', additionalProperties: { type: 'integer' } },
+            },
+          },
+        },
+      },
+      Document: {
+        type: 'object',
+        required: ['docId', 'file', 'title', 'author', 'date', 'publisher', 'url', 'lang', 'passages'],
+        properties: {
+          docId: { type: 'string' },
+          file: { type: 'string' },
+          title: nullableString,
+          author: nullableString,
+          date: nullableString,
+          publisher: nullableString,
+          url: nullableString,
+          lang: nullableString,
+          passages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['position', 'heading', 'text', 'start', 'end', 'link', 'quote'],
+              properties: {
+                position: { type: 'integer' },
+                heading: nullableString,
+                text: { type: 'string' },
+                start: { type: 'integer' },
+                end: { type: 'integer' },
+                link: { type: 'string' },
+                quote: nullableString,
+              },
+            },
+          },
+        },
+      },
+      Suggestions: {
+        type: 'object',
+        required: ['query', 'suggestions'],
+        properties: {
+          query: { type: 'string' },
+          suggestions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['text', 'kind', 'docId'],
+              properties: { text: { type: 'string' }, kind: { type: 'string', enum: ['title', 'heading'] }, docId: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -18,17 +18,19 @@ const MAX_LINK_DENSITY = 0.4;
 const HEADING_MAX_WORDS = 14;
 /** What a furniture line costs the body run beyond its own words: keeps isolated fragments out. */
 const SHORT_PENALTY = 2;
+/** What a block of links costs the body run, whatever its length. */
+const LINK_BLOCK_PENALTY = 8;
 
 export type BlockLabel = 'body' | 'heading' | 'furniture';
 
 type Quality = 'good' | 'near' | 'short' | 'bad';
 
 /** Judges one block on its own features. */
-export function blockQuality(b: Block): Quality {
+export function blockQuality(b: Block, lang: string | null = 'en'): Quality {
   const n = words(b.text).length;
   if (n === 0) return 'bad';
   if (b.linkDensity > MAX_LINK_DENSITY) return 'bad';
-  const density = stopWordDensity(b.text);
+  const density = stopWordDensity(b.text, lang);
   const sentence = endsLikeSentence(b.text);
   if (n >= GOOD_MIN_WORDS && density >= GOOD_MIN_STOP_DENSITY) return 'good';
   if (n >= NEAR_MIN_WORDS && density >= NEAR_MIN_STOP_DENSITY && (sentence || n >= GOOD_MIN_WORDS)) return 'near';
@@ -46,7 +48,9 @@ function score(b: Block, q: Quality): number {
     case 'short':
       return b.markedHeading ? -1 : -(n + SHORT_PENALTY);
     case 'bad':
-      return -(n + SHORT_PENALTY);
+      // A list of links costs the same whatever its length: inside an article it is an aside
+      // to skip, not a border; long text without function words is a real border.
+      return b.linkDensity > MAX_LINK_DENSITY ? -LINK_BLOCK_PENALTY : -(n + SHORT_PENALTY);
   }
 }
 
@@ -72,8 +76,8 @@ export function looksLikeHeading(b: Block): boolean {
  * 3. Inside that run, prose is body, short title-like lines followed by prose are headings, and the
  *    rest (captions, link lines, labels) is furniture.
  */
-export function classifyBlocks(blocks: readonly Block[]): BlockLabel[] {
-  const quality = blocks.map(blockQuality);
+export function classifyBlocks(blocks: readonly Block[], lang: string | null = 'en'): BlockLabel[] {
+  const quality = blocks.map((b) => blockQuality(b, lang));
   const scores = blocks.map((b, i) => score(b, quality[i]!));
 
   // Maximum-sum contiguous run (Kadane).

@@ -208,7 +208,10 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
     throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
   }
   const { blocks, evidence } = takeMetadataLines(parsed.blocks);
-  const labels = classifyBlocks(blocks);
+  // The language decides which function words count as prose; tell it from the longest blocks.
+  const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
+  const lang = parsed.declared.lang ?? detectLang(sample);
+  const labels = classifyBlocks(blocks, lang);
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
 
   const items: BodyItem[] = [];
@@ -236,7 +239,7 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
     date: d.date ?? evidence.date,
     publisher: d.publisher ?? evidence.copyright ?? siteNameFromUrl(sourceLink) ?? evidence.imageCredit ?? null,
     url,
-    lang: d.lang ?? detectLang(body),
+    lang: lang ?? detectLang(body),
     items,
     body,
     passages: splitPassages(items),

@@ -81,16 +81,22 @@ export async function applySettings(client: Meilisearch, index: Index, wanted: S
   const current = (await index.getSettings()) as Record<string, unknown>;
   const changed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(wanted)) {
-    if (!sameSetting(current[key], value)) changed[key] = value;
+    const ordered = ORDERED_SETTINGS.has(key);
+    if (!sameSetting(current[key], value, ordered)) changed[key] = value;
   }
   if (Object.keys(changed).length === 0) return false;
   await waitAll(client, [index.updateSettings(changed as Settings)]);
   return true;
 }
 
-function sameSetting(a: unknown, b: unknown): boolean {
+/** Settings whose list order means something; Meilisearch returns the others sorted. */
+const ORDERED_SETTINGS = new Set(['searchableAttributes', 'rankingRules']);
+
+function sameSetting(a: unknown, b: unknown, ordered = false): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => sameSetting(x, b[i]));
+    if (a.length !== b.length) return false;
+    const [x, y] = ordered ? [a, b] : [[...a].sort(), [...b].sort()];
+    return x.every((v, i) => sameSetting(v, y[i]));
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     // Only the keys we set are compared; Meilisearch adds defaults for the rest.

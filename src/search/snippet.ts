@@ -15,12 +15,18 @@ export function escapeHtml(text: string): string {
 
 /**
  * Turns a highlighted, cropped text into safe HTML: escaped text with matches in <mark>. Adjacent
- * marks separated only by spaces are joined, so a matched phrase is marked whole.
+ * marks separated only by spaces are joined, so a matched phrase is marked whole, and a match is
+ * widened to its whole word.
  */
 export function renderSnippet(highlighted: string): string {
+  // A typo or prefix match highlights only part of a word ("<mark>Manupass</mark>a"); mark the
+  // whole word, as a reader expects.
+  const whole = highlighted
+    .replace(/([\p{L}\p{N}]+)\u0002/gu, '\u0002$1')
+    .replace(/\u0003([\p{L}\p{N}]+)/gu, '$1\u0003');
   let depth = 0;
   let out = '';
-  for (const part of highlighted.split(/([\u0002\u0003])/)) {
+  for (const part of whole.split(/([\u0002\u0003])/)) {
     if (part === MARK_START) {
       if (depth++ === 0) out += '<mark>';
     } else if (part === MARK_END) {
@@ -30,5 +36,6 @@ export function renderSnippet(highlighted: string): string {
     }
   }
   if (depth > 0) out += '</mark>';
-  return out.replace(/<\/mark>(\s+)<mark>/g, '$1');
+  // Join marks split by spaces (a phrase) or by a separator inside a number ("23,000", "1.5").
+  return out.replace(/<\/mark>(\s+)<mark>/g, '$1').replace(/(\d)<\/mark>([.,])<mark>(\d)/g, '$1$2$3');
 }

@@ -15,6 +15,12 @@ describe('snippets: escape, then mark', () => {
   it('marks a phrase whole', () => {
     assert.equal(renderSnippet(`a ${S}Sky${E} ${S}ECC${E} phone`), 'a <mark>Sky ECC</mark> phone');
   });
+  it('marks a number with thousands separators whole', () => {
+    assert.equal(renderSnippet(`more than ${S}23${E},${S}000${E} kilos`), 'more than <mark>23,000</mark> kilos');
+  });
+  it('widens a typo or prefix match to the whole word', () => {
+    assert.equal(renderSnippet(`Danny ${S}Manupass${E}a, 36`), 'Danny <mark>Manupassa</mark>, 36');
+  });
   it('survives unbalanced sentinels without leaving a tag open', () => {
     assert.equal(renderSnippet(`${S}open`), '<mark>open</mark>');
     assert.equal(renderSnippet(`close${E} end`), 'close end');

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Express } from 'express';
+import request from 'supertest';
+import { projectRoot } from '../../src/config.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
+import { createLogger } from '../../src/log.js';
+import { ensureSearchKey } from '../../src/meili/keys.js';
+import { indexSettings } from '../../src/meili/settings.js';
+import { SearchBackend } from '../../src/search/backend.js';
+import { createApp } from '../../src/server/app.js';
+import { openApiDocument } from '../../src/server/openapi.js';
+import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+
+const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+
+/** Validates a response body against a schema of the served OpenAPI document. */
+function validator(schemaName: keyof typeof openApiDocument.components.schemas) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema({ ...openApiDocument, $id: 'openapi.json' });
+  return ajv.compile({ $ref: `openapi.json#/components/schemas/${schemaName}` });
+}
+
+describe('search API against the seeds', () => {
+  const { url, masterKey, client } = testMeili();
+  const uid = uniqueIndex('api');
+  let app: Express;
+  let backend: SearchBackend;
+
+  before(async () => {
+    await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
+    const key = await ensureSearchKey(client, uid);
+    backend = new SearchBackend(() => ({ url, key, index: uid }));
+    app = createApp({
+      search: backend,
+      readiness: async () => ({ ready: true, passages: await backend.passageCount() }),
+      logger: createLogger('silent'),
+      rateLimitPerMinute: 10_000,
+    });
+  });
+  after(async () => {
+    await backend.close();
+    await client.deleteIndex(uid).waitTask();
+  });
+
+  const search = (query: Record<string, string | string[]>) => request(app).get('/api/search').query(query);
+
+  // What each seed says and no other seed says as well: people, places, organisations, networks, figures.
+  const cases: Array<[string, string, string[]]> = [
+    ['Danny Manupassa', '004_cb672303a775cf7f', ['Danny', 'Manupassa']],
+    ['Jannine van den Berg', '001_1320da7a75c21ba7', ['Jannine']],
+    ['Aart Garssen', '002_b09c8a4e056d45ba', ['Aart Garssen']],
+    ['Ferry van Veghel', '003_ae79e258a1b5c6aa', ['Ferry van Veghel']],
+    ['Nijmegen', '000_89e9f66e6ae9edbb', ['Nijmegen']],
+    ['Sinaloa Cartel', '002_b09c8a4e056d45ba', ['Sinaloa Cartel']],
+    ['Antwerp Hamburg cocaine', '003_ae79e258a1b5c6aa', ['Antwerp', 'Hamburg']],
+    ['Gendarmerie', '001_1320da7a75c21ba7', ['Gendarmerie']],
+    ['Europol', '003_ae79e258a1b5c6aa', ['Europol']],
+    ['High Tech Crime Team', '000_89e9f66e6ae9edbb', ['High Tech Crime Team']],
+    ['IronChat', '002_b09c8a4e056d45ba', ['IronChat']],
+    ['Ennetcom', '004_cb672303a775cf7f', ['Ennetcom']],
+    ['Phantom Secure', '002_b09c8a4e056d45ba', ['Phantom Secure']],
+    ['23,000 kilos', '003_ae79e258a1b5c6aa', ['23,000 kilos']],
+    ['250,000 messages', '002_b09c8a4e056d45ba', ['250,000']],
+    ['70,000 customers', '003_ae79e258a1b5c6aa', ['70,000 customers']],
+    ['19 synthetic drug labs', '001_1320da7a75c21ba7', ['19 synthetic drug labs']],
+    ['Manupasa', '004_cb672303a775cf7f', ['Manupassa']],
+    ['Gendarmrie', '001_1320da7a75c21ba7', ['Gendarmerie']],
+    ['"Pretty Good Privacy"', '000_89e9f66e6ae9edbb', ['Pretty Good Privacy']],
+    ['Sky ECC', '003_ae79e258a1b5c6aa', ['Sky ECC']],
+  ];
+  for (const [q, docId, marked] of cases) {
+    it(`"${q}" cites ${docId} first, with the words marked`, async () => {
+      const res = await search({ q });
+      assert.equal(res.status, 200);
+      const top = res.body.hits[0];
+      assert.ok(top, 'a hit');
+      assert.equal(top.source.docId, docId);
+      const spans = [...(top.snippet as string).matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]!);
+      for (const m of marked) assert.ok(spans.some((s) => s.includes(m)), `${m} marked in ${top.snippet}`);
+    });
+  }
+
+  it('answers with the documented shape and full citations', async () => {
+    const res = await search({ q: 'Ennetcom Toronto' });
+    assert.equal(validator('SearchResponse')(res.body), true);
+    const hit = res.body.hits[0];
+    assert.equal(hit.source.title, 'Dutch police seize encrypted communication network with 19,000 users');
+    assert.equal(hit.source.publisher, 'Reuters');
+    assert.equal(hit.source.author, 'Toby Sterling');
+    assert.equal(hit.source.date, '2016-04-23');
+    assert.equal(hit.link, `/documents/004_cb672303a775cf7f#p-${hit.passage.position}`);
+    assert.match(hit.quote, /^http:\/\/feeds\.reuters\.com\/.+#:~:text=[^#\s]+$/);
+    assert.equal(typeof hit.score, 'number');
+    assert.ok(hit.passage.end > hit.passage.start);
+    assert.deepEqual(res.body.facets.publisher.Reuters > 0, true);
+  });
+
+  it('never lets markup from the query through', async () => {
+    const q = '<img src=x onerror=alert(1)> police';
+    const res = await search({ q });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.query, q);
+    for (const h of res.body.hits) assert.equal(h.snippet.replace(/<\/?mark>/g, '').includes('<'), false);
+  });
+
+  it('filters by source, publisher and date range', async () => {
+    const bySource = await search({ q: 'police', source: ['002_b09c8a4e056d45ba.txt'] });
+    assert.ok(bySource.body.hits.length > 0);
+    assert.ok(bySource.body.hits.every((h: { source: { docId: string } }) => h.source.docId === '002_b09c8a4e056d45ba'));
+    const byPublisher = await search({ q: 'police', publisher: 'Police Professional' });
+    assert.ok(byPublisher.body.hits.every((h: { source: { publisher: string } }) => h.source.publisher === 'Police Professional'));
+    const byDate = await search({ q: 'police', from: '2016-01-01', to: '2016-12-31' });
+    assert.ok(byDate.body.hits.length > 0);
+    assert.ok(byDate.body.hits.every((h: { source: { date: string } }) => h.source.date.startsWith('2016')));
+    const hostile = await search({ q: 'police', source: '" OR docId EXISTS OR file = "' });
+    assert.equal(hostile.status, 200);
+    assert.equal(hostile.body.hits.length, 0);
+  });
+
+  it('groups by document', async () => {
+    const res = await search({ q: 'police', group: 'document', limit: '50' });
+    const ids = res.body.hits.map((h: { source: { docId: string } }) => h.source.docId);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(ids.length, 5);
+  });
+
+  it('pages with limit and offset', async () => {
+    const all = await search({ q: 'police', limit: '6' });
+    const page2 = await search({ q: 'police', limit: '3', offset: '3' });
+    assert.deepEqual(page2.body.hits.map((h: { id: string }) => h.id), all.body.hits.slice(3).map((h: { id: string }) => h.id));
+  });
+
+  it('serves a document with its passages in order', async () => {
+    const res = await request(app).get('/api/documents/000_89e9f66e6ae9edbb');
+    assert.equal(res.status, 200);
+    assert.equal(validator('Document')(res.body), true);
+    assert.deepEqual(res.body.passages.map((p: { position: number }) => p.position), res.body.passages.map((_: unknown, i: number) => i));
+    assert.equal(res.body.title, 'Extensive criminal communication network brought down');
+  });
+
+  it('suggests titles and headings as one types', async () => {
+    const res = await request(app).get('/api/suggest').query({ q: 'pretty go' });
+    assert.equal(res.status, 200);
+    assert.ok(res.body.suggestions.some((s: { text: string }) => s.text === 'Pretty Good Privacy'));
+    assert.equal(validator('Suggestions')(res.body), true);
+  });
+
+  const errors: Array<[string, number, string]> = [
+    ['/api/search?limit=0', 400, 'invalid_parameter'],
+    ['/api/search?limit=ten', 400, 'invalid_parameter'],
+    ['/api/search?offset=5000', 400, 'invalid_parameter'],
+    ['/api/search?from=2020-02-31', 400, 'invalid_parameter'],
+    ['/api/search?group=year', 400, 'invalid_parameter'],
+    ['/api/search?q=a&q=b', 400, 'invalid_parameter'],
+    ['/api/search?bogus=1', 400, 'invalid_parameter'],
+    [`/api/search?q=${'x'.repeat(600)}`, 400, 'invalid_parameter'],
+    [`/api/search?q=${'x'.repeat(5000)}`, 414, 'uri_too_long'],
+    ['/api/documents/nope', 404, 'document_not_found'],
+    ['/api/documents/bad%20id!', 400, 'invalid_parameter'],
+    ['/api/suggest?q=a&x=1', 400, 'invalid_parameter'],
+    ['/api/nothing', 404, 'not_found'],
+    ['/nothing/at/all', 404, 'not_found'],
+  ];
+  for (const [path_, status, code] of errors) {
+    it(`answers ${path_.slice(0, 60)} with JSON ${status} ${code}`, async () => {
+      const res = await request(app).get(path_);
+      assert.equal(res.status, status);
+      assert.match(res.headers['content-type'] ?? '', /json/);
+      assert.equal(res.body.error.code, code);
+      assert.equal(typeof res.body.error.message, 'string');
+    });
+  }
+
+  it('answers malformed percent-encoding with JSON, never a 5xx', async () => {
+    for (const p of ['/api/search?q=%E0%A4%A', '/api/search?q=%', '/api/documents/%E0%A4%A', '/api/search?q[]=x', '/api/search?source=']) {
+      const res = await request(app).get(p);
+      assert.ok(res.status < 500, `${p}: ${res.status}`);
+      assert.match(res.headers['content-type'] ?? '', /json/);
+    }
+  });
+
+  it('sends security headers and no X-Powered-By', async () => {
+    const res = await search({ q: 'police' });
+    assert.equal(res.headers['x-powered-by'], undefined);
+    assert.match(res.headers['content-security-policy'] ?? '', /default-src 'self'/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.ok(res.headers['x-request-id']);
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('rate-limits with a JSON 429', async () => {
+    const limited = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), rateLimitPerMinute: 2 });
+    await request(limited).get('/api/search?q=a');
+    await request(limited).get('/api/search?q=a');
+    const res = await request(limited).get('/api/search?q=a');
+    assert.equal(res.status, 429);
+    assert.equal(res.body.error.code, 'rate_limited');
+  });
+
+  it('never sends the master key', async () => {
+    for (const p of ['/api/search?q=police', '/api/openapi.json', '/readyz', '/api/documents/000_89e9f66e6ae9edbb']) {
+      const res = await request(app).get(p);
+      assert.ok(!JSON.stringify(res.body).includes(masterKey));
+    }
+  });
+
+  it('serves its OpenAPI 3.1 document', async () => {
+    const res = await request(app).get('/api/openapi.json');
+    assert.equal(res.body.openapi, '3.1.0');
+  });
+});

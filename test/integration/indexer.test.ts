@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Meilisearch } from 'meilisearch';
+import { projectRoot } from '../../src/config.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
+import { indexSettings } from '../../src/meili/settings.js';
+import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+
+const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+
+/** A folder holding the seeds plus the given extra files. */
+function seedFolder(extra: Record<string, Buffer | string> = {}): string {
+  const dir = tempDir('citable-corpus-');
+  for (const f of seedFiles()) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(dir, f));
+  for (const [name, content] of Object.entries(extra)) fs.writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+async function docIds(client: Meilisearch, uid: string): Promise<string[]> {
+  const res = await client.index(uid).search('', { facets: ['docId'], limit: 0 });
+  return Object.keys(res.facetDistribution?.docId ?? {}).sort();
+}
+
+function runCli(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    cwd: projectRoot,
+  });
+}
+
+describe('indexing jobs against Meilisearch', () => {
+  const { url, masterKey, client } = testMeili();
+  const uids: string[] = [];
+  const fresh = (p: string) => {
+    const uid = uniqueIndex(p);
+    uids.push(uid);
+    return uid;
+  };
+  after(async () => {
+    for (const uid of uids) await client.deleteIndex(uid).waitTask().catch(() => undefined);
+  });
+
+  it('indexes the seeds, names bad files, skips unchanged, removes deleted (CLI, --json)', () => {
+    const uid = fresh('cli');
+    const dir = seedFolder({ 'photo.bin': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]), 'empty.txt': '' });
+    const env = { MEILI_URL: url, MEILI_MASTER_KEY: masterKey, INDEX: uid };
+
+    const first = runCli(['--json', dir], env);
+    assert.equal(first.status, 1, first.stderr);
+    const s1 = JSON.parse(first.stdout);
+    assert.equal(s1.documents.indexed, 5);
+    assert.equal(s1.documents.failed, 2);
+    assert.deepEqual(s1.failures.map((f: { file: string }) => path.basename(f.file)).sort(), ['empty.txt', 'photo.bin']);
+    assert.ok(s1.failures.every((f: { error: string }) => f.error.length > 0));
+    assert.ok(s1.passages > 5);
+
+    const second = JSON.parse(runCli(['--json', dir], env).stdout);
+    assert.equal(second.documents.unchanged, 5);
+    assert.equal(second.documents.indexed, 0);
+
+    fs.rmSync(path.join(dir, seedFiles()[0]!));
+    const third = runCli(['--json', dir], env);
+    const s3 = JSON.parse(third.stdout);
+    assert.equal(s3.documents.removed, 1);
+  });
+
+  it('replaces a changed document and leaves none of its old passages behind', async () => {
+    const uid = fresh('changed');
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const file = seedFiles()[2]!;
+    const docId = file.replace(/\.[^.]+$/, '');
+    const before = await client.index(uid).search('', { filter: `docId = "${docId}"`, limit: 100 });
+    // Keep the title and the first two paragraphs only.
+    const text = fs.readFileSync(path.join(dir, file), 'utf8').split('\n\n').slice(0, 3).join('\n\n') + '\n\nA new closing paragraph says that the case is now closed and that the authorities have nothing more to add at this time.';
+    fs.writeFileSync(path.join(dir, file), text);
+    const summary = await runIndexJob(client, uid, settings, { roots: [dir] });
+    assert.equal(summary.documents.indexed, 1);
+    assert.equal(summary.documents.unchanged, 4);
+    const after = await client.index(uid).search('', { filter: `docId = "${docId}"`, limit: 100 });
+    assert.ok(after.hits.length < before.hits.length, `${after.hits.length} < ${before.hits.length}`);
+    const hashes = new Set(after.hits.map((h) => h.docHash));
+    assert.equal(hashes.size, 1);
+    const closing = await client.index(uid).search('nothing more to add', { filter: `docId = "${docId}"` });
+    assert.equal(closing.hits.length, 1);
+  });
+
+  it('removes the passages of a deleted document from search', async () => {
+    const uid = fresh('deleted');
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    assert.equal((await docIds(client, uid)).length, 5);
+    fs.rmSync(path.join(dir, '003_ae79e258a1b5c6aa.txt'));
+    const s = await runIndexJob(client, uid, settings, { roots: [dir] });
+    assert.equal(s.documents.removed, 1);
+    assert.ok(!(await docIds(client, uid)).includes('003_ae79e258a1b5c6aa'));
+    const hits = await client.index(uid).search('Sky ECC Argus');
+    assert.ok(hits.hits.every((h) => h.docId !== '003_ae79e258a1b5c6aa'));
+  });
+
+  it('names unreadable paths, symlink loops and oversized files, and indexes the rest', async () => {
+    const uid = fresh('bad');
+    const dir = seedFolder({ 'latin1.txt': Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75]), 'big.txt': 'word '.repeat(5_000) });
+    fs.symlinkSync(dir, path.join(dir, 'loop'));
+    const s = await runIndexJob(client, uid, settings, { roots: [dir, path.join(dir, 'missing')], maxFileBytes: 20_000 });
+    assert.equal(s.documents.indexed, 5);
+    const reasons = Object.fromEntries(s.failures.map((f) => [path.basename(f.file), f.error]));
+    assert.match(reasons['latin1.txt']!, /UTF-8/);
+    assert.match(reasons['big.txt']!, /over the limit/);
+    assert.match(reasons.loop!, /loop/);
+    assert.match(reasons.missing!, /no such file/);
+  });
+
+  it('applies settings only when they change', async () => {
+    const uid = fresh('settings');
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const tasksBefore = await client.tasks.getTasks({ indexUids: [uid], types: ['settingsUpdate'] });
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const tasksAfter = await client.tasks.getTasks({ indexUids: [uid], types: ['settingsUpdate'] });
+    assert.equal(tasksAfter.results.length, tasksBefore.results.length);
+    const applied = await client.index(uid).getSettings();
+    assert.deepEqual(applied.searchableAttributes, ['title', 'heading', 'text', 'author', 'publisher']);
+    assert.deepEqual(applied.synonyms?.cryptophone, settings.synonyms?.cryptophone);
+  });
+
+  describe('--rebuild', () => {
+    let uid: string;
+    let dir: string;
+    before(async () => {
+      uid = fresh('rebuild');
+      dir = seedFolder();
+      await runIndexJob(client, uid, settings, { roots: [dir] });
+    });
+
+    it('swaps a fresh index in while searches in a loop all find hits', async () => {
+      let stop = false;
+      let searches = 0;
+      const empty: number[] = [];
+      const loop = (async () => {
+        while (!stop) {
+          const r = await client.index(uid).search('police');
+          searches++;
+          if (r.hits.length === 0) empty.push(searches);
+        }
+      })();
+      const s = await runIndexJob(client, uid, settings, { roots: [dir], rebuild: true });
+      stop = true;
+      await loop;
+      assert.equal(s.documents.indexed, 5);
+      assert.ok(searches > 5, `only ${searches} searches ran`);
+      assert.deepEqual(empty, []);
+      const indexes = await client.getIndexes({ limit: 1000 });
+      assert.ok(!indexes.results.some((i) => i.uid.startsWith(`${uid}__rebuild`)), 'temporary index removed');
+    });
+
+    it('leaves the live index serving when the rebuild fails', async () => {
+      const broken = { ...settings, filterableAttributes: ['not a valid attribute list' as unknown as string, 42 as unknown as string] };
+      await assert.rejects(runIndexJob(client, uid, broken, { roots: [dir], rebuild: true }));
+      const r = await client.index(uid).search('police');
+      assert.ok(r.hits.length > 0);
+    });
+  });
+
+  it('dry run prints each passage record and sends nothing', () => {
+    const uid = fresh('dry');
+    const out = runCli(['--dry-run', '--ndjson', SEEDS_DIR], { MEILI_URL: 'http://127.0.0.1:9', MEILI_MASTER_KEY: 'x'.repeat(16), INDEX: uid });
+    assert.equal(out.status, 0, out.stderr);
+    const records = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const fields = ['id', 'docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'year', 'publisher', 'url', 'lang', 'hash'];
+    for (const r of records) for (const f of fields) assert.ok(f in r, `record has ${f}`);
+    assert.deepEqual([...new Set(records.map((r) => r.file))].sort(), seedFiles());
+    for (const r of records) {
+      assert.doesNotMatch(r.text, /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;|\u00A0/i);
+      assert.doesNotMatch(r.text, /^(post_title|author|permalink|canonical_url):/m);
+    }
+  });
+
+  it('exits 2 with a clear message when Meilisearch is unreachable', () => {
+    const out = runCli([SEEDS_DIR], { MEILI_URL: 'http://127.0.0.1:9', MEILI_MASTER_KEY: 'x'.repeat(16) });
+    assert.equal(out.status, 2);
+    assert.match(out.stderr, /does not answer/);
+  });
+
+  it('exits 2 on a usage error', () => {
+    const out = runCli(['--no-such-flag'], {});
+    assert.equal(out.status, 2);
+  });
+});

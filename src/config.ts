@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -83,7 +84,15 @@ const schema = z
     }
   });
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
+/** The folder holding package.json, whether running from src/ or from compiled dist/src/. */
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..');
+  }
+}
+
+const projectRoot = findProjectRoot(import.meta.dirname);
 
 /**
  * Reads and validates the configuration. Every bad value is reported, one line each, in a single

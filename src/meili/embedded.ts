@@ -275,6 +275,11 @@ export class EmbeddedMeilisearch {
       if (!instance.#stopping) opts.onUnexpectedExit?.(code, signal);
     });
 
+    // Recorded before it is healthy, so that no other process starts a second instance on the same
+    // database meanwhile; attachers check health themselves.
+    const state: EmbeddedState = { pid: child.pid, url, ownerPid: process.pid, version: EMBEDDED_MEILI_VERSION };
+    fs.writeFileSync(paths.stateFile, JSON.stringify(state), { mode: 0o600 });
+
     const deadline = Date.now() + HEALTH_TIMEOUT_MS;
     while (!(await isHealthy(url, 500))) {
       if (exitedEarly) {
@@ -288,8 +293,6 @@ export class EmbeddedMeilisearch {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const state: EmbeddedState = { pid: child.pid, url, ownerPid: process.pid, version: EMBEDDED_MEILI_VERSION };
-    fs.writeFileSync(paths.stateFile, JSON.stringify(state), { mode: 0o600 });
     return instance;
   }
 
@@ -358,4 +361,9 @@ function registerForCleanup(instance: EmbeddedMeilisearch) {
 }
 function unregisterForCleanup(instance: EmbeddedMeilisearch) {
   owned.delete(instance);
+}
+
+/** Stops every instance this process started, including one still starting up. */
+export async function stopAllOwned(): Promise<void> {
+  await Promise.all([...owned].map((i) => i.stop()));
 }

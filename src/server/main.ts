@@ -5,7 +5,7 @@ import { CitableError } from '../errors.js';
 import { runIndexJob } from '../indexing/indexer.js';
 import { createLogger, type Logger } from '../log.js';
 import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
-import { EmbeddedMeilisearch, embeddedPaths, isHealthy } from '../meili/embedded.js';
+import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../meili/embedded.js';
 import { ensureSearchKey } from '../meili/keys.js';
 import { indexSettings } from '../meili/settings.js';
 import { SearchBackend } from '../search/backend.js';
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     }
     await backend?.close().catch(() => undefined);
     await conn?.embedded?.stop();
+    // A restart may be under way, with an instance not yet handed to `conn`.
+    await stopAllOwned();
     logger.info('stopped');
     process.exit(code);
   };

@@ -1,0 +1,313 @@
+import { plainCitation } from './citation.js';
+import { snippetTokens } from './snippet-tokens.js';
+
+/** Wait this long after the last keystroke before searching. */
+const DEBOUNCE_MS = 150;
+const PAGE_SIZE = 10;
+/** Other passages of the same document shown under a hit. */
+const MORE_PER_DOC = 3;
+
+interface Source { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null }
+interface Hit { id: string; snippet: string; text: string; passage: { position: number; heading: string | null }; source: Source; link: string; quote: string | null }
+interface SearchResponse { total: number; hits: Hit[]; facets: { publisher: Record<string, number>; year: Record<string, number> } }
+interface DocumentView { docId: string; title: string | null; author: string | null; date: string | null; publisher: string | null; url: string | null; passages: Array<{ position: number; heading: string | null; text: string; link: string; quote: string | null }> }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>('search-form');
+const input = $<HTMLInputElement>('q');
+const results = $<HTMLOListElement>('results');
+const status = $<HTMLParagraphElement>('status');
+const facets = $<HTMLElement>('facets');
+const more = $<HTMLButtonElement>('more');
+const docView = $<HTMLElement>('document');
+const suggestions = $<HTMLDataListElement>('suggestions');
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+/** Snippet as text nodes and <mark> elements built here: no server string reaches innerHTML. */
+function snippetNode(snippet: string): HTMLElement {
+  const p = el('p', { class: 'snippet' });
+  for (const t of snippetTokens(snippet)) p.append(t.marked ? el('mark', {}, t.text) : document.createTextNode(t.text));
+  return p;
+}
+
+interface State { q: string; publisher: string[]; year: string[] }
+
+function readState(): State {
+  const u = new URL(location.href);
+  return { q: u.searchParams.get('q') ?? '', publisher: u.searchParams.getAll('publisher'), year: u.searchParams.getAll('year') };
+}
+
+function stateQuery(s: State): URLSearchParams {
+  const p = new URLSearchParams();
+  if (s.q) p.set('q', s.q);
+  for (const v of s.publisher) p.append('publisher', v);
+  for (const v of s.year) p.append('year', v);
+  return p;
+}
+
+let state = readState();
+let offset = 0;
+let requestSeq = 0;
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+    throw Object.assign(new Error(message), { status: res.status });
+  }
+  return body as T;
+}
+
+function citeLine(s: Source): string {
+  return [s.publisher, s.author, s.date].filter(Boolean).join(' · ');
+}
+
+function copyButton(hit: { text: string; source: Source; quote: string | null; link: string }): HTMLButtonElement {
+  const b = el('button', { type: 'button', 'aria-label': `Copy citation for ${hit.source.title ?? hit.source.file}` }, 'Copy citation');
+  b.addEventListener('click', async () => {
+    const text = plainCitation(hit, location.origin);
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API refused (insecure origin): fall back to a hidden textarea.
+      const ta = el('textarea', { 'aria-hidden': 'true' }, text);
+      ta.style.position = 'fixed';
+      ta.style.opacity = '0';
+      document.body.append(ta);
+      ta.select();
+      document.execCommand('copy');
+      ta.remove();
+    }
+    b.textContent = 'Copied';
+    b.dataset.copied = text;
+    setTimeout(() => (b.textContent = 'Copy citation'), 2_000);
+  });
+  return b;
+}
+
+function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
+  const s = hit.source;
+  const li = el('li', { class: 'hit', tabindex: '0', 'data-link': hit.link });
+  li.append(el('h2', {}, el('a', { href: hit.link }, s.title ?? s.file)));
+  if (hit.passage.heading) li.append(el('p', { class: 'heading' }, hit.passage.heading));
+  li.append(snippetNode(hit.snippet));
+  const cite = el('p', { class: 'cite' }, citeLine(s));
+  const original = hit.quote ?? s.url;
+  if (original) cite.append(citeLine(s) ? ' · ' : '', el('a', { href: original, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
+  li.append(cite);
+  if (others.length > 0) {
+    const list = el('ul', { class: 'more-passages', 'aria-label': 'More passages from this document' });
+    for (const o of others) {
+      const item = el('li', {}, el('a', { href: o.link }, `¶${o.passage.position + 1}`), ' ');
+      item.append(...Array.from(snippetNode(o.snippet).childNodes));
+      list.append(item);
+    }
+    li.append(list);
+  }
+  li.append(el('div', { class: 'actions' }, copyButton(hit)));
+  return li;
+}
+
+function renderFacets(f: SearchResponse['facets']) {
+  facets.replaceChildren();
+  const group = (name: 'publisher' | 'year', legend: string) => {
+    const entries = Object.entries(f[name]).sort((a, b) => b[1] - a[1]);
+    const selected = state[name];
+    for (const v of selected) if (!f[name][v]) entries.push([v, 0]);
+    if (entries.length === 0) return;
+    const fs = el('fieldset', {}, el('legend', {}, legend));
+    for (const [value, count] of entries) {
+      const box = el('input', { type: 'checkbox', name, value });
+      box.checked = selected.includes(value);
+      box.addEventListener('change', () => {
+        state = { ...state, [name]: box.checked ? [...selected, value] : selected.filter((v) => v !== value) };
+        navigate(true);
+      });
+      fs.append(el('label', {}, box, value, el('span', { class: 'count' }, String(count))));
+    }
+    facets.append(fs);
+  };
+  group('publisher', 'Publisher');
+  group('year', 'Year');
+  facets.hidden = facets.childElementCount === 0;
+}
+
+async function runSearch(append: boolean) {
+  const seq = ++requestSeq;
+  docView.hidden = true;
+  results.hidden = false;
+  if (!state.q) {
+    results.replaceChildren();
+    facets.hidden = true;
+    more.hidden = true;
+    status.textContent = 'Type words to search the collection. Every result cites where it comes from.';
+    return;
+  }
+  results.setAttribute('aria-busy', 'true');
+  status.textContent = 'Searching…';
+  const base = stateQuery(state);
+  try {
+    const grouped = new URLSearchParams(base);
+    grouped.set('group', 'document');
+    grouped.set('limit', String(PAGE_SIZE));
+    grouped.set('offset', String(offset));
+    const all = new URLSearchParams(base);
+    all.set('limit', '50');
+    const [docs, passages] = await Promise.all([
+      getJson<SearchResponse>(`/api/search?${grouped}`),
+      append ? Promise.resolve(null) : getJson<SearchResponse>(`/api/search?${all}`),
+    ]);
+    if (seq !== requestSeq) return; // a newer search has started: drop this stale answer
+    if (!append) {
+      results.replaceChildren();
+      morePool = passages?.hits ?? [];
+    }
+    for (const hit of docs.hits) {
+      const others = morePool.filter((h) => h.source.docId === hit.source.docId && h.id !== hit.id).slice(0, MORE_PER_DOC);
+      results.append(hitNode(hit, others));
+    }
+    renderFacets(docs.facets);
+    const shown = results.childElementCount;
+    status.textContent = docs.total === 0 && shown === 0 ? `No passages match “${state.q}”.` : `${shown} of ${docs.total} documents`;
+    more.hidden = docs.hits.length < PAGE_SIZE;
+  } catch (err) {
+    if (seq !== requestSeq) return;
+    const e = err as Error & { status?: number };
+    results.replaceChildren();
+    more.hidden = true;
+    status.textContent = '';
+    status.append(el('span', { class: 'error' }, e.status === 503 ? 'Search is unavailable for a moment. Try again shortly.' : `Search failed: ${e.message}`));
+  } finally {
+    if (seq === requestSeq) results.removeAttribute('aria-busy');
+  }
+}
+let morePool: Hit[] = [];
+
+async function showDocument(docId: string) {
+  results.hidden = true;
+  more.hidden = true;
+  facets.hidden = true;
+  docView.hidden = false;
+  status.textContent = 'Loading document…';
+  try {
+    const doc = await getJson<DocumentView>(`/api/documents/${encodeURIComponent(docId)}`);
+    document.title = `${doc.title ?? doc.docId} — Citable`;
+    docView.replaceChildren(el('h1', {}, doc.title ?? doc.docId));
+    const meta = el('p', { class: 'meta' }, [doc.publisher, doc.author, doc.date].filter(Boolean).join(' · '));
+    if (doc.url) meta.append(' · ', el('a', { href: doc.url, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
+    docView.append(meta);
+    let heading: string | null = null;
+    for (const p of doc.passages) {
+      if (p.heading && p.heading !== heading) docView.append(el('h2', {}, p.heading));
+      heading = p.heading;
+      const section = el('section', { class: 'passage', id: `p-${p.position}`, 'aria-label': `Passage ${p.position + 1}` });
+      for (const para of p.text.split(/\n\n+/)) section.append(el('p', {}, para));
+      const source: Source = { docId: doc.docId, file: doc.docId, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url: doc.url };
+      section.append(el('div', { class: 'actions' }, copyButton({ text: p.text, source, quote: p.quote, link: p.link })));
+      docView.append(section);
+    }
+    status.textContent = '';
+    highlightTarget();
+  } catch (err) {
+    const e = err as Error & { status?: number };
+    status.textContent = '';
+    status.append(el('span', { class: 'error' }, e.status === 404 ? 'No such document.' : `Could not load the document: ${e.message}`));
+  }
+}
+
+function highlightTarget() {
+  for (const old of docView.querySelectorAll('.cited')) old.classList.remove('cited');
+  const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  if (target) {
+    target.classList.add('cited');
+    target.scrollIntoView({ block: 'center' });
+  }
+}
+
+function navigate(push: boolean) {
+  offset = 0;
+  const qs = stateQuery(state).toString();
+  const url = qs ? `/?${qs}` : '/';
+  if (push && location.pathname + location.search !== url) history.pushState(null, '', url);
+  else if (!push) history.replaceState(null, '', url);
+  void runSearch(false);
+}
+
+function route() {
+  const m = /^\/documents\/([^/]+)$/.exec(location.pathname);
+  if (m) {
+    void showDocument(decodeURIComponent(m[1]!));
+    return;
+  }
+  state = readState();
+  input.value = state.q;
+  offset = 0;
+  void runSearch(false);
+}
+
+let debounce: ReturnType<typeof setTimeout> | undefined;
+input.addEventListener('input', () => {
+  clearTimeout(debounce);
+  debounce = setTimeout(() => {
+    state = { ...state, q: input.value.trim() };
+    if (location.pathname !== '/') history.pushState(null, '', '/');
+    navigate(false);
+    void suggest(input.value.trim());
+  }, DEBOUNCE_MS);
+});
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  clearTimeout(debounce);
+  state = { ...state, q: input.value.trim() };
+  if (location.pathname !== '/') history.pushState(null, '', '/');
+  navigate(true);
+});
+more.addEventListener('click', () => {
+  offset += PAGE_SIZE;
+  void runSearch(true);
+});
+
+let suggestSeq = 0;
+async function suggest(q: string) {
+  const seq = ++suggestSeq;
+  if (q.length < 2) return suggestions.replaceChildren();
+  try {
+    const r = await getJson<{ suggestions: Array<{ text: string }> }>(`/api/suggest?q=${encodeURIComponent(q)}`);
+    if (seq === suggestSeq) suggestions.replaceChildren(...r.suggestions.map((s) => el('option', { value: s.text })));
+  } catch {
+    /* suggestions are a convenience; search itself reports errors */
+  }
+}
+
+document.addEventListener('keydown', (e) => {
+  const active = document.activeElement;
+  if (e.key === '/' && active !== input) {
+    e.preventDefault();
+    input.focus();
+    input.select();
+    return;
+  }
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Enter') return;
+  const hits = Array.from(results.querySelectorAll<HTMLElement>('.hit'));
+  if (hits.length === 0 || results.hidden) return;
+  const i = hits.indexOf(active as HTMLElement);
+  if (e.key === 'Enter') {
+    if (i >= 0) location.assign(hits[i]!.dataset.link!);
+    return;
+  }
+  e.preventDefault();
+  const next = e.key === 'ArrowDown' ? Math.min(i + 1, hits.length - 1) : i <= 0 ? -1 : i - 1;
+  if (next < 0) input.focus();
+  else hits[next]!.focus();
+});
+
+window.addEventListener('popstate', route);
+window.addEventListener('hashchange', highlightTarget);
+route();

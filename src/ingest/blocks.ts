@@ -13,6 +13,8 @@ export interface Block {
   groupStart: boolean;
   /** The source marked it as a heading (HTML h1–h6, Markdown #); plain text infers headings. */
   markedHeading: boolean;
+  /** HTML: ids of the enclosing elements, outermost first; empty for plain text. */
+  path: readonly number[];
 }
 
 export function block(text: string, init: Partial<Omit<Block, 'text'>> = {}): Block {
@@ -22,5 +24,6 @@ export function block(text: string, init: Partial<Omit<Block, 'text'>> = {}): Bl
     linkDensity: init.linkDensity ?? 0,
     groupStart: init.groupStart ?? true,
     markedHeading: init.markedHeading ?? false,
+    path: init.path ?? [],
   };
 }

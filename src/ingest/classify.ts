@@ -1,5 +1,5 @@
 import type { Block } from './blocks.js';
-import { endsLikeSentence, stopWordDensity, words } from './text-stats.js';
+import { endsLikeSentence, stopWordDensity, wordCount } from './text-stats.js';
 
 /*
  * Tuning constants of the cleaner, in the spirit of jusText (Pomikálek 2011) and of body-text
@@ -18,6 +18,10 @@ const MAX_LINK_DENSITY = 0.4;
 const HEADING_MAX_WORDS = 14;
 /** What a furniture line costs the body run beyond its own words: keeps isolated fragments out. */
 const SHORT_PENALTY = 2;
+/** A parent element replaces the chosen container when it holds this much more prose… */
+const CONTAINER_WIDEN_GAIN = 1.15;
+/** …while keeping at least this share of the container's net score. */
+const CONTAINER_WIDEN_KEEP = 0.7;
 /** What a block of links costs the body run, whatever its length. */
 const LINK_BLOCK_PENALTY = 8;
 
@@ -27,7 +31,7 @@ type Quality = 'good' | 'near' | 'short' | 'bad';
 
 /** Judges one block on its own features. */
 export function blockQuality(b: Block, lang: string | null = 'en'): Quality {
-  const n = words(b.text).length;
+  const n = wordCount(b.text);
   if (n === 0) return 'bad';
   if (b.linkDensity > MAX_LINK_DENSITY) return 'bad';
   const density = stopWordDensity(b.text, lang);
@@ -39,7 +43,7 @@ export function blockQuality(b: Block, lang: string | null = 'en'): Quality {
 }
 
 function score(b: Block, q: Quality): number {
-  const n = words(b.text).length;
+  const n = wordCount(b.text);
   switch (q) {
     case 'good':
       return n;
@@ -54,10 +58,45 @@ function score(b: Block, q: Quality): number {
   }
 }
 
+/**
+ * The element whose blocks score highest in total (the maximum-scoring subtree), or null for
+ * plain text. Navigation, related links and footers outside it cannot join the article.
+ */
+function bestContainer(blocks: readonly Block[], scores: readonly number[]): number | null {
+  const sums = new Map<number, number>();
+  const gains = new Map<number, number>();
+  const parent = new Map<number, number | null>();
+  const depth = new Map<number, number>();
+  blocks.forEach((b, i) => {
+    b.path.forEach((id, d) => {
+      sums.set(id, (sums.get(id) ?? 0) + scores[i]!);
+      gains.set(id, (gains.get(id) ?? 0) + Math.max(0, scores[i]!));
+      parent.set(id, d > 0 ? b.path[d - 1]! : null);
+      depth.set(id, d);
+    });
+  });
+  let best: number | null = null;
+  let bestSum = 0;
+  for (const [id, sum] of sums) {
+    // Ties go to the deeper element: the tighter container.
+    if (sum > bestSum || (sum === bestSum && best !== null && depth.get(id)! > depth.get(best)!)) {
+      best = id;
+      bestSum = sum;
+    }
+  }
+  // An article split across sibling elements (lead, body, a second body after an advert) lives in
+  // their parent: widen while a parent adds much more prose than furniture.
+  for (let up = best === null ? null : parent.get(best) ?? null; best !== null && up !== null; up = parent.get(up) ?? null) {
+    if (gains.get(up)! > gains.get(best)! * CONTAINER_WIDEN_GAIN && sums.get(up)! >= sums.get(best)! * CONTAINER_WIDEN_KEEP) best = up;
+    else break;
+  }
+  return best;
+}
+
 /** True when a short block reads like a heading: capitalised, short, not a sentence, not a link list. */
 export function looksLikeHeading(b: Block): boolean {
-  if (b.markedHeading) return words(b.text).length > 0 && b.linkDensity <= MAX_LINK_DENSITY;
-  const n = words(b.text).length;
+  if (b.markedHeading) return wordCount(b.text) > 0 && b.linkDensity <= MAX_LINK_DENSITY;
+  const n = wordCount(b.text);
   return (
     n > 0 &&
     n <= HEADING_MAX_WORDS &&
@@ -79,6 +118,13 @@ export function looksLikeHeading(b: Block): boolean {
 export function classifyBlocks(blocks: readonly Block[], lang: string | null = 'en'): BlockLabel[] {
   const quality = blocks.map((b) => blockQuality(b, lang));
   const scores = blocks.map((b, i) => score(b, quality[i]!));
+  // HTML: the article lives in one element; blocks outside the best-scoring element are furniture.
+  const container = bestContainer(blocks, scores);
+  if (container !== null) {
+    blocks.forEach((b, i) => {
+      if (!b.path.includes(container)) scores[i] = -Infinity;
+    });
+  }
 
   // Maximum-sum contiguous run (Kadane).
   let best = -Infinity;
@@ -87,6 +133,11 @@ export function classifyBlocks(blocks: readonly Block[], lang: string | null = '
   let sum = 0;
   let start = 0;
   for (let i = 0; i < scores.length; i++) {
+    if (scores[i] === -Infinity) {
+      sum = 0;
+      start = i + 1;
+      continue;
+    }
     if (sum <= 0) {
       sum = 0;
       start = i;
@@ -118,4 +169,18 @@ export function classifyBlocks(blocks: readonly Block[], lang: string | null = '
     if (next >= 0 && labels[i + 1 + next] === 'body') labels[i] = 'heading';
   }
   return labels;
+}
+
+/**
+ * Labels the blocks of an article that a main-content extractor has already cut from its page:
+ * only link lists and stray labels are furniture there; everything else is kept.
+ */
+export function labelArticleBlocks(blocks: readonly Block[], lang: string | null = 'en'): BlockLabel[] {
+  return blocks.map((b) => {
+    if (b.linkDensity > MAX_LINK_DENSITY) return 'furniture';
+    const q = blockQuality(b, lang);
+    if (q === 'good' || q === 'near' || q === 'bad') return 'body';
+    if (looksLikeHeading(b)) return 'heading';
+    return 'body';
+  });
 }

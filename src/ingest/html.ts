@@ -6,7 +6,8 @@ import { normalizeSpaces } from './text-stats.js';
 /** Elements that never hold article text. */
 const DROP_SELECTOR = [
   'script', 'style', 'noscript', 'template', 'iframe', 'svg', 'canvas', 'object', 'embed',
-  'video', 'audio', 'map', 'nav', 'aside', 'footer', 'form', 'button', 'select', 'input',
+  // Not <form>: whole pages are wrapped in one (ASP.NET); comment forms fall out as furniture.
+  'video', 'audio', 'map', 'nav', 'aside', 'footer', 'button', 'select', 'input',
   'textarea', 'label', 'dialog', 'menu', '[hidden]', '[aria-hidden="true"]', '[role="navigation"]',
   '[role="complementary"]', '[role="banner"]', '[role="contentinfo"]', '[role="dialog"]',
 ].join(',');
@@ -106,8 +107,14 @@ function kindOf(tag: string | undefined): BlockKind {
  * Turns HTML (a whole page or a fragment) into blocks of text, each with its link density and
  * whether the markup called it a heading. Entities are decoded by the parser.
  */
-export function htmlToBlocks(html: string): { blocks: Block[]; meta: HtmlMeta; links: string[] } {
-  const $ = cheerio.load(html);
+export function htmlToBlocks(
+  html: string,
+  opts: { dropByName?: boolean; wellFormed?: boolean } = {},
+): { blocks: Block[]; meta: HtmlMeta; links: string[] } {
+  const dropByName = opts.dropByName ?? true;
+  // Markup that a serializer wrote (Readability's output) needs no browser-grade error recovery:
+  // htmlparser2 reads it several times faster than parse5.
+  const $ = opts.wellFormed ? cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } }) : cheerio.load(html);
   const meta = readHtmlMeta($);
   const links = $('a[href]')
     .map((_, a) => ({ href: $(a).attr('href') ?? '', label: $(a).text().trim() }))
@@ -115,14 +122,18 @@ export function htmlToBlocks(html: string): { blocks: Block[]; meta: HtmlMeta; l
     .filter((l) => /^https?:\/\//i.test(l.href))
     .map((l) => l.href);
   $(DROP_SELECTOR).remove();
-  $('*').each((_, el) => {
-    if (el.type === 'tag' && isFurnitureElement(el)) $(el).remove();
-  });
+  if (dropByName) {
+    $('*').each((_, el) => {
+      if (el.type === 'tag' && isFurnitureElement(el)) $(el).remove();
+    });
+  }
 
   const blocks: Block[] = [];
   let buf = '';
   let linkChars = 0;
   const tagStack: string[] = [];
+  const idStack: number[] = [];
+  let nextId = 0;
   const flush = () => {
     const t = normalizeSpaces(buf);
     if (t !== '') {
@@ -133,6 +144,7 @@ export function htmlToBlocks(html: string): { blocks: Block[]; meta: HtmlMeta; l
           kind,
           linkDensity: Math.min(1, linkChars / t.length),
           markedHeading: kind === 'heading',
+          path: idStack.slice(0, -1),
         }),
       );
     }
@@ -152,9 +164,11 @@ export function htmlToBlocks(html: string): { blocks: Block[]; meta: HtmlMeta; l
     const isBlock = tag !== undefined && BLOCK_TAGS.has(tag);
     if (isBlock) flush();
     if (tag) tagStack.push(tag);
+    if (isBlock) idStack.push(nextId++);
     for (const child of el.children ?? []) walk(child, inLink || tag === 'a');
     // Flushed while the element is still on the stack, so the block knows what encloses it.
     if (isBlock) flush();
+    if (isBlock) idStack.pop();
     if (tag) tagStack.pop();
     if (tag === 'img') buf += ' ';
   };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { IngestError } from '../errors.js';
 import type { Block } from './blocks.js';
-import { classifyBlocks } from './classify.js';
+import { classifyBlocks, labelArticleBlocks } from './classify.js';
 import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
 import { htmlToBlocks, type HtmlMeta } from './html.js';
 import {
@@ -10,6 +10,7 @@ import {
   normalizeLang, parseDate, reportingCredit, siteNameFromUrl,
 } from './metadata.js';
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
+import { readableArticle } from './readable.js';
 import { textToBlocks } from './text.js';
 import { normalizeSpaces, words } from './text-stats.js';
 
@@ -80,9 +81,18 @@ export function detectFormat(file: string, text: string): SourceFormat {
   return 'text';
 }
 
+/** Blocks to judge, and whether they are a whole page or an article already cut from one. */
+interface Candidate {
+  blocks: Block[];
+  scope: 'page' | 'article';
+}
+
 interface Parsed {
   title: string | null;
   blocks: Block[];
+  scope?: Candidate['scope'];
+  /** Other readings of the same document, tried in order when the first finds little article. */
+  alternatives?: Array<() => Candidate>;
   declared: Partial<DocumentMetadata>;
   sourceLinks: string[];
 }
@@ -119,8 +129,24 @@ function parse(file: string, text: string, format: SourceFormat): Parsed {
       return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [] };
     }
     case 'html': {
+      // Own rules over the whole page; without the class-name filter when that misleads them
+      // (a page wrapped in a "header" or "tags" container), as Readability retries.
+      const ownRules = (): Candidate => ({ blocks: htmlToBlocks(text).blocks, scope: 'page' });
+      const lenient = (): Candidate => ({ blocks: htmlToBlocks(text, { dropByName: false }).blocks, scope: 'page' });
+      const article = readableArticle(text);
+      if (article) {
+        const { blocks } = htmlToBlocks(`<html><body>${article.content}</body></html>`, { dropByName: false, wellFormed: true });
+        return {
+          title: article.meta.title,
+          blocks,
+          scope: 'article',
+          declared: fromHtmlMeta(article.meta),
+          sourceLinks: article.links,
+          alternatives: [ownRules, lenient],
+        };
+      }
       const { blocks, meta, links } = htmlToBlocks(text);
-      return { title: meta.title, blocks, declared: fromHtmlMeta(meta), sourceLinks: links };
+      return { title: meta.title, blocks, declared: fromHtmlMeta(meta), sourceLinks: links, alternatives: [lenient] };
     }
     case 'wordpress':
     case 'markdown': {
@@ -182,6 +208,32 @@ function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Eviden
   return { blocks: kept, evidence };
 }
 
+/** An article shorter than this makes the cleaner try its other readings of the document. */
+const RETRY_BELOW_WORDS = 150;
+
+function bodyWords(items: readonly BodyItem[]): number {
+  return items.reduce((n, i) => n + (i.kind === 'paragraph' ? words(i.text).length : 0), 0);
+}
+
+/** Steps 3 and 4 of the workflow: metadata lines out, then body, headings and furniture. */
+function extractBody(candidate: Candidate, declaredLang: string | null, title: string | null) {
+  const { blocks, evidence } = takeMetadataLines(candidate.blocks);
+  // The language decides which function words count as prose; tell it from the longest blocks.
+  const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
+  // Pages often declare a template's language, not the article's: the text decides.
+  const lang = detectLang(sample) ?? declaredLang;
+  const labels = candidate.scope === 'article' ? labelArticleBlocks(blocks, lang) : classifyBlocks(blocks, lang);
+  const items: BodyItem[] = [];
+  blocks.forEach((b, i) => {
+    const label = labels[i];
+    if (label === 'body') items.push({ kind: 'paragraph', text: b.text });
+    else if (label === 'heading' && !(items.length === 0 && title && sameText(b.text, title))) items.push({ kind: 'heading', text: b.text });
+  });
+  // A heading with no paragraph after it introduces nothing.
+  while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
+  return { items, evidence, lang };
+}
+
 function sameText(a: string, b: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   return norm(a) === norm(b);
@@ -192,7 +244,8 @@ function sameText(a: string, b: string): boolean {
  * data out.
  *
  * 1. Decode (refusing binary, empty and non-UTF-8 input) and detect the format from the content.
- * 2. Parse into a title, blocks and declared metadata (front matter, HTML head, structured data).
+ * 2. Parse into a title, blocks and declared metadata (front matter, HTML head, structured data);
+ *    for whole HTML pages, Readability cuts the article out first.
  * 3. Take date lines, bylines, credits and copyright lines out of the blocks as evidence.
  * 4. Classify the remaining blocks into body, headings and furniture.
  * 5. Merge the metadata: declared values first, then the document's own evidence.
@@ -207,21 +260,14 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
   } catch (err) {
     throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
   }
-  const { blocks, evidence } = takeMetadataLines(parsed.blocks);
-  // The language decides which function words count as prose; tell it from the longest blocks.
-  const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
-  const lang = parsed.declared.lang ?? detectLang(sample);
-  const labels = classifyBlocks(blocks, lang);
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
-
-  const items: BodyItem[] = [];
-  blocks.forEach((b, i) => {
-    const label = labels[i];
-    if (label === 'body') items.push({ kind: 'paragraph', text: b.text });
-    else if (label === 'heading' && !(items.length === 0 && title && sameText(b.text, title))) items.push({ kind: 'heading', text: b.text });
-  });
-  // A heading with no paragraph after it introduces nothing.
-  while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
+  let { items, evidence, lang } = extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
+  // Little article found: try the other readings and keep whichever finds most.
+  for (const alternative of parsed.alternatives ?? []) {
+    if (bodyWords(items) >= RETRY_BELOW_WORDS) break;
+    const other = extractBody(alternative(), parsed.declared.lang ?? null, title);
+    if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang } = other);
+  }
   if (!items.some((i) => i.kind === 'paragraph')) throw new IngestError('no article text found');
 
   const d = parsed.declared;

@@ -1,5 +1,4 @@
-import { detect as detectLanguage } from 'tinyld';
-import { words } from './text-stats.js';
+import { guessLanguage, words } from './text-stats.js';
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
@@ -125,9 +124,7 @@ export function siteNameFromUrl(url: string | null): string | null {
 
 /** ISO 639-1 language of a text, or null when the text is too short to tell. */
 export function detectLang(text: string): string | null {
-  if (words(text).length < 5) return null;
-  const lang = detectLanguage(text.slice(0, 5_000));
-  return lang === '' ? null : lang;
+  return guessLanguage(text);
 }
 
 /** Normalises a declared language ("en-US", "en_GB") to its ISO 639-1 part. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { textFragmentFor } from './text-fragment.js';
+import { flatten, textFragmentFor } from './text-fragment.js';
 import { words } from './text-stats.js';
 
 /*
@@ -96,6 +96,7 @@ function splitLong(text: string, offset: number): Span[] {
  */
 export function splitPassages(items: readonly BodyItem[]): Passage[] {
   const body = bodyText(items);
+  const flat = flatten(body);
   const passages: Passage[] = [];
   let offset = 0;
   let heading: string | null = null;
@@ -105,7 +106,7 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
     const text = body.slice(span.start, span.end);
     passages.push({
       position: passages.length, heading, text, start: span.start, end: span.end,
-      hash: contentHash(text), fragment: textFragmentFor(body, span.start, span.end),
+      hash: contentHash(text), fragment: textFragmentFor(body, span.start, span.end, flat),
     });
   };
   const closeSection = () => {

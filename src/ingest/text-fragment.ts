@@ -28,10 +28,17 @@ function occurrences(haystack: string, needle: string): number {
   return n;
 }
 
-/** The text directive (without `#:~:text=`) for body.slice(start, end), encoded. */
-export function textFragmentFor(body: string, start: number, end: number): string {
-  const text = body.slice(start, end).replace(/\s+/g, ' ');
-  const flat = body.replace(/\s+/g, ' ');
+/** The body as a browser matches text fragments against it: whitespace folded. */
+export function flatten(body: string): string {
+  return body.replace(/\s+/g, ' ');
+}
+
+/**
+ * The text directive (without `#:~:text=`) for body.slice(start, end), encoded. Pass the flattened
+ * body when quoting many passages of one document, so it is folded once.
+ */
+export function textFragmentFor(body: string, start: number, end: number, flat = flatten(body)): string {
+  const text = flatten(body.slice(start, end));
   const ends = wordEnds(text);
   if (ends.length === 0) return '';
   let k = Math.min(MIN_WORDS, ends.length);

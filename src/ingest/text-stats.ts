@@ -31,8 +31,73 @@ export function words(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+/** Chinese and Japanese run words together; this many characters carry about one word. */
+const CJK_CHARS_PER_WORD = 2;
+
+/** Share of a text's letters written in Chinese, Japanese or Korean scripts. */
+export function cjkShare(text: string): number {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  return letters === 0 ? 0 : (text.match(CJK)?.length ?? 0) / letters;
+}
+
+/** How many words a text holds, counting scripts without spaces by characters. */
+export function wordCount(text: string): number {
+  const cjk = text.match(CJK)?.length ?? 0;
+  if (cjk === 0) return words(text).length;
+  return words(text.replace(CJK, ' ')).length + Math.ceil(cjk / CJK_CHARS_PER_WORD);
+}
+
+/**
+ * The language whose function words cover most of the text: for prose, a robust guess of the
+ * language (stop words make up a third or more of running text in any language). Texts mostly in
+ * Chinese, Japanese or Korean script are told by script. Null when nothing fits.
+ */
+export function guessLanguage(text: string): string | null {
+  if (cjkShare(text) > 0.3) {
+    if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text)) return 'ja';
+    if (/\p{Script=Hangul}/u.test(text)) return 'ko';
+    return 'zh';
+  }
+  const ws = words(text.slice(0, 10_000));
+  if (ws.length < 5) return null;
+  const index = languagesByStopWord();
+  const counts = new Map<string, number>();
+  for (const w of ws) {
+    for (const lang of index.get(w.toLowerCase()) ?? []) counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [lang, n] of counts) {
+    if (n > bestCount) {
+      best = lang;
+      bestCount = n;
+    }
+  }
+  return bestCount / ws.length >= 0.1 ? best : null;
+}
+
+let stopWordIndex: Map<string, string[]> | null = null;
+/** Every stop word of the space-separated languages, with the languages it belongs to. */
+function languagesByStopWord(): Map<string, string[]> {
+  if (stopWordIndex) return stopWordIndex;
+  const index = new Map<string, string[]>();
+  for (const lang of Object.keys(LISTS)) {
+    if (lang === 'ja' || lang === 'zh' || lang === 'ko' || lang === 'th' || lang === 'no') continue;
+    for (const w of stopWordsFor(lang)) {
+      const langs = index.get(w);
+      if (langs) langs.push(lang);
+      else index.set(w, [lang]);
+    }
+  }
+  stopWordIndex = index;
+  return index;
+}
+
 /** Share of words that are stop words (0 for an empty text). */
 export function stopWordDensity(text: string, lang: string | null = 'en'): number {
+  // Without spaces between words there is nothing to count: judge such text by length alone.
+  if (cjkShare(text) > 0.3) return 1;
   const ws = words(text);
   if (ws.length === 0) return 0;
   const stop = stopWordsFor(lang);
@@ -43,7 +108,7 @@ export function stopWordDensity(text: string, lang: string | null = 'en'): numbe
 
 /** True when the text ends as a sentence does, allowing closing quotes and brackets. */
 export function endsLikeSentence(text: string): boolean {
-  return /[.!?…:;]["'”’»)\]]*\s*$/u.test(text);
+  return /[.!?…:;。！？]["'”’»)\]」』）]*\s*$/u.test(text);
 }
 
 /** Replaces non-breaking and other exotic spaces, drops invisible characters, folds runs of spaces. */

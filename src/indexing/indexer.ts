@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { Index, Meilisearch, Settings } from 'meilisearch';
+import type { EnqueuedTask, Index, Meilisearch, Settings } from 'meilisearch';
 import { CitableError } from '../errors.js';
 import { docIdFromFile, ingestDocument } from '../ingest/ingest.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
@@ -13,6 +13,8 @@ export const INGEST_VERSION = '1';
 /** Passages per addDocuments call; all batches are queued before waiting so Meilisearch merges them. */
 export const BATCH_SIZE = 5_000;
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Files read ahead of the one being cleaned; bounded so memory stays at a few files. */
+const READ_AHEAD = 16;
 
 export interface IndexJobOptions {
   roots: readonly string[];
@@ -40,38 +42,74 @@ function docHashOf(bytes: Uint8Array): string {
   return createHash('sha256').update(INGEST_VERSION).update(bytes).digest('hex').slice(0, 20);
 }
 
+/** Resolves docId collisions: two files with the same name in different folders. */
+class DocIds {
+  #owners = new Map<string, string>();
+  assign(file: FoundFile): string {
+    let docId = docIdFromFile(file.path);
+    const owner = this.#owners.get(docId);
+    if (owner !== undefined && owner !== file.realPath) {
+      docId = `${docId}-${createHash('sha256').update(file.realPath).digest('hex').slice(0, 8)}`;
+    }
+    this.#owners.set(docId, file.realPath);
+    return docId;
+  }
+}
+
 /**
- * Reads and cleans every file under the roots. Each file that cannot be read or cleaned becomes a
- * named failure; the rest go on.
+ * Reads and cleans files one at a time, yielding each result as soon as it is ready, so uploads
+ * can start while later files are still being cleaned. A file that cannot be read or cleaned
+ * yields a named failure; nothing throws.
  */
+export async function* ingestFiles(
+  files: readonly FoundFile[],
+  opts: Pick<IndexJobOptions, 'maxFileBytes' | 'onProgress'> = {},
+): AsyncGenerator<IngestedFile | Failure> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const ids = new DocIds();
+  const read = async (file: FoundFile): Promise<Buffer> => {
+    const stat = await fs.stat(file.realPath);
+    if (stat.size > maxBytes) throw new CitableError('too_large', `file of ${stat.size} bytes is over the limit of ${maxBytes} bytes`);
+    return fs.readFile(file.realPath);
+  };
+  // Reads run ahead of cleaning, a few files at a time, so the CPU never waits on the disk.
+  const ahead: Array<Promise<Buffer>> = [];
+  const prefetch = (i: number) => {
+    const f = files[i];
+    if (f) ahead.push(handled(read(f)));
+  };
+  for (let i = 0; i < READ_AHEAD; i++) prefetch(i);
+  let done = 0;
+  for (const [i, file] of files.entries()) {
+    const bytesPromise = ahead.shift()!;
+    prefetch(i + READ_AHEAD);
+    try {
+      const bytes = await bytesPromise;
+      const doc = ingestDocument(file.path, bytes);
+      const docId = ids.assign(file);
+      const docHash = docHashOf(bytes);
+      yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId) };
+    } catch (err) {
+      yield { file: file.path, error: (err as Error).message };
+    }
+    opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
+  }
+}
+
+function isFailure(x: IngestedFile | Failure): x is Failure {
+  return 'error' in x;
+}
+
+/** Reads and cleans every file under the roots (for dry runs and benchmarks). */
 export async function ingestRoots(
   roots: readonly string[],
   opts: Pick<IndexJobOptions, 'maxFileBytes' | 'onProgress'> = {},
 ): Promise<{ ingested: IngestedFile[]; failures: Failure[]; rootIds: string[] }> {
-  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { files, failures, rootIds } = await collectFiles(roots);
   const ingested: IngestedFile[] = [];
-  const usedIds = new Map<string, string>();
-  let done = 0;
-  for (const file of files) {
-    try {
-      const stat = await fs.stat(file.realPath);
-      if (stat.size > maxBytes) throw new CitableError('too_large', `file of ${stat.size} bytes is over the limit of ${maxBytes} bytes`);
-      const bytes = await fs.readFile(file.realPath);
-      const doc = ingestDocument(file.path, bytes);
-      // Two files with the same name in different folders: the second gets a suffix from its path.
-      let docId = docIdFromFile(file.path);
-      const owner = usedIds.get(docId);
-      if (owner !== undefined && owner !== file.realPath) {
-        docId = `${docId}-${createHash('sha256').update(file.realPath).digest('hex').slice(0, 8)}`;
-      }
-      usedIds.set(docId, file.realPath);
-      const docHash = docHashOf(bytes);
-      ingested.push({ file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId) });
-    } catch (err) {
-      failures.push({ file: file.path, error: (err as Error).message });
-    }
-    opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
+  for await (const r of ingestFiles(files, opts)) {
+    if (isFailure(r)) failures.push(r);
+    else ingested.push(r);
   }
   return { ingested, failures, rootIds };
 }
@@ -127,14 +165,48 @@ async function indexedDocuments(index: Index<PassageRecord>): Promise<Map<string
   return out;
 }
 
+/** Marks a promise as handled now; its error still surfaces when waitAll awaits it. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** Collects records and enqueues a batch whenever BATCH_SIZE of them are ready. */
+class BatchUploader {
+  #index: Index<PassageRecord>;
+  #pending: PassageRecord[] = [];
+  readonly tasks: Array<Promise<EnqueuedTask>> = [];
+  uploaded = 0;
+
+  constructor(index: Index<PassageRecord>) {
+    this.#index = index;
+  }
+
+  add(records: readonly PassageRecord[]) {
+    this.#pending.push(...records);
+    if (this.#pending.length >= BATCH_SIZE) this.flush();
+  }
+
+  flush() {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.uploaded += batch.length;
+    this.tasks.push(handled(this.#index.addDocuments(batch, { primaryKey: 'id' })));
+  }
+}
+
 /**
  * Runs one indexing job against Meilisearch.
  *
- * 1. Ingest every file under the roots; failures are named and the job goes on.
- * 2. Incremental (default): skip documents whose hash is unchanged, upsert changed ones and then
- *    delete their leftover passages, delete documents gone from the roots.
- *    Rebuild: fill a fresh index and swap it in atomically, so searches never see it half-built.
- * 3. Queue every batch before waiting, so Meilisearch can merge them, then wait for every task.
+ * 1. List the files under the roots; read which documents the index holds (incremental mode).
+ * 2. Clean files one by one; enqueue each full batch of passages at once, so Meilisearch indexes
+ *    while later files are cleaned, and all batches are queued before anything is awaited.
+ *    Incremental (default): unchanged documents are skipped; changed ones are upserted and then
+ *    their leftover passages deleted; documents gone from the roots are deleted.
+ *    Rebuild: everything goes to a fresh index, swapped in atomically once complete, so searches
+ *    never see it half-built and a failure leaves the live index serving.
+ * 3. Wait for every task; a failed task fails the job with Meilisearch's message.
  */
 export async function runIndexJob(
   client: Meilisearch,
@@ -143,60 +215,78 @@ export async function runIndexJob(
   opts: IndexJobOptions,
 ): Promise<IndexSummary> {
   const started = performance.now();
-  const { ingested, failures, rootIds } = await ingestRoots(opts.roots, opts);
+  const { files, failures, rootIds } = await collectFiles(opts.roots);
   const summary: IndexSummary = {
-    documents: { indexed: 0, unchanged: 0, removed: 0, failed: failures.length },
+    documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 },
     passages: 0,
     failures,
     tookMs: 0,
   };
-  const upload = async (index: Index<PassageRecord>, records: PassageRecord[]) => {
-    const tasks = [];
-    for (let i = 0; i < records.length; i += BATCH_SIZE) tasks.push(index.addDocuments(records.slice(i, i + BATCH_SIZE), { primaryKey: 'id' }));
-    opts.onProgress?.({ phase: 'upload', done: 0, total: records.length });
-    return tasks;
-  };
+  const live = await ensureIndex(client, indexUid);
 
   if (opts.rebuild) {
-    const live = await ensureIndex(client, indexUid);
     const tmpUid = `${indexUid}__rebuild_${Date.now().toString(36)}`;
     try {
       const tmp = await ensureIndex(client, tmpUid);
       await applySettings(client, tmp, settings);
-      const records = ingested.flatMap((f) => f.records);
-      await waitAll(client, await upload(tmp, records));
+      const uploader = new BatchUploader(tmp);
+      for await (const r of ingestFiles(files, opts)) {
+        if (isFailure(r)) failures.push(r);
+        else {
+          uploader.add(r.records);
+          summary.documents.indexed++;
+        }
+      }
+      uploader.flush();
+      opts.onProgress?.({ phase: 'upload', done: 0, total: uploader.uploaded });
+      await waitAll(client, uploader.tasks);
       await waitAll(client, [client.swapIndexes([{ indexes: [live.uid, tmpUid], rename: false }])]);
-      summary.documents.indexed = ingested.length;
-      summary.passages = records.length;
+      summary.passages = uploader.uploaded;
     } finally {
       // After a swap this holds the old passages; after a failure, the half-built new ones.
       await waitAll(client, [client.deleteIndex(tmpUid)]).catch(() => undefined);
     }
   } else {
-    const index = await ensureIndex(client, indexUid);
-    await applySettings(client, index, settings);
-    const existing = await indexedDocuments(index);
-    const changed = ingested.filter((f) => existing.get(f.docId)?.docHash !== f.docHash);
-    summary.documents.unchanged = ingested.length - changed.length;
-    summary.documents.indexed = changed.length;
-    const records = changed.flatMap((f) => f.records);
-    summary.passages = records.length;
-    const tasks = await upload(index, records);
+    await applySettings(client, live, settings);
+    const existing = await indexedDocuments(live);
+    const uploader = new BatchUploader(live);
+    const present = new Set<string>();
+    const changed: IngestedFile[] = [];
+    for await (const r of ingestFiles(files, opts)) {
+      if (isFailure(r)) {
+        failures.push(r);
+        continue;
+      }
+      present.add(r.docId);
+      if (existing.get(r.docId)?.docHash === r.docHash) {
+        summary.documents.unchanged++;
+        continue;
+      }
+      summary.documents.indexed++;
+      changed.push({ ...r, records: [] });
+      uploader.add(r.records);
+    }
+    uploader.flush();
+    summary.passages = uploader.uploaded;
+    const tasks: Array<Promise<EnqueuedTask>> = [...uploader.tasks];
     // Leftover passages of a document that got shorter: same docId, older hash.
     for (const f of changed) {
       if (existing.has(f.docId)) {
-        tasks.push(index.deleteDocuments({ filter: `${eqAny('docId', [f.docId])} AND docHash != ${quote(f.docHash)}` }));
+        tasks.push(handled(live.deleteDocuments({ filter: `${eqAny('docId', [f.docId])} AND docHash != ${quote(f.docHash)}` })));
       }
     }
     // Documents gone from the roots this job scanned. Files that failed keep their old passages.
-    const present = new Set(ingested.map((f) => f.docId));
     const failedIds = new Set(failures.map((f) => docIdFromFile(f.file)));
     const scanned = new Set(rootIds);
-    const gone = [...existing].filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId)).map(([docId]) => docId);
-    for (let i = 0; i < gone.length; i += 500) tasks.push(index.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + 500)) }));
+    const gone = [...existing]
+      .filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId))
+      .map(([docId]) => docId);
+    for (let i = 0; i < gone.length; i += 500) tasks.push(handled(live.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + 500)) })));
     summary.documents.removed = gone.length;
+    opts.onProgress?.({ phase: 'upload', done: 0, total: summary.passages });
     await waitAll(client, tasks);
   }
+  summary.documents.failed = failures.length;
   opts.onProgress?.({ phase: 'upload', done: summary.passages, total: summary.passages });
   summary.tookMs = Math.round(performance.now() - started);
   return summary;

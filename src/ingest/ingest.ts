@@ -268,7 +268,12 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
     const other = extractBody(alternative(), parsed.declared.lang ?? null, title);
     if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang } = other);
   }
-  if (!items.some((i) => i.kind === 'paragraph')) throw new IngestError('no article text found');
+  // No prose at all (a table of figures, a list): index what the document holds rather than lose it.
+  if (!items.some((i) => i.kind === 'paragraph')) {
+    const all = takeMetadataLines(parsed.blocks).blocks.filter((b) => b.linkDensity <= 0.5 && words(b.text).length > 0);
+    items = all.map((b) => ({ kind: 'paragraph', text: b.text }));
+  }
+  if (items.length === 0) throw new IngestError('no text found');
 
   const d = parsed.declared;
   const declaredAuthor = d.author && !isPlaceholderAuthor(d.author) ? d.author : null;

@@ -6,6 +6,10 @@ const MONTHS: Record<string, number> = {
   november: 11, december: 12,
 };
 const MONTH = `(${Object.keys(MONTHS).join('|')})\\.?`;
+const MONTH_DAY_YEAR = new RegExp(`^${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})$`, 'i');
+const DAY_MONTH_YEAR = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})$`, 'i');
+/** Metadata lines are short; longer lines are not even looked at. */
+const META_LINE_MAX_CHARS = 160;
 /** Words that may stand around a date on a date line without making it something else. */
 const DATE_LINE_NOISE =
   /\b(?:published|updated|posted|last|modified|on|at|date|am|pm|gmt|utc|cet|cest|est|edt|pst|pdt|bst|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b\.?|\d{1,2}:\d{2}(?::\d{2})?|[,|:·•–—-]/gi;
@@ -32,15 +36,16 @@ export function parseDate(input: string): string | null {
   const s = input.trim();
   let m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])/.exec(s);
   if (m) return iso(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = new RegExp(`^${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})$`, 'i').exec(s);
+  m = MONTH_DAY_YEAR.exec(s);
   if (m) return iso(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]));
-  m = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})$`, 'i').exec(s);
+  m = DAY_MONTH_YEAR.exec(s);
   if (m) return iso(Number(m[3]), MONTHS[m[2]!.toLowerCase()]!, Number(m[1]));
   return null;
 }
 
 /** A line that is only a date (with "Published", a weekday or a time around it) → ISO date. */
 export function dateLine(line: string): string | null {
+  if (line.length > META_LINE_MAX_CHARS || !/\d{4}/.test(line)) return null;
   if (words(line).length > META_LINE_MAX_WORDS) return null;
   const direct = parseDate(line);
   if (direct) return direct;
@@ -56,6 +61,7 @@ function looksLikeName(name: string): boolean {
 
 /** "By Tony Thompson" → "Tony Thompson"; null when the line is not a byline. */
 export function byline(line: string): string | null {
+  if (line.length > META_LINE_MAX_CHARS || !/^\s*(?:written|words|posted|story|by)\b/i.test(line)) return null;
   if (words(line).length > META_LINE_MAX_WORDS) return null;
   const m = /^(?:written\s+|words\s+|posted\s+|story\s+)?by[:\s]\s*(.+?)\s*$/i.exec(line.trim());
   if (!m) return null;
@@ -79,6 +85,7 @@ export function isCreditLine(line: string): boolean {
 
 /** "Copyright © 2024 Police Professional" → "Police Professional". */
 export function copyrightOwner(line: string): string | null {
+  if (line.length > META_LINE_MAX_CHARS || !/©|\(c\)|copyright/i.test(line)) return null;
   if (words(line).length > 16) return null;
   const m = /(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?:by\s+)?(.+?)\s*(?:[.,|–—-]\s*all rights reserved.*|\.)?\s*$/iu.exec(line);
   if (!m) return null;
@@ -89,6 +96,7 @@ export function copyrightOwner(line: string): string | null {
 
 /** "Image: Openbaar Ministerie", "Photo credit: AFP" → the credited organisation or person. */
 export function imageCredit(line: string): string | null {
+  if (line.length > META_LINE_MAX_CHARS || !line.includes(':') && !line.includes('：')) return null;
   if (words(line).length > 8) return null;
   const m = /^(?:image|photo|photograph|picture|illustration|foto|credit|source)s?(?:\s+(?:credit|by|source))?\s*[:：]\s*(.+?)\s*$/iu.exec(line.trim());
   if (!m) return null;

@@ -31,19 +31,21 @@ export function words(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+const ANY_CJK = /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 /** Chinese and Japanese run words together; this many characters carry about one word. */
 const CJK_CHARS_PER_WORD = 2;
 
 /** Share of a text's letters written in Chinese, Japanese or Korean scripts. */
 export function cjkShare(text: string): number {
+  if (!ANY_CJK.test(text)) return 0;
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   return letters === 0 ? 0 : (text.match(CJK)?.length ?? 0) / letters;
 }
 
 /** How many words a text holds, counting scripts without spaces by characters. */
 export function wordCount(text: string): number {
-  const cjk = text.match(CJK)?.length ?? 0;
+  const cjk = ANY_CJK.test(text) ? (text.match(CJK)?.length ?? 0) : 0;
   if (cjk === 0) return words(text).length;
   return words(text.replace(CJK, ' ')).length + Math.ceil(cjk / CJK_CHARS_PER_WORD);
 }

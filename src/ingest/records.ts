@@ -1,3 +1,4 @@
+import { tokens } from '../search/bm25.js';
 import type { CleanDocument } from './ingest.js';
 
 /** One passage as stored in Meilisearch. Field names are part of the API contract. */
@@ -27,6 +28,8 @@ export interface PassageRecord {
   docHash: string;
   /** Number of passages in the document. */
   passages: number;
+  /** Tokens of the whole document (title and body), for document-level ranking. */
+  docTokens: number;
   /** Which indexing root the document came from (an opaque id), to scope deletions. */
   rootId: string;
 }
@@ -38,6 +41,7 @@ export function passageId(docId: string, position: number): string {
 
 /** Turns a clean document into the records that go to Meilisearch. */
 export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = ''): PassageRecord[] {
+  const docTokens = tokens(`${doc.title ?? ''} ${doc.body}`).length;
   const year = doc.date ? Number(doc.date.slice(0, 4)) : null;
   const timestamp = doc.date ? Math.floor(Date.parse(`${doc.date.slice(0, 10)}T00:00:00Z`) / 1000) : null;
   return doc.passages.map((p) => ({
@@ -61,6 +65,7 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     fragment: p.fragment,
     docHash,
     passages: doc.passages.length,
+    docTokens,
     rootId,
   }));
 }

@@ -45,3 +45,11 @@ export function loadSynonyms(file: string): Record<string, string[]> {
 export function indexSettings(synonymsFile: string): Settings {
   return { ...BASE_SETTINGS, synonyms: loadSynonyms(synonymsFile) };
 }
+
+/** Settings of the term-statistics index: looked up by term, never searched by text. */
+export const TERMS_SETTINGS = {
+  searchableAttributes: ['term'],
+  filterableAttributes: ['id', 'term'],
+  displayedAttributes: ['*'],
+  typoTolerance: { enabled: false },
+} satisfies Settings;

@@ -2,8 +2,12 @@ import { Agent, request, errors as undiciErrors } from 'undici';
 import { CitableError, SearchUnavailableError } from '../errors.js';
 import { eqAny } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
-import { buildSearchRequest } from './query.js';
-import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { analyzeQuery, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } from './analyze.js';
+import { idf, stemOf, type CorpusStats } from './bm25.js';
+import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
+import { bestPerDocument, CANDIDATES_PER_TERM, rerank } from './rerank.js';
+import { passageLink, quoteLink, shapeHit, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { cropAndHighlight } from './snippet.js';
 
 /** Every call to Meilisearch is bounded: a stuck search must not hold a request forever. */
 export const SEARCH_TIMEOUT_MS = 5_000;
@@ -15,6 +19,16 @@ export interface SearchTarget {
   url: string;
   key: string;
   index: string;
+}
+
+/** Re-ranked candidate lists are kept this long, so paging through them costs one ranking. */
+const RANKED_CACHE_MS = 15_000;
+const RANKED_CACHE_ENTRIES = 200;
+
+interface RankedList {
+  at: number;
+  hits: Array<RawHit & { _combinedScore: number }>;
+  facets: Record<string, Record<string, number>>;
 }
 
 export interface DocumentView {
@@ -48,11 +62,13 @@ export class SearchBackend {
     this.#agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
   }
 
-  async #post<T>(path: string, body: unknown): Promise<T> {
+  #ranked = new Map<string, RankedList>();
+
+  async #post<T>(path: string, body: unknown, index?: string): Promise<T> {
     const t = this.#target();
     let res;
     try {
-      res = await request(`${t.url}/indexes/${encodeURIComponent(t.index)}${path}`, {
+      res = await request(`${t.url}/indexes/${encodeURIComponent(index ?? t.index)}${path}`, {
         method: 'POST',
         dispatcher: this.#agent,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
@@ -78,10 +94,114 @@ export class SearchBackend {
     throw new CitableError('search_failed', `Meilisearch rejected the search: ${e.code ?? res.statusCode}: ${e.message ?? ''}`);
   }
 
+  async #multiSearch<T>(queries: Array<Record<string, unknown>>): Promise<T[]> {
+    const t = this.#target();
+    let res;
+    try {
+      res = await request(`${t.url}/multi-search`, {
+        method: 'POST',
+        dispatcher: this.#agent,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
+        body: JSON.stringify({ queries }),
+        headersTimeout: SEARCH_TIMEOUT_MS,
+        bodyTimeout: SEARCH_TIMEOUT_MS,
+      });
+    } catch (err) {
+      throw new SearchUnavailableError(`Meilisearch did not answer: ${(err as Error).message}`, { cause: err });
+    }
+    const payload = (await res.body.json().catch((err: unknown) => {
+      throw new SearchUnavailableError('Meilisearch sent an unreadable answer', { cause: err });
+    })) as { results?: T[]; code?: string; message?: string };
+    if (res.statusCode >= 200 && res.statusCode < 300 && payload.results) return payload.results;
+    if (res.statusCode >= 500 || payload.code === 'index_not_found') throw new SearchUnavailableError(`Meilisearch: ${payload.code ?? res.statusCode}`);
+    throw new CitableError('search_failed', `Meilisearch rejected the search: ${payload.code ?? res.statusCode}: ${payload.message ?? ''}`);
+  }
+
   async search(p: SearchParams): Promise<SearchResponse> {
     const started = performance.now();
+    const analyzed = analyzeQuery(p.q);
+    if (analyzed.long) {
+      const ranked = await this.#rankedSearch(p, analyzed, started);
+      if (ranked) return ranked;
+    }
     const raw = await this.#post<RawSearchResponse>('/search', buildSearchRequest(p));
     return shapeResponse(p, raw, Math.round(performance.now() - started));
+  }
+
+  /** Corpus statistics for the terms, or null when the index has none (built before they existed). */
+  async #stats(terms: readonly string[]): Promise<CorpusStats | null> {
+    const t = this.#target();
+    const filter = `${eqAny('term', terms)} OR id = "corpus"`;
+    let raw: { hits: Array<{ id: string; term: string; df: number; ddf?: number; tokens?: number; docs?: number; docTokens?: number }> };
+    try {
+      raw = await this.#post('/search', { q: '', filter, limit: terms.length + 1, attributesToRetrieve: ['id', 'term', 'df', 'ddf', 'tokens', 'docs', 'docTokens'] }, `${t.index}__terms`);
+    } catch (err) {
+      if (err instanceof SearchUnavailableError && /index_not_found/.test(err.message)) return null;
+      throw err;
+    }
+    const corpus = raw.hits.find((h) => h.id === 'corpus');
+    if (!corpus || corpus.df === 0) return null;
+    return {
+      passages: corpus.df,
+      avgLength: (corpus.tokens ?? 0) / corpus.df,
+      avgDocLength: corpus.docs ? (corpus.docTokens ?? 0) / corpus.docs : 0,
+      df: new Map(raw.hits.filter((h) => h.id !== 'corpus').map((h) => [h.term, h.df])),
+      docs: corpus.docs,
+      ddf: new Map(raw.hits.filter((h) => h.id !== 'corpus').map((h) => [h.term, h.ddf ?? h.df])),
+    };
+  }
+
+  /**
+   * Sentence-like queries: Meilisearch finds candidates with the most telling terms, BM25 over the
+   * corpus statistics ranks them. Null when the index has no statistics yet.
+   */
+  async #rankedSearch(p: SearchParams, a: AnalyzedQuery, started: number): Promise<SearchResponse | null> {
+    const key = JSON.stringify([this.#target().index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
+    let list = this.#ranked.get(key);
+    if (!list || Date.now() - list.at > RANKED_CACHE_MS) {
+      const stats = await this.#stats(a.terms);
+      if (!stats) return null;
+      const index = this.#target().index;
+      const filter = buildFilter(p);
+      // Each telling term is sent as its stem, which Meilisearch matches as a prefix: every
+      // inflection of the word ("missil" finds missile, missiles) is a candidate.
+      const telling = [...a.terms].sort((x, y) => idf(y, stats) - idf(x, stats)).slice(0, MEILI_QUERY_WORDS);
+      // One query per telling term, so that a passage holding any of them can be ranked (Meilisearch
+      // alone would only return passages holding the first words); one more for the facets and
+      // for the phrases and exclusions as written.
+      const queries: Array<Record<string, unknown>> = [
+        { indexUid: index, q: candidateQuery(a, (term) => idf(term, stats)), limit: CANDIDATES_PER_TERM, facets: FACETS, matchingStrategy: MATCHING_STRATEGY },
+        ...telling.map((term) => ({ indexUid: index, q: [...a.negated.map((n) => `-${n}`), term].join(' '), limit: CANDIDATES_PER_TERM })),
+      ].map((q) => ({ ...q, attributesToRetrieve: RETRIEVED_FIELDS, showRankingScore: true, ...(filter ? { filter } : {}) }));
+      const multi = await this.#multiSearch<RawSearchResponse>(queries);
+      const byId = new Map<string, RawHit>();
+      for (const r of multi) {
+        for (const h of r.hits) {
+          const seen = byId.get(h.id);
+          if (!seen || (h._rankingScore ?? 0) > (seen._rankingScore ?? 0)) byId.set(h.id, h);
+        }
+      }
+      // Passages of the phrase query must hold the phrases; others only join when there are none.
+      const candidates = a.phrases.length > 0 || a.negated.length > 0 ? multi[0]!.hits : [...byId.values()];
+      const ranked = rerank(candidates, a.terms, stats);
+      list = { at: Date.now(), hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: multi[0]!.facetDistribution ?? {} };
+      if (this.#ranked.size >= RANKED_CACHE_ENTRIES) this.#ranked.delete(this.#ranked.keys().next().value!);
+      this.#ranked.set(key, list);
+    }
+    const marked = new Set(a.terms);
+    const page = list.hits.slice(p.offset, p.offset + p.limit).map((h) => {
+      const hit = shapeHit({ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) } });
+      return { ...hit, score: h._combinedScore };
+    });
+    return {
+      query: p.q,
+      total: list.hits.length,
+      limit: p.limit,
+      offset: p.offset,
+      tookMs: Math.round(performance.now() - started),
+      hits: page,
+      facets: { publisher: list.facets.publisher ?? {}, year: list.facets.year ?? {} },
+    };
   }
 
   /** The clean document with its passages in order, or null when no passage has this docId. */

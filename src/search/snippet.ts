@@ -58,3 +58,47 @@ export function renderSnippet(highlighted: string): string {
   // Join marks split by spaces (a phrase) or by a separator inside a number ("23,000", "1.5").
   return out.replace(/<\/mark>(\s+)<mark>/g, '$1').replace(/(\d)<\/mark>([.,])<mark>(\d)/g, '$1$2$3');
 }
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Crops a text to the window of `cropWords` words holding the most distinct query terms and wraps
+ * each matching word in sentinels, for renderSnippet. Used where the proxy ranks passages itself.
+ */
+export function cropAndHighlight(
+  text: string,
+  terms: ReadonlySet<string>,
+  cropWords: number,
+  termOf: (word: string) => string = (w) => w,
+): string {
+  const spans = [...text.matchAll(WORD)].map((m) => {
+    const word = termOf(m[0].toLowerCase());
+    return { start: m.index, end: m.index + m[0].length, hit: terms.has(word), word };
+  });
+  if (spans.length === 0) return text;
+  let bestStart = 0;
+  let bestScore = -1;
+  for (let i = 0; i < spans.length; i += 1) {
+    if (i > 0 && !spans[i]!.hit) continue;
+    const window = spans.slice(i, i + cropWords);
+    const score = new Set(window.filter((s) => s.hit).map((s) => s.word)).size;
+    if (score > bestScore) {
+      bestScore = score;
+      bestStart = i;
+    }
+  }
+  // Start a little before the first match, so it reads in context.
+  const first = Math.max(0, Math.min(bestStart - Math.floor(cropWords / 4), spans.length - cropWords));
+  const window = spans.slice(first, first + cropWords);
+  const from = first === 0 ? 0 : window[0]!.start;
+  const to = first + cropWords >= spans.length ? text.length : window[window.length - 1]!.end;
+  let out = from > 0 ? CROP_MARKER : '';
+  let pos = from;
+  for (const s of window) {
+    if (!s.hit) continue;
+    out += text.slice(pos, s.start) + MARK_START + text.slice(s.start, s.end) + MARK_END;
+    pos = s.end;
+  }
+  out += text.slice(pos, to);
+  return to < text.length ? out + CROP_MARKER : out;
+}

@@ -1,0 +1,65 @@
+import { stopWordsFor } from '../ingest/text-stats.js';
+import { stemOf, tokens } from './bm25.js';
+
+/**
+ * Meilisearch reads only the first ten words of a query and ranks in buckets made for short
+ * keyword queries. A query with more content words than this is treated as a sentence or a
+ * question: its candidates come from Meilisearch and BM25 ranks them.
+ */
+export const LONG_QUERY_TERMS = 4;
+/** Words Meilisearch reads of a query. */
+export const MEILI_QUERY_WORDS = 10;
+
+export interface AnalyzedQuery {
+  /** Content words, lower-cased, stop words removed, in query order, without repeats. */
+  words: string[];
+  /** Their ranking terms (stems), in the same order, without repeats. */
+  terms: string[];
+  /** Quoted phrases, kept whole. */
+  phrases: string[];
+  /** Words to exclude (`-word`). */
+  negated: string[];
+  /** A sentence-like query that BM25 should rank. */
+  long: boolean;
+}
+
+/**
+ * Splits a query into phrases, negations and content terms. Stop words are dropped from the terms
+ * only (a quoted phrase keeps them), in the language of the stop-word list given.
+ */
+export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQuery {
+  const stop = stopWordsFor(lang);
+  const phrases: string[] = [];
+  const negated: string[] = [];
+  const rest = q
+    .replace(/"([^"]*)"/g, (_, p: string) => {
+      if (p.trim() !== '') phrases.push(p.trim());
+      return ' ';
+    })
+    .replace(/(?:^|\s)-([\p{L}\p{N}][^\s]*)/gu, (_, w: string) => {
+      negated.push(w);
+      return ' ';
+    });
+  const seen = new Set<string>();
+  const words: string[] = [];
+  const terms: string[] = [];
+  for (const t of tokens(rest)) {
+    const stem = stemOf(t);
+    if (stop.has(t) || seen.has(stem)) continue;
+    seen.add(stem);
+    words.push(t);
+    terms.push(stem);
+  }
+  return { words, terms, phrases, negated, long: terms.length > LONG_QUERY_TERMS };
+}
+
+/**
+ * The query Meilisearch gets for candidates of a long query: phrases and negations as written,
+ * then the most telling terms (highest IDF first when known) up to the words it reads.
+ */
+export function candidateQuery(a: AnalyzedQuery, idfOf?: (term: string) => number): string {
+  const room = Math.max(1, MEILI_QUERY_WORDS - a.phrases.reduce((n, p) => n + p.split(/\s+/).length, 0));
+  const order = a.words.map((w, i) => ({ w, t: a.terms[i]! }));
+  const ranked = (idfOf ? order.sort((x, y) => idfOf(y.t) - idfOf(x.t)) : order).map((x) => x.w);
+  return [...a.phrases.map((p) => `"${p}"`), ...ranked.slice(0, room), ...a.negated.map((n) => `-${n}`)].join(' ');
+}

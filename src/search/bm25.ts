@@ -1,0 +1,81 @@
+import { stemmer } from 'stemmer';
+
+/*
+ * Okapi BM25 over passages, with corpus statistics the indexer keeps. The usual constants: term
+ * frequency saturates at k1, and b sets how much a long passage is discounted.
+ */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/** Lower-cased letter/digit runs. */
+export function tokens(text: string): string[] {
+  return (text.toLowerCase().match(TOKEN) ?? []) as string[];
+}
+
+const stems = new Map<string, string>();
+/**
+ * The ranking term of a word: its Porter stem, so that "missiles" and "missile" count as one.
+ * Applied to every language alike; for other languages it is a consistent, if crude, folding.
+ */
+export function stemOf(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = /^\p{N}+$/u.test(word) ? word : stemmer(word);
+    if (stems.size < 200_000) stems.set(word, s);
+  }
+  return s;
+}
+
+/** The terms BM25 counts: stemmed tokens. */
+export function terms(text: string): string[] {
+  return tokens(text).map(stemOf);
+}
+
+/** What BM25 needs to know about the whole collection. */
+export interface CorpusStats {
+  /** Number of passages. */
+  passages: number;
+  /** Mean passage length in tokens. */
+  avgLength: number;
+  /** Passages containing each term (terms not listed are taken as rare). */
+  df: ReadonlyMap<string, number>;
+  /** Mean document length in tokens (0 when unknown). */
+  avgDocLength: number;
+  /** Number of documents, and documents containing each term, for document-level scores. */
+  docs?: number;
+  ddf?: ReadonlyMap<string, number>;
+}
+
+/** The same statistics seen at document level: documents as the unit, where recorded. */
+export function documentStats(stats: CorpusStats): CorpusStats {
+  if (!stats.docs || !stats.ddf) return { ...stats, avgLength: stats.avgDocLength || stats.avgLength };
+  return { passages: stats.docs, avgLength: stats.avgDocLength || stats.avgLength, avgDocLength: stats.avgDocLength, df: stats.ddf };
+}
+
+/** Robertson–Spärck Jones IDF, floored at zero so that very common terms never count against. */
+export function idf(term: string, stats: CorpusStats): number {
+  const n = stats.df.get(term) ?? 1;
+  return Math.max(0, Math.log(1 + (stats.passages - n + 0.5) / (n + 0.5)));
+}
+
+/** BM25 of one passage (its token counts and length) for the query terms. */
+export function bm25(counts: ReadonlyMap<string, number>, length: number, terms: readonly string[], stats: CorpusStats): number {
+  let score = 0;
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / (stats.avgLength || 1));
+  for (const t of terms) {
+    const tf = counts.get(t);
+    if (!tf) continue;
+    score += idf(t, stats) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+  }
+  return score;
+}
+
+/** Token counts and length of a text. */
+export function termCounts(text: string): { counts: Map<string, number>; length: number } {
+  const counts = new Map<string, number>();
+  const ts = terms(text);
+  for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return { counts, length: ts.length };
+}

@@ -62,6 +62,7 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
     for (const s of servers) s.close();
     for (const b of backends) await b.close();
     await client.deleteIndex(uid).waitTask();
+    await client.deleteIndex(`${uid}__terms`).waitTask();
   });
 
   async function open(pathAndQuery: string, width = 1200): Promise<Page> {

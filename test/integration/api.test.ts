@@ -45,6 +45,7 @@ describe('search API against the seeds', () => {
   after(async () => {
     await backend.close();
     await client.deleteIndex(uid).waitTask();
+    await client.deleteIndex(`${uid}__terms`).waitTask();
   });
 
   const search = (query: Record<string, string | string[]>) => request(app).get('/api/search').query(query);
@@ -82,6 +83,22 @@ describe('search API against the seeds', () => {
       assert.equal(top.source.docId, docId);
       const spans = [...(top.snippet as string).matchAll(/<mark>(.*?)<\/mark>/g)].map((m) => m[1]!);
       for (const m of marked) assert.ok(spans.some((s) => s.includes(m)), `${m} marked in ${top.snippet}`);
+    });
+  }
+
+  // Questions as people paste them: ranked by BM25 over the corpus statistics.
+  const questions: Array<[string, string, string]> = [
+    ['how did the Dutch police read messages sent on BlackBox IronChat cryptophones', '002_b09c8a4e056d45ba', 'IronChat'],
+    ['which Canadian provider of crypto phones with seventy thousand customers was hacked in the Argus investigation', '003_ae79e258a1b5c6aa', 'Argus'],
+    ['what happened to the owner of the Nijmegen company selling customized phones for criminals', '000_89e9f66e6ae9edbb', 'Nijmegen'],
+  ];
+  for (const [q, docId, word] of questions) {
+    it(`the question "${q.slice(0, 40)}…" cites ${docId} first`, async () => {
+      const res = await search({ q });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.hits[0].source.docId, docId);
+      assert.ok((res.body.hits[0].snippet as string).includes(`<mark>${word}</mark>`) || res.body.hits.slice(0, 3).some((h: { snippet: string }) => h.snippet.includes('<mark>')), res.body.hits[0].snippet);
+      assert.equal(validator('SearchResponse')(res.body), true);
     });
   }
 

@@ -7,6 +7,7 @@ import type { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
+import { accumulate, CORPUS_RECORD_ID, emptyDelta, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
 import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
@@ -41,7 +42,10 @@ describe('indexing jobs against Meilisearch', () => {
     return uid;
   };
   after(async () => {
-    for (const uid of uids) await client.deleteIndex(uid).waitTask().catch(() => undefined);
+    for (const uid of uids) {
+      await client.deleteIndex(uid).waitTask().catch(() => undefined);
+      await client.deleteIndex(termsIndexOf(uid)).waitTask().catch(() => undefined);
+    }
   });
 
   it('indexes the seeds, names bad files, skips unchanged, removes deleted (CLI, --json)', () => {
@@ -100,6 +104,31 @@ describe('indexing jobs against Meilisearch', () => {
     assert.ok(!(await docIds(client, uid)).includes('003_ae79e258a1b5c6aa'));
     const hits = await client.index(uid).search('Sky ECC Argus');
     assert.ok(hits.hits.every((h) => h.docId !== '003_ae79e258a1b5c6aa'));
+  });
+
+  it('keeps term statistics equal to a count from scratch through changes and removals', async () => {
+    const uid = fresh('terms');
+    uids.push(termsIndexOf(uid));
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const file = path.join(dir, seedFiles()[1]!);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('\n\n').slice(0, 3).join('\n\n'));
+    fs.rmSync(path.join(dir, seedFiles()[3]!));
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+
+    const all = await client.index(uid).getDocuments({ limit: 10_000 });
+    const expected = accumulate(emptyDelta(), all.results as never[], 1);
+    const stored = await client.index<TermRecord>(termsIndexOf(uid)).getDocuments({ limit: 100_000 });
+    const byId = new Map(stored.results.map((r) => [r.id, r]));
+    const corpus = byId.get(CORPUS_RECORD_ID)!;
+    assert.equal(corpus.df, all.results.length);
+    assert.equal(corpus.docs, 4);
+    assert.equal(corpus.tokens, expected.tokens);
+    assert.equal(stored.results.length - 1, expected.df.size, 'no stale terms');
+    for (const [term, df] of expected.df) {
+      assert.equal(byId.get(termId(term))?.df, df, `df of ${term}`);
+      assert.equal(byId.get(termId(term))?.ddf, expected.ddf.get(term), `documents with ${term}`);
+    }
   });
 
   it('names unreadable paths, symlink loops and oversized files, and indexes the rest', async () => {

@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { block, type Block, type BlockKind } from './blocks.js';
+import { articleObject, cleanText, jsonLdObjects, nameOf } from './structured-data.js';
 import { normalizeSpaces } from './text-stats.js';
 
 /** Elements that never hold article text. */
@@ -39,42 +40,10 @@ export interface HtmlMeta {
   publisher: string | null;
 }
 
-function text(v: string | undefined | null): string | null {
-  const t = v ? normalizeSpaces(v) : '';
-  return t === '' ? null : t;
-}
-
-/** Reads JSON-LD objects of the page, flattening @graph arrays. */
-function jsonLd($: cheerio.CheerioAPI): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  $('script[type="application/ld+json"]').each((_, el) => {
-    try {
-      const data = JSON.parse($(el).text()) as unknown;
-      const items = Array.isArray(data) ? data : [data];
-      for (const item of items) {
-        if (item && typeof item === 'object') {
-          const graph = (item as { '@graph'?: unknown })['@graph'];
-          if (Array.isArray(graph)) out.push(...(graph.filter((g) => g && typeof g === 'object') as Record<string, unknown>[]));
-          else out.push(item as Record<string, unknown>);
-        }
-      }
-    } catch {
-      /* malformed structured data is ignored, as browsers do */
-    }
-  });
-  return out;
-}
-
-function nameOf(v: unknown): string | null {
-  if (typeof v === 'string') return text(v);
-  if (Array.isArray(v)) return nameOf(v[0]);
-  if (v && typeof v === 'object' && 'name' in v) return nameOf((v as { name: unknown }).name);
-  return null;
-}
-
 export function readHtmlMeta($: cheerio.CheerioAPI): HtmlMeta {
+  const text = cleanText;
   const meta = (sel: string) => text($(sel).first().attr('content'));
-  const ld = jsonLd($).find((o) => typeof o.headline === 'string' || typeof o.datePublished === 'string') ?? {};
+  const ld = articleObject(jsonLdObjects($('script[type="application/ld+json"]').map((_, el) => $(el).text()).get()));
   return {
     title: meta('meta[property="og:title"]') ?? text(ld.headline as string) ?? text($('title').first().text()),
     siteName: meta('meta[property="og:site_name"]'),

@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { HtmlMeta } from './html.js';
-import { normalizeSpaces } from './text-stats.js';
+import { articleObject, cleanText as text, jsonLdObjects, nameOf } from './structured-data.js';
 
 /** The main content of a page as Readability finds it, with what the page says about itself. */
 export interface ReadableArticle {
@@ -12,46 +12,16 @@ export interface ReadableArticle {
   links: string[];
 }
 
-function text(v: string | null | undefined): string | null {
-  const t = v ? normalizeSpaces(v) : '';
-  return t === '' ? null : t;
-}
-
 interface Doc {
   querySelector(sel: string): { getAttribute(n: string): string | null; textContent: string | null } | null;
   querySelectorAll(sel: string): Iterable<{ getAttribute(n: string): string | null; textContent: string | null }>;
   documentElement: { getAttribute(n: string): string | null } | null;
 }
 
-function ldObjects(doc: Doc): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const el of doc.querySelectorAll('script[type="application/ld+json"]')) {
-    try {
-      const data = JSON.parse(el.textContent ?? '') as unknown;
-      for (const item of Array.isArray(data) ? data : [data]) {
-        if (!item || typeof item !== 'object') continue;
-        const graph = (item as { '@graph'?: unknown })['@graph'];
-        if (Array.isArray(graph)) out.push(...(graph.filter((g) => g && typeof g === 'object') as Record<string, unknown>[]));
-        else out.push(item as Record<string, unknown>);
-      }
-    } catch {
-      /* malformed structured data is ignored, as browsers do */
-    }
-  }
-  return out;
-}
-
-function nameOf(v: unknown): string | null {
-  if (typeof v === 'string') return text(v);
-  if (Array.isArray(v)) return nameOf(v[0]);
-  if (v && typeof v === 'object' && 'name' in v) return nameOf((v as { name: unknown }).name);
-  return null;
-}
-
 /** What the head and structured data of a page say: read before Readability rewrites the DOM. */
 function readMeta(doc: Doc): HtmlMeta {
   const meta = (sel: string) => text(doc.querySelector(sel)?.getAttribute('content'));
-  const ld = ldObjects(doc).find((o) => typeof o.headline === 'string' || typeof o.datePublished === 'string') ?? {};
+  const ld = articleObject(jsonLdObjects([...doc.querySelectorAll('script[type="application/ld+json"]')].map((el) => el.textContent ?? '')));
   return {
     title: meta('meta[property="og:title"]') ?? text(ld.headline as string) ?? text(doc.querySelector('title')?.textContent),
     siteName: meta('meta[property="og:site_name"]'),

@@ -1,5 +1,6 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { CitableError, SearchUnavailableError } from '../errors.js';
+import type { DocumentMetadata } from '../ingest/ingest.js';
 import { eqAny } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
 import { analyzeQuery, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } from './analyze.js';
@@ -31,15 +32,10 @@ interface RankedList {
   facets: Record<string, Record<string, number>>;
 }
 
-export interface DocumentView {
+/** A clean document as the API serves it: its metadata and its passages in order. */
+export interface DocumentView extends DocumentMetadata {
   docId: string;
   file: string;
-  title: string | null;
-  author: string | null;
-  date: string | null;
-  publisher: string | null;
-  url: string | null;
-  lang: string | null;
   passages: Array<{ position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null }>;
 }
 
@@ -64,11 +60,12 @@ export class SearchBackend {
 
   #ranked = new Map<string, RankedList>();
 
-  async #post<T>(path: string, body: unknown, index?: string): Promise<T> {
+  /** POSTs JSON to Meilisearch; unreachable, timed out or 5xx is SearchUnavailableError. */
+  async #request<T>(path: string, body: unknown): Promise<T> {
     const t = this.#target();
     let res;
     try {
-      res = await request(`${t.url}/indexes/${encodeURIComponent(index ?? t.index)}${path}`, {
+      res = await request(`${t.url}${path}`, {
         method: 'POST',
         dispatcher: this.#agent,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
@@ -94,27 +91,13 @@ export class SearchBackend {
     throw new CitableError('search_failed', `Meilisearch rejected the search: ${e.code ?? res.statusCode}: ${e.message ?? ''}`);
   }
 
+  /** POSTs to an index's endpoint (the configured index unless another is named). */
+  async #post<T>(path: string, body: unknown, index?: string): Promise<T> {
+    return this.#request<T>(`/indexes/${encodeURIComponent(index ?? this.#target().index)}${path}`, body);
+  }
+
   async #multiSearch<T>(queries: Array<Record<string, unknown>>): Promise<T[]> {
-    const t = this.#target();
-    let res;
-    try {
-      res = await request(`${t.url}/multi-search`, {
-        method: 'POST',
-        dispatcher: this.#agent,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
-        body: JSON.stringify({ queries }),
-        headersTimeout: SEARCH_TIMEOUT_MS,
-        bodyTimeout: SEARCH_TIMEOUT_MS,
-      });
-    } catch (err) {
-      throw new SearchUnavailableError(`Meilisearch did not answer: ${(err as Error).message}`, { cause: err });
-    }
-    const payload = (await res.body.json().catch((err: unknown) => {
-      throw new SearchUnavailableError('Meilisearch sent an unreadable answer', { cause: err });
-    })) as { results?: T[]; code?: string; message?: string };
-    if (res.statusCode >= 200 && res.statusCode < 300 && payload.results) return payload.results;
-    if (res.statusCode >= 500 || payload.code === 'index_not_found') throw new SearchUnavailableError(`Meilisearch: ${payload.code ?? res.statusCode}`);
-    throw new CitableError('search_failed', `Meilisearch rejected the search: ${payload.code ?? res.statusCode}: ${payload.message ?? ''}`);
+    return (await this.#request<{ results: T[] }>('/multi-search', { queries })).results;
   }
 
   async search(p: SearchParams): Promise<SearchResponse> {

@@ -1,25 +1,16 @@
+import type { PassageRecord } from '../ingest/records.js';
 import type { SearchParams } from './params.js';
 import { renderSnippet } from './snippet.js';
 
 /** A passage hit as Meilisearch returns it for buildSearchRequest. */
-export interface RawHit {
-  id: string;
-  docId: string;
-  file: string;
-  title: string | null;
-  heading: string | null;
-  text: string;
-  position: number;
-  start: number;
-  end: number;
-  author: string | null;
-  date: string | null;
-  publisher: string | null;
-  url: string | null;
-  fragment?: string;
-  _formatted?: { text?: string };
-  _rankingScore?: number;
-}
+export type RawHit = Pick<
+  PassageRecord,
+  'id' | 'docId' | 'file' | 'title' | 'heading' | 'text' | 'position' | 'start' | 'end' | 'author' | 'date' | 'publisher' | 'url'
+> &
+  Partial<Pick<PassageRecord, 'fragment' | 'docTokens'>> & {
+    _formatted?: { text?: string };
+    _rankingScore?: number;
+  };
 
 export interface RawSearchResponse {
   hits: RawHit[];

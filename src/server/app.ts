@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../log.js';
 import { errorHandler, HttpError, notFound } from './middleware/errors.js';
 import { apiRateLimit, corsFor, limitUrlLength, securityHeaders } from './middleware/security.js';
 import { apiRoutes, type SearchPort } from './routes/api.js';
+import { searchFastPath, type Middleware } from './search-fast-path.js';
 
 export interface Readiness {
   ready: boolean;
@@ -27,32 +29,61 @@ export interface AppDeps {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the HTTP app without listening, so tests and `main` decide where it runs. */
-export function createApp(deps: AppDeps): Express {
+/** The HTTP app: a request listener, with `listen` for convenience. */
+export type CitableApp = http.RequestListener & {
+  listen(port: number, host: string, onListening?: () => void): http.Server;
+};
+
+/** The middleware every request passes, built once and shared by both request paths. */
+function commonMiddleware(deps: AppDeps) {
+  const requestLog = pinoHttp({
+    logger: deps.logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  });
+  const poweredBy: Middleware = (_req, res, next) => {
+    res.removeHeader('X-Powered-By');
+    next();
+  };
+  return {
+    before: [requestLog, limitUrlLength(), securityHeaders(), poweredBy] as unknown as Middleware[],
+    cors: corsFor(deps.corsOrigins ?? []) as unknown as Middleware | null,
+    rateLimit: apiRateLimit(deps.rateLimitPerMinute ?? 600) as unknown as Middleware,
+  };
+}
+
+/**
+ * Builds the HTTP app without listening, so tests and `main` decide where it runs. Searches take a
+ * plain-node path with the same middleware; everything else goes through Express.
+ */
+export function createApp(deps: AppDeps): CitableApp {
+  const mw = commonMiddleware(deps);
+  const app = expressApp(deps, mw);
+  const fast = searchFastPath(deps.search, [...mw.before, ...(mw.cors ? [mw.cors] : []), mw.rateLimit]);
+  const handler: http.RequestListener = (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+  return Object.assign(handler, {
+    listen: (port: number, host: string, onListening?: () => void) => http.createServer(handler).listen(port, host, onListening),
+  });
+}
+
+function expressApp(deps: AppDeps, mw: ReturnType<typeof commonMiddleware>): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // ETags cost a hash of every response body; search answers are not revalidated.
   app.set('etag', false);
   app.set('query parser', 'simple');
-
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
-  app.use(limitUrlLength());
-  app.use(securityHeaders());
+  for (const m of mw.before) app.use(m as unknown as express.RequestHandler);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -63,9 +94,8 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).setHeader('Retry-After', '5').json({ error: { code: 'not_ready', message: r.reason ?? 'Not ready' } });
   });
 
-  const cors = corsFor(deps.corsOrigins ?? []);
-  if (cors) app.use('/api', cors);
-  app.use('/api', apiRateLimit(deps.rateLimitPerMinute ?? 600));
+  if (mw.cors) app.use('/api', mw.cors as unknown as express.RequestHandler);
+  app.use('/api', mw.rateLimit as unknown as express.RequestHandler);
   app.use('/api', apiRoutes(deps.search));
   app.use('/api', notFound);
 

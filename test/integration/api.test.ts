@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { Express } from 'express';
+import type { CitableApp } from '../../src/server/app.js';
 import request from 'supertest';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
@@ -28,7 +28,7 @@ function validator(schemaName: keyof typeof openApiDocument.components.schemas) 
 describe('search API against the seeds', () => {
   const { url, masterKey, client } = testMeili();
   const uid = uniqueIndex('api');
-  let app: Express;
+  let app: CitableApp;
   let backend: SearchBackend;
 
   before(async () => {

@@ -23,15 +23,17 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 };
 
+interface LogLike {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 /**
- * The one error handler, registered last: known errors map to their status; anything else is a
- * real fault, logged with its stack and answered 500 without details.
+ * Maps an error to its answer: known errors to their status and code; anything else is a real
+ * fault, logged with its stack and answered 500 without details.
  */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
+export function errorAnswer(err: unknown, log?: LogLike): { status: number; headers: Record<string, string>; body: { error: Record<string, unknown> } } {
+  const headers: Record<string, string> = {};
   let status = 500;
   let body: Record<string, unknown> = { code: 'internal_error', message: 'Internal error' };
   if (err instanceof HttpError) {
@@ -42,16 +44,26 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     body = { code: 'invalid_parameter', message: err.message, param: err.param };
   } else if (err instanceof CitableError && err.code === 'search_unavailable') {
     status = 503;
-    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
     body = { code: 'search_unavailable', message: 'Search is temporarily unavailable; retry shortly.' };
-    req.log?.warn({ err }, 'search unavailable');
+    log?.warn({ err }, 'search unavailable');
   } else if (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status < 500) {
     // Errors raised by body parsers and other middleware (malformed URL encoding, payload size).
     const e = err as { status: number; type?: string; message?: string };
     status = e.status;
     body = { code: e.type?.replace(/\./g, '_') ?? 'bad_request', message: e.message ?? 'Bad request' };
   } else {
-    req.log?.error({ err }, 'unhandled error');
+    log?.error({ err }, 'unhandled error');
   }
-  res.status(status).json({ error: body });
+  return { status, headers, body: { error: body } };
+}
+
+/** The one Express error handler, registered last. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const answer = errorAnswer(err, req.log);
+  res.set(answer.headers).status(answer.status).json(answer.body);
 };

@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { HttpError } from './errors.js';
 
@@ -32,7 +32,7 @@ export function securityHeaders(): RequestHandler {
 export const limitUrlLength =
   (max = MAX_URL_LENGTH): RequestHandler =>
   (req, _res, next) => {
-    next(req.originalUrl.length > max ? new HttpError(414, 'uri_too_long', `The URL is longer than ${max} characters`) : undefined);
+    next((req.originalUrl ?? req.url ?? '').length > max ? new HttpError(414, 'uri_too_long', `The URL is longer than ${max} characters`) : undefined);
   };
 
 /** Per-client rate limit on the public API, answering a clear JSON 429. */
@@ -40,12 +40,17 @@ export function apiRateLimit(perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
-    standardHeaders: 'draft-8',
+    // draft-7 headers (one combined RateLimit header) are set with setHeader, which plain node has.
+    standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // Shared by the Express routes and the plain-node search path, so it reads only what both have.
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ''),
+    validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
     handler: (_req, res, _next, options) => {
-      res.status(options.statusCode).json({
+      const body = JSON.stringify({
         error: { code: 'rate_limited', message: `Too many requests: at most ${perMinute} a minute. Retry after the time in the RateLimit header.` },
       });
+      res.writeHead(options.statusCode, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
     },
   });
 }

@@ -210,6 +210,20 @@ describe('search API against the seeds', () => {
     assert.equal(res.headers['access-control-allow-origin'], undefined);
   });
 
+  it('keeps a valid request id and allows configured origins only', async () => {
+    const res = await search({ q: 'police' }).set('X-Request-Id', 'trace-123');
+    assert.equal(res.headers['x-request-id'], 'trace-123');
+    const hostile = await search({ q: 'police' }).set('X-Request-Id', '<script>');
+    assert.notEqual(hostile.headers['x-request-id'], '<script>');
+    const withCors = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), corsOrigins: ['https://example.org'] });
+    const allowed = await request(withCors).get('/api/search?q=police').set('Origin', 'https://example.org');
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://example.org');
+    const other = await request(withCors).get('/api/search?q=police').set('Origin', 'https://evil.example');
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+    const preflight = await request(withCors).options('/api/search').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'GET');
+    assert.ok(preflight.status < 300);
+  });
+
   it('rate-limits with a JSON 429', async () => {
     const limited = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), rateLimitPerMinute: 2 });
     await request(limited).get('/api/search?q=a');

@@ -98,7 +98,7 @@ export const openApiDocument = {
         additionalProperties: false,
         properties: {
           id: { type: 'string' },
-          score: { type: ['number', 'null'] },
+          score: { type: ['number', 'null'], description: "Meilisearch's ranking score (0–1) for keyword queries; the combined BM25 score (higher is better) for sentence-like queries, which the proxy re-ranks." },
           snippet: { type: 'string', description: 'HTML-escaped text; only <mark> elements.' },
           text: { type: 'string' },
           passage: {

@@ -16,10 +16,11 @@ export const CANDIDATES_PER_TERM = 200;
 /**
  * How the signals combine, each normalised to the best candidate (0–1): the passage's own score;
  * its document's score (a passage of a document that is about the query says more than the same
- * words in passing); Meilisearch's ranking score, as a tie-breaker.
+ * words in passing); Meilisearch's ranking score, as a tie-breaker. Measured on TIME (MAP): document
+ * weight 1 gives 0.574, 3 gives 0.579, 5 and 8 no more; Cranfield stays at 0.309–0.310.
  */
 export const PASSAGE_WEIGHT = 1;
-export const DOCUMENT_WEIGHT = 2;
+export const DOCUMENT_WEIGHT = 3;
 export const MEILI_SCORE_WEIGHT = 0.1;
 
 export interface Candidate {

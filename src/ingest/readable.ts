@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import type { HtmlMeta } from './html.js';
-import { articleObject, cleanText as text, jsonLdObjects, nameOf } from './structured-data.js';
+import { pageLinks, readPageMeta, type HtmlMeta, type PageQuery } from './page-meta.js';
+import { cleanText as text } from './structured-data.js';
 
 /** The main content of a page as Readability finds it, with what the page says about itself. */
 export interface ReadableArticle {
@@ -12,26 +12,18 @@ export interface ReadableArticle {
   links: string[];
 }
 
-interface Doc {
-  querySelector(sel: string): { getAttribute(n: string): string | null; textContent: string | null } | null;
-  querySelectorAll(sel: string): Iterable<{ getAttribute(n: string): string | null; textContent: string | null }>;
-  documentElement: { getAttribute(n: string): string | null } | null;
+interface DomElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
 }
 
-/** What the head and structured data of a page say: read before Readability rewrites the DOM. */
-function readMeta(doc: Doc): HtmlMeta {
-  const meta = (sel: string) => text(doc.querySelector(sel)?.getAttribute('content'));
-  const ld = articleObject(jsonLdObjects([...doc.querySelectorAll('script[type="application/ld+json"]')].map((el) => el.textContent ?? '')));
+/** The page queries of page-meta over a standard DOM (linkedom's). */
+function domQuery(doc: { querySelector(sel: string): DomElement | null; querySelectorAll(sel: string): Iterable<DomElement> }): PageQuery {
   return {
-    title: meta('meta[property="og:title"]') ?? text(ld.headline as string) ?? text(doc.querySelector('title')?.textContent),
-    siteName: meta('meta[property="og:site_name"]'),
-    author: nameOf(ld.author) ?? meta('meta[name="author"]') ?? meta('meta[property="article:author"]'),
-    date:
-      meta('meta[property="article:published_time"]') ?? text(ld.datePublished as string) ?? meta('meta[name="date"]') ??
-      meta('meta[itemprop="datePublished"]') ?? text(doc.querySelector('time[datetime]')?.getAttribute('datetime')),
-    url: text(doc.querySelector('link[rel="canonical"]')?.getAttribute('href')) ?? meta('meta[property="og:url"]'),
-    lang: text(doc.documentElement?.getAttribute('lang')),
-    publisher: nameOf(ld.publisher),
+    attr: (sel, name) => doc.querySelector(sel)?.getAttribute(name),
+    text: (sel) => doc.querySelector(sel)?.textContent,
+    texts: (sel) => [...doc.querySelectorAll(sel)].map((el) => el.textContent ?? ''),
+    attrs: (sel, name) => [...doc.querySelectorAll(sel)].map((el) => el.getAttribute(name) ?? ''),
   };
 }
 
@@ -41,13 +33,10 @@ function readMeta(doc: Doc): HtmlMeta {
  */
 export function readableArticle(html: string): ReadableArticle | null {
   const { document } = parseHTML(html);
-  const doc = document as unknown as Doc;
-  const meta = readMeta(doc);
-  const links: string[] = [];
-  for (const a of doc.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href') ?? '';
-    if (/^https?:\/\//i.test(href)) links.push(href);
-  }
+  // Read before Readability rewrites the DOM.
+  const query = domQuery(document as unknown as Parameters<typeof domQuery>[0]);
+  const meta = readPageMeta(query);
+  const links = pageLinks(query);
   const article = new Readability(document as unknown as Document, { keepClasses: false }).parse();
   if (!article?.content) return null;
   return {

@@ -30,7 +30,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 /**
- * `GET /api/search` without Express: the same middleware (request log, URL bound, security
+ * `GET /api/search` (and HEAD) without Express: the same middleware (request log, URL bound, security
  * headers, CORS, rate limit) and the same core, minus the router's per-request work. Every
  * millisecond of proxy CPU is taken from Meilisearch on a shared machine; this path keeps the
  * proxy's cost near a plain node server's. Returns false for any other request.
@@ -38,7 +38,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 export function searchFastPath(search: SearchPort, chain: readonly Middleware[]) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
-    if (req.method !== 'GET' || !(url === '/api/search' || url.startsWith('/api/search?'))) return false;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(url === '/api/search' || url.startsWith('/api/search?'))) return false;
     const log = (req as { log?: Parameters<typeof errorAnswer>[1] }).log;
     runChain(chain, req, res, (err) => {
       const fail = (e: unknown) => {

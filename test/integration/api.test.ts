@@ -201,6 +201,13 @@ describe('search API against the seeds', () => {
     }
   });
 
+  it('answers HEAD like GET, without a body', async () => {
+    const res = await request(app).head('/api/search?q=police');
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-type'] ?? '', /json/);
+    assert.equal(res.text, undefined);
+  });
+
   it('sends security headers and no X-Powered-By', async () => {
     const res = await search({ q: 'police' });
     assert.equal(res.headers['x-powered-by'], undefined);

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { parseSearchParams, QUERY_MAX_CHARS } from '../../search/params.js';
 import type { SearchBackend } from '../../search/backend.js';
 import { HttpError } from '../middleware/errors.js';
 import { openApiDocument } from '../openapi.js';
@@ -10,13 +9,9 @@ const SUGGEST_MAX_CHARS = 100;
 
 export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest'>;
 
+/** The API's other routes; `GET /api/search` is served by the plain-node search path. */
 export function apiRoutes(search: SearchPort): Router {
   const router = Router();
-
-  router.get('/search', async (req, res) => {
-    const params = parseSearchParams(req.query);
-    res.json(await search.search(params));
-  });
 
   router.get('/documents/:docId', async (req, res) => {
     const { docId } = req.params;
@@ -44,5 +39,3 @@ export function apiRoutes(search: SearchPort): Router {
 
   return router;
 }
-
-export { QUERY_MAX_CHARS };

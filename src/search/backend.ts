@@ -7,7 +7,7 @@ import { analyzeQuery, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } f
 import { idf, stemOf, type CorpusStats } from './bm25.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { bestPerDocument, CANDIDATES_PER_TERM, rerank } from './rerank.js';
-import { passageLink, quoteLink, shapeHit, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { cropAndHighlight } from './snippet.js';
 
 /** Every call to Meilisearch is bounded: a stuck search must not hold a request forever. */
@@ -172,19 +172,15 @@ export class SearchBackend {
       this.#ranked.set(key, list);
     }
     const marked = new Set(a.terms);
-    const page = list.hits.slice(p.offset, p.offset + p.limit).map((h) => {
-      const hit = shapeHit({ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) } });
-      return { ...hit, score: h._combinedScore };
-    });
-    return {
-      query: p.q,
-      total: list.hits.length,
-      limit: p.limit,
-      offset: p.offset,
-      tookMs: Math.round(performance.now() - started),
-      hits: page,
-      facets: { publisher: list.facets.publisher ?? {}, year: list.facets.year ?? {} },
-    };
+    // The page of the ranked list, in the shape Meilisearch would have answered: our own crop and
+    // marks, and the combined score in place of Meilisearch's.
+    const hits = list.hits.slice(p.offset, p.offset + p.limit).map((h) => ({
+      ...h,
+      _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) },
+      _rankingScore: h._combinedScore,
+    }));
+    const raw = { hits, totalHits: list.hits.length, processingTimeMs: 0, facetDistribution: list.facets };
+    return shapeResponse(p, raw, Math.round(performance.now() - started));
   }
 
   /** The clean document with its passages in order, or null when no passage has this docId. */

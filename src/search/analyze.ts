@@ -59,7 +59,11 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
  */
 export function candidateQuery(a: AnalyzedQuery, idfOf?: (term: string) => number): string {
   const room = Math.max(1, MEILI_QUERY_WORDS - a.phrases.reduce((n, p) => n + p.split(/\s+/).length, 0));
-  const order = a.words.map((w, i) => ({ w, t: a.terms[i]! }));
-  const ranked = (idfOf ? order.sort((x, y) => idfOf(y.t) - idfOf(x.t)) : order).map((x) => x.w);
+  const ranked = idfOf ? byRarity(a, idfOf).map((x) => x.word) : a.words;
   return [...a.phrases.map((p) => `"${p}"`), ...ranked.slice(0, room), ...a.negated.map((n) => `-${n}`)].join(' ');
+}
+
+/** The query's words with their terms, most telling (highest IDF) first. */
+export function byRarity(a: AnalyzedQuery, idfOf: (term: string) => number): Array<{ word: string; term: string }> {
+  return a.words.map((word, i) => ({ word, term: a.terms[i]! })).sort((x, y) => idfOf(y.term) - idfOf(x.term));
 }

@@ -3,7 +3,7 @@ import { CitableError, SearchUnavailableError } from '../errors.js';
 import type { DocumentMetadata } from '../ingest/ingest.js';
 import { eqAny } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
-import { analyzeQuery, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, byRarity, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } from './analyze.js';
 import { idf, stemOf, type CorpusStats } from './bm25.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { bestPerDocument, CANDIDATES_PER_TERM, rerank } from './rerank.js';
@@ -148,7 +148,7 @@ export class SearchBackend {
       const filter = buildFilter(p);
       // Each telling term is sent as its stem, which Meilisearch matches as a prefix: every
       // inflection of the word ("missil" finds missile, missiles) is a candidate.
-      const telling = [...a.terms].sort((x, y) => idf(y, stats) - idf(x, stats)).slice(0, MEILI_QUERY_WORDS);
+      const telling = byRarity(a, (term) => idf(term, stats)).slice(0, MEILI_QUERY_WORDS).map((x) => x.term);
       // One query per telling term, so that a passage holding any of them can be ranked (Meilisearch
       // alone would only return passages holding the first words); one more for the facets and
       // for the phrases and exclusions as written.

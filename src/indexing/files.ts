@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** A file found under one of the job's roots. */
@@ -44,6 +44,11 @@ function reason(err: unknown): string {
 /**
  * Lists the files under the given roots (files or folders), following links but not loops, skipping
  * hidden entries. Unreadable paths become failures; nothing throws.
+ *
+ * Synchronous on purpose: a folder of thousands of small files costs two or three system calls a
+ * file, and each asynchronous call is a hop through libuv's thread pool. While Meilisearch indexes
+ * on the same cores, those hops wait for the scheduler: measured, the asynchronous walk and reads
+ * left the indexer idle half the time.
  */
 export async function collectFiles(roots: readonly string[]): Promise<{ files: FoundFile[]; failures: Failure[]; rootIds: string[] }> {
   const files: FoundFile[] = [];
@@ -51,55 +56,62 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
   const rootIds: string[] = [];
   const seen = new Set<string>();
 
-  const visit = async (p: string, rootId: string, ancestors: Set<string>): Promise<void> => {
-    let real: string;
-    let stat;
-    try {
-      real = await fs.realpath(p);
-      stat = await fs.stat(real);
-    } catch (err) {
-      failures.push({ file: display(p), error: reason(err) });
-      return;
-    }
-    if (stat.isDirectory()) {
-      if (ancestors.has(real)) {
-        failures.push({ file: display(p), error: 'symbolic link loop' });
-        return;
-      }
-      let entries;
-      try {
-        entries = await fs.readdir(p);
-      } catch (err) {
-        failures.push({ file: display(p), error: reason(err) });
-        return;
-      }
-      const inner = new Set(ancestors).add(real);
-      for (const name of entries.sort()) {
-        if (name.startsWith('.')) continue;
-        await visit(path.join(p, name), rootId, inner);
-      }
-      return;
-    }
-    if (!stat.isFile()) {
-      failures.push({ file: display(p), error: 'not a regular file' });
-      return;
-    }
+  const addFile = (p: string, real: string, rootId: string) => {
     if (seen.has(real)) return;
     seen.add(real);
     files.push({ path: display(p), realPath: real, rootId });
   };
 
+  const visitDirectory = (p: string, real: string, rootId: string, ancestors: ReadonlySet<string>): void => {
+    if (ancestors.has(real)) {
+      failures.push({ file: display(p), error: 'symbolic link loop' });
+      return;
+    }
+    let entries;
+    try {
+      entries = fs.readdirSync(p, { withFileTypes: true });
+    } catch (err) {
+      failures.push({ file: display(p), error: reason(err) });
+      return;
+    }
+    const inner = new Set(ancestors).add(real);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (entry.name.startsWith('.')) continue;
+      const child = path.join(p, entry.name);
+      // A plain entry's real path is its folder's real path plus its name: no system call needed.
+      if (entry.isFile()) addFile(child, path.join(real, entry.name), rootId);
+      else if (entry.isDirectory()) visitDirectory(child, path.join(real, entry.name), rootId, inner);
+      else visit(child, rootId, inner);
+    }
+  };
+
+  /** Any path: resolves links, then sorts out folders, files and everything else. */
+  const visit = (p: string, rootId: string, ancestors: ReadonlySet<string>): void => {
+    let real: string;
+    let stat;
+    try {
+      real = fs.realpathSync(p);
+      stat = fs.statSync(real);
+    } catch (err) {
+      failures.push({ file: display(p), error: reason(err) });
+      return;
+    }
+    if (stat.isDirectory()) visitDirectory(p, real, rootId, ancestors);
+    else if (stat.isFile()) addFile(p, real, rootId);
+    else failures.push({ file: display(p), error: 'not a regular file' });
+  };
+
   for (const root of roots) {
     let realRoot: string;
     try {
-      realRoot = await fs.realpath(root);
+      realRoot = fs.realpathSync(root);
     } catch (err) {
       failures.push({ file: display(path.resolve(root)), error: reason(err) });
       continue;
     }
     const id = rootIdOf(realRoot);
     rootIds.push(id);
-    await visit(path.resolve(root), id, new Set());
+    visit(path.resolve(root), id, new Set());
   }
   return { files, failures, rootIds };
 }

@@ -12,14 +12,22 @@ export function encodeFragmentTerm(term: string): string {
   return encodeURIComponent(term).replace(/-/g, '%2D');
 }
 
-function wordEnds(text: string): number[] {
+/** Where the first `max` words of a text end. */
+function firstWordEnds(text: string, max: number): number[] {
   const ends: number[] = [];
-  for (const m of text.matchAll(/\S+/g)) ends.push(m.index + m[0].length);
+  const word = /\S+/g;
+  for (let m = word.exec(text); m !== null && ends.length < max; m = word.exec(text)) ends.push(m.index + m[0].length);
   return ends;
 }
 
-function wordStarts(text: string): number[] {
-  return [...text.matchAll(/\S+/g)].map((m) => m.index);
+/** Where the last word of a text starts, counting `n` words back from the end. */
+function nthLastWordStart(text: string, n: number): number {
+  let i = text.length;
+  for (let k = 0; k < n; k++) {
+    while (i > 0 && text[i - 1] === ' ') i--;
+    while (i > 0 && text[i - 1] !== ' ') i--;
+  }
+  return i;
 }
 
 function occurrences(haystack: string, needle: string): number {
@@ -38,14 +46,15 @@ export function flatten(body: string): string {
  * body when quoting many passages of one document, so it is folded once.
  */
 export function textFragmentFor(body: string, start: number, end: number, flat = flatten(body)): string {
-  const text = flatten(body.slice(start, end));
-  const ends = wordEnds(text);
+  const text = flatten(body.slice(start, end)).trim();
+  // Only the first words (for a unique start) and the last few are quoted: the passage's other
+  // words need not be found.
+  const ends = firstWordEnds(text, MAX_WORDS + END_WORDS + 1);
   if (ends.length === 0) return '';
   let k = Math.min(MIN_WORDS, ends.length);
   while (k < Math.min(MAX_WORDS, ends.length) && occurrences(flat, text.slice(0, ends[k - 1])) > 1) k++;
   const head = text.slice(0, ends[k - 1]);
   if (ends.length <= k + END_WORDS) return encodeFragmentTerm(text);
-  const starts = wordStarts(text);
-  const tail = text.slice(starts[starts.length - END_WORDS]);
+  const tail = text.slice(nthLastWordStart(text, END_WORDS));
   return `${encodeFragmentTerm(head)},${encodeFragmentTerm(tail)}`;
 }

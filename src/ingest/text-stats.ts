@@ -62,12 +62,12 @@ export function guessLanguage(text: string): string | null {
     return 'zh';
   }
   // A few hundred words tell the language as well as the whole text does, at a fraction of the cost.
-  const ws = words(text.slice(0, LANGUAGE_SAMPLE_CHARS));
+  const ws = words(text.slice(0, LANGUAGE_SAMPLE_CHARS).toLowerCase());
   if (ws.length < 5) return null;
   const { languages, byWord } = languagesByStopWord();
   const counts = new Uint32Array(languages.length);
   for (const w of ws) {
-    const langs = byWord.get(w.toLowerCase());
+    const langs = byWord.get(w);
     if (langs) for (const l of langs) counts[l]!++;
   }
   let best = -1;

@@ -66,12 +66,15 @@ export function guessLanguage(text: string): string | null {
   if (ws.length < 5) return null;
   const { languages, byWord } = languagesByStopWord();
   const counts = new Uint32Array(languages.length);
+  // Ties go to the language the text showed first.
+  const order: number[] = [];
   for (const w of ws) {
     const langs = byWord.get(w);
-    if (langs) for (const l of langs) counts[l]!++;
+    if (!langs) continue;
+    for (const l of langs) if (counts[l]!++ === 0) order.push(l);
   }
   let best = -1;
-  for (let l = 0; l < counts.length; l++) if (best < 0 || counts[l]! > counts[best]!) best = l;
+  for (const l of order) if (best < 0 || counts[l]! > counts[best]!) best = l;
   return best >= 0 && counts[best]! / ws.length >= 0.1 ? languages[best]! : null;
 }
 

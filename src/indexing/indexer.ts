@@ -15,6 +15,7 @@ import { collectFiles, type Failure, type FoundFile } from './files.js';
 export const INGEST_VERSION = '1';
 /** Passages per addDocuments call; all batches are queued before waiting so Meilisearch merges them. */
 export const BATCH_SIZE = 5_000;
+const FIRST_BATCH_SIZE = 1_000;
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Longest stretch of cleaning between two turns of the event loop. */
 const EVENT_LOOP_TURN_MS = 1;
@@ -247,7 +248,9 @@ class BatchUploader {
 
   add(records: readonly PassageRecord[]) {
     this.#pending.push(...records);
-    if (this.#pending.length >= BATCH_SIZE) this.flush();
+    // The first batch goes out small, so Meilisearch starts while the rest is cleaned; it merges
+    // the batches queued behind it on its own.
+    if (this.#pending.length >= (this.tasks.length === 0 ? FIRST_BATCH_SIZE : BATCH_SIZE)) this.flush();
   }
 
   flush() {
@@ -320,6 +323,8 @@ export async function runIndexJob(
     }
   } else {
     await applySettings(client, live, settings);
+    // The statistics' index is made ready now, while Meilisearch's queue is empty, not behind the passages.
+    await applySettings(client, await ensureIndex(client, termsIndexOf(indexUid)), TERMS_SETTINGS);
     const existing = await indexedDocuments(live);
     const uploader = new BatchUploader(live);
     const delta = emptyDelta();

@@ -185,12 +185,20 @@ async function storedPassages(index: Index<PassageRecord>, docIds: readonly stri
 }
 
 /**
+ * Creates and configures a terms index. Done at the start of a job, while Meilisearch's queue is
+ * empty: behind the queued passages, these waits would hold the statistics back to the very end.
+ */
+async function prepareTermsIndex(client: Meilisearch, uid: string): Promise<Index<TermRecord>> {
+  const index = await ensureIndex(client, uid);
+  await applySettings(client, index, TERMS_SETTINGS);
+  return index as unknown as Index<TermRecord>;
+}
+
+/**
  * Applies a change of the corpus statistics to the terms index that ranking reads: document
  * frequencies per term and the corpus totals. `fresh` means the index starts empty.
  */
-async function applyTermStats(client: Meilisearch, uid: string, delta: TermStatsDelta, fresh: boolean): Promise<Array<Promise<EnqueuedTask>>> {
-  const index = await ensureIndex(client, uid) as unknown as Index<TermRecord>;
-  await applySettings(client, index as unknown as Index, TERMS_SETTINGS);
+async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, fresh: boolean): Promise<Array<Promise<EnqueuedTask>>> {
   const current = new Map<string, TermRecord>();
   if (!fresh) {
     const terms = [...delta.df.keys()];
@@ -295,6 +303,7 @@ export async function runIndexJob(
     try {
       const tmp = await ensureIndex(client, tmpUid);
       await applySettings(client, tmp, settings);
+      const tmpTerms = await prepareTermsIndex(client, termsIndexOf(tmpUid));
       const uploader = new BatchUploader(tmp);
       const delta = emptyDelta();
       for await (const r of ingestFiles(files, opts)) {
@@ -307,7 +316,7 @@ export async function runIndexJob(
       }
       uploader.flush();
       opts.onProgress?.({ phase: 'upload', done: 0, total: uploader.uploaded });
-      const statsTasks = await applyTermStats(client, termsIndexOf(tmpUid), delta, true);
+      const statsTasks = await applyTermStats(tmpTerms, delta, true);
       await waitAll(client, [...uploader.tasks, ...statsTasks]);
       await ensureIndex(client, termsIndexOf(indexUid));
       await waitAll(client, [
@@ -323,8 +332,7 @@ export async function runIndexJob(
     }
   } else {
     await applySettings(client, live, settings);
-    // The statistics' index is made ready now, while Meilisearch's queue is empty, not behind the passages.
-    await applySettings(client, await ensureIndex(client, termsIndexOf(indexUid)), TERMS_SETTINGS);
+    const terms = await prepareTermsIndex(client, termsIndexOf(indexUid));
     const existing = await indexedDocuments(live);
     const uploader = new BatchUploader(live);
     const delta = emptyDelta();
@@ -369,7 +377,7 @@ export async function runIndexJob(
     }
     for (let i = 0; i < gone.length; i += 500) tasks.push(handled(live.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + 500)) })));
     summary.documents.removed = gone.length;
-    tasks.push(...(await applyTermStats(client, termsIndexOf(indexUid), delta, existing.size === 0)));
+    tasks.push(...(await applyTermStats(terms, delta, existing.size === 0)));
     opts.onProgress?.({ phase: 'upload', done: 0, total: summary.passages });
     await waitAll(client, tasks);
   }

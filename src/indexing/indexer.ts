@@ -8,7 +8,23 @@ import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
-import { accumulate, CORPUS_RECORD_ID, emptyDelta, termId, termsIndexOf, type ScoredFields, type TermRecord, type TermStatsDelta } from './term-stats.js';
+import {
+  accumulate,
+  bestPostings,
+  CORPUS_RECORD_ID,
+  documentWeight,
+  emptyDelta,
+  passageWeight,
+  POSTINGS_PER_TERM,
+  POSTINGS_VERSION,
+  termId,
+  termsIndexOf,
+  type DocumentPosting,
+  type PassagePosting,
+  type ScoredFields,
+  type TermRecord,
+  type TermStatsDelta,
+} from './term-stats.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 
 /** Bumped when cleaning changes, so that unchanged files are re-indexed under new rules. */
@@ -196,43 +212,57 @@ async function prepareTermsIndex(client: Meilisearch, uid: string): Promise<Inde
 
 /**
  * Applies a change of the corpus statistics to the terms index that ranking reads: document
- * frequencies per term and the corpus totals. `fresh` means the index starts empty.
+ * frequencies and postings per term, and the corpus totals. `fresh` means the index starts empty.
  */
 async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, fresh: boolean): Promise<Array<Promise<EnqueuedTask>>> {
   const current = new Map<string, TermRecord>();
   if (!fresh) {
     const terms = [...delta.df.keys()];
     const wanted = [CORPUS_RECORD_ID, ...terms.map(termId)];
-    for (let i = 0; i < wanted.length; i += 1_000) {
-      const page = await index.getDocuments({ filter: `id IN [${wanted.slice(i, i + 1_000).map((id) => quote(id)).join(', ')}]`, limit: 1_000 });
+    // Term records carry their postings: a few hundred at a time keeps each page small.
+    for (let i = 0; i < wanted.length; i += 250) {
+      const page = await index.getDocuments({ filter: `id IN [${wanted.slice(i, i + 250).map((id) => quote(id)).join(', ')}]`, limit: 250 });
       for (const r of page.results) current.set(r.id, r);
     }
   }
   const corpus = current.get(CORPUS_RECORD_ID);
-  const upserts: TermRecord[] = [
-    {
-      id: CORPUS_RECORD_ID,
-      term: '',
-      df: Math.max(0, (corpus?.df ?? 0) + delta.passages),
-      tokens: Math.max(0, (corpus?.tokens ?? 0) + delta.tokens),
-      docs: Math.max(0, (corpus?.docs ?? 0) + delta.docs),
-      docTokens: Math.max(0, (corpus?.docTokens ?? 0) + delta.docTokens),
-    },
-  ];
+  const totals: TermRecord = {
+    id: CORPUS_RECORD_ID,
+    term: '',
+    df: Math.max(0, (corpus?.df ?? 0) + delta.passages),
+    tokens: Math.max(0, (corpus?.tokens ?? 0) + delta.tokens),
+    docs: Math.max(0, (corpus?.docs ?? 0) + delta.docs),
+    docTokens: Math.max(0, (corpus?.docTokens ?? 0) + delta.docTokens),
+    // Postings are complete only when they were kept from the first job on; an index built before
+    // they existed stays without the mark until it is rebuilt.
+    postings: fresh ? POSTINGS_VERSION : corpus?.postings,
+  };
+  const passageWeigh = passageWeight(totals.df > 0 ? totals.tokens! / totals.df : 0);
+  const documentWeigh = documentWeight(totals.docs! > 0 ? totals.docTokens! / totals.docs! : 0);
+  const kept = <P extends PassagePosting | DocumentPosting>(stored: P[] | undefined, added: P[] | undefined, weigh: (p: P) => number) =>
+    bestPostings([...(stored ?? []).filter((p) => !delta.removedDocs.has(p[0])), ...(added ?? [])], POSTINGS_PER_TERM, weigh);
+  const upserts: TermRecord[] = [totals];
   const deletions: string[] = [];
   for (const [term, change] of delta.df) {
-    const docChange = delta.ddf.get(term) ?? 0;
-    if (change === 0 && docChange === 0) continue;
     const id = termId(term);
-    const df = (current.get(id)?.df ?? 0) + change;
-    const ddf = (current.get(id)?.ddf ?? 0) + docChange;
-    if (df > 0) upserts.push({ id, term, df, ddf: Math.max(1, ddf) });
-    else if (current.has(id)) deletions.push(id);
+    const stored = current.get(id);
+    const df = (stored?.df ?? 0) + change;
+    const ddf = (stored?.ddf ?? 0) + (delta.ddf.get(term) ?? 0);
+    if (df > 0) {
+      upserts.push({
+        id,
+        term,
+        df,
+        ddf: Math.max(1, ddf),
+        passages: kept(stored?.passages, delta.passagePostings.get(term), passageWeigh),
+        documents: kept(stored?.documents, delta.documentPostings.get(term), documentWeigh),
+      });
+    } else if (stored) deletions.push(id);
   }
   const tasks: Array<Promise<EnqueuedTask>> = [];
   // Statistics left from an index that has since been emptied must not count.
   if (fresh) tasks.push(handled(index.deleteAllDocuments()));
-  for (let i = 0; i < upserts.length; i += 20_000) tasks.push(handled(index.addDocuments(upserts.slice(i, i + 20_000), { primaryKey: 'id' })));
+  for (let i = 0; i < upserts.length; i += 5_000) tasks.push(handled(index.addDocuments(upserts.slice(i, i + 5_000), { primaryKey: 'id' })));
   for (let i = 0; i < deletions.length; i += 10_000) tasks.push(handled(index.deleteDocuments(deletions.slice(i, i + 10_000))));
   return tasks;
 }

@@ -1,12 +1,13 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { CitableError, SearchUnavailableError } from '../errors.js';
 import type { DocumentMetadata } from '../ingest/ingest.js';
-import { eqAny } from '../meili/filter.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
+import { eqAny, quote } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
-import { analyzeQuery, byRarity, candidateQuery, MEILI_QUERY_WORDS, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, candidateQuery, type AnalyzedQuery } from './analyze.js';
 import { idf, stemOf, type CorpusStats } from './bm25.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
-import { bestPerDocument, CANDIDATES_PER_TERM, rerank } from './rerank.js';
+import { bestPerDocument, rankPassages, type PostingLists, type RankedPassage } from './rerank.js';
 import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { cropAndHighlight } from './snippet.js';
 
@@ -26,9 +27,17 @@ export interface SearchTarget {
 const RANKED_CACHE_MS = 15_000;
 const RANKED_CACHE_ENTRIES = 200;
 
+/**
+ * Meilisearch's own hits for a sentence-like query that join the postings' passages (its best, which
+ * may hold what postings miss: typos, prefixes); and all the candidates when phrases or exclusions
+ * restrict them.
+ */
+const MEILI_CANDIDATES = 20;
+const RESTRICTED_CANDIDATES = 200;
+
 interface RankedList {
   at: number;
-  hits: Array<RawHit & { _combinedScore: number }>;
+  hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
 }
 
@@ -96,10 +105,6 @@ export class SearchBackend {
     return this.#request<T>(`/indexes/${encodeURIComponent(index ?? this.#target().index)}${path}`, body);
   }
 
-  async #multiSearch<T>(queries: Array<Record<string, unknown>>): Promise<T[]> {
-    return (await this.#request<{ results: T[] }>('/multi-search', { queries })).results;
-  }
-
   async search(p: SearchParams): Promise<SearchResponse> {
     const started = performance.now();
     const analyzed = analyzeQuery(p.q);
@@ -111,76 +116,105 @@ export class SearchBackend {
     return shapeResponse(p, raw, Math.round(performance.now() - started));
   }
 
-  /** Corpus statistics for the terms, or null when the index has none (built before they existed). */
-  async #stats(terms: readonly string[]): Promise<CorpusStats | null> {
+  /**
+   * Corpus statistics and postings of the terms, or null when the index has none (built before
+   * they existed: a rebuild adds them).
+   */
+  async #termsOf(terms: readonly string[]): Promise<{ stats: CorpusStats; lists: Map<string, PostingLists> } | null> {
     const t = this.#target();
     const filter = `${eqAny('term', terms)} OR id = "corpus"`;
-    let raw: { hits: Array<{ id: string; term: string; df: number; ddf?: number; tokens?: number; docs?: number; docTokens?: number }> };
+    let raw: { hits: TermRecord[] };
     try {
-      raw = await this.#post('/search', { q: '', filter, limit: terms.length + 1, attributesToRetrieve: ['id', 'term', 'df', 'ddf', 'tokens', 'docs', 'docTokens'] }, `${t.index}__terms`);
+      raw = await this.#post('/search', { q: '', filter, limit: terms.length + 1 }, termsIndexOf(t.index));
     } catch (err) {
       if (err instanceof SearchUnavailableError && /index_not_found/.test(err.message)) return null;
       throw err;
     }
-    const corpus = raw.hits.find((h) => h.id === 'corpus');
-    if (!corpus || corpus.df === 0) return null;
+    const corpus = raw.hits.find((h) => h.id === CORPUS_RECORD_ID);
+    if (!corpus || corpus.df === 0 || corpus.postings !== POSTINGS_VERSION) return null;
+    const termHits = raw.hits.filter((h) => h.id !== CORPUS_RECORD_ID);
     return {
-      passages: corpus.df,
-      avgLength: (corpus.tokens ?? 0) / corpus.df,
-      avgDocLength: corpus.docs ? (corpus.docTokens ?? 0) / corpus.docs : 0,
-      df: new Map(raw.hits.filter((h) => h.id !== 'corpus').map((h) => [h.term, h.df])),
-      docs: corpus.docs,
-      ddf: new Map(raw.hits.filter((h) => h.id !== 'corpus').map((h) => [h.term, h.ddf ?? h.df])),
+      stats: {
+        passages: corpus.df,
+        avgLength: (corpus.tokens ?? 0) / corpus.df,
+        avgDocLength: corpus.docs ? (corpus.docTokens ?? 0) / corpus.docs : 0,
+        df: new Map(termHits.map((h) => [h.term, h.df])),
+        docs: corpus.docs,
+        ddf: new Map(termHits.map((h) => [h.term, h.ddf ?? h.df])),
+      },
+      lists: new Map(termHits.map((h) => [h.term, h])),
     };
   }
 
   /**
-   * Sentence-like queries: Meilisearch finds candidates with the most telling terms, BM25 over the
-   * corpus statistics ranks them. Null when the index has no statistics yet.
+   * Sentence-like queries, ranked with BM25 over the terms' postings and Meilisearch's own hits
+   * (see rankPassages); the page shown is then read from Meilisearch. Null when the index has no
+   * postings yet.
    */
   async #rankedSearch(p: SearchParams, a: AnalyzedQuery, started: number): Promise<SearchResponse | null> {
     const key = JSON.stringify([this.#target().index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
     let list = this.#ranked.get(key);
     if (!list || Date.now() - list.at > RANKED_CACHE_MS) {
-      const stats = await this.#stats(a.terms);
-      if (!stats) return null;
-      const index = this.#target().index;
+      const terms = await this.#termsOf(a.terms);
+      if (!terms) return null;
+      const { stats, lists } = terms;
       const filter = buildFilter(p);
-      // Each telling term is sent as its stem, which Meilisearch matches as a prefix: every
-      // inflection of the word ("missil" finds missile, missiles) is a candidate.
-      const telling = byRarity(a, (term) => idf(term, stats)).slice(0, MEILI_QUERY_WORDS).map((x) => x.term);
-      // One query per telling term, so that a passage holding any of them can be ranked (Meilisearch
-      // alone would only return passages holding the first words); one more for the facets and
-      // for the phrases and exclusions as written.
-      const queries: Array<Record<string, unknown>> = [
-        { indexUid: index, q: candidateQuery(a, (term) => idf(term, stats)), limit: CANDIDATES_PER_TERM, facets: FACETS, matchingStrategy: MATCHING_STRATEGY },
-        ...telling.map((term) => ({ indexUid: index, q: [...a.negated.map((n) => `-${n}`), term].join(' '), limit: CANDIDATES_PER_TERM })),
-      ].map((q) => ({ ...q, attributesToRetrieve: RETRIEVED_FIELDS, showRankingScore: true, ...(filter ? { filter } : {}) }));
-      const multi = await this.#multiSearch<RawSearchResponse>(queries);
-      const byId = new Map<string, RawHit>();
-      for (const r of multi) {
-        for (const h of r.hits) {
-          const seen = byId.get(h.id);
-          if (!seen || (h._rankingScore ?? 0) > (seen._rankingScore ?? 0)) byId.set(h.id, h);
-        }
-      }
-      // Passages of the phrase query must hold the phrases; others only join when there are none.
-      const candidates = a.phrases.length > 0 || a.negated.length > 0 ? multi[0]!.hits : [...byId.values()];
-      const ranked = rerank(candidates, a.terms, stats);
-      list = { at: Date.now(), hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: multi[0]!.facetDistribution ?? {} };
+      // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
+      const restricted = a.phrases.length > 0 || a.negated.length > 0;
+      const search = {
+        q: candidateQuery(a, (term) => idf(term, stats)),
+        limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
+        facets: FACETS,
+        matchingStrategy: MATCHING_STRATEGY,
+        attributesToRetrieve: RETRIEVED_FIELDS,
+        showRankingScore: true,
+        ...(filter ? { filter } : {}),
+      };
+      const postingDocs = restricted ? [] : [...new Set(a.terms.flatMap((term) => (lists.get(term)?.passages ?? []).map((x) => x[0])))];
+      const [found, allowed] = await Promise.all([
+        this.#post<RawSearchResponse>('/search', search),
+        filter && postingDocs.length > 0 ? this.#documentsMatching(filter, postingDocs) : null,
+      ]);
+      let ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
+      if (allowed) ranked = ranked.filter((r) => r.hit || allowed.has(r.docId));
+      list = { at: Date.now(), hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {} };
       if (this.#ranked.size >= RANKED_CACHE_ENTRIES) this.#ranked.delete(this.#ranked.keys().next().value!);
       this.#ranked.set(key, list);
     }
+    const page = list.hits.slice(p.offset, p.offset + p.limit);
+    const read = await this.#passages(page.filter((r) => !r.hit));
     const marked = new Set(a.terms);
-    // The page of the ranked list, in the shape Meilisearch would have answered: our own crop and
-    // marks, and the combined score in place of Meilisearch's.
-    const hits = list.hits.slice(p.offset, p.offset + p.limit).map((h) => ({
-      ...h,
-      _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) },
-      _rankingScore: h._combinedScore,
-    }));
+    // The page in the shape Meilisearch would have answered: our own crop and marks, and the
+    // combined score in place of Meilisearch's. A passage gone since the ranking is left out.
+    const hits = page.flatMap((r) => {
+      const h = r.hit ?? read.get(r.id);
+      return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) }, _rankingScore: r.score }] : [];
+    });
     const raw = { hits, totalHits: list.hits.length, processingTimeMs: 0, facetDistribution: list.facets };
     return shapeResponse(p, raw, Math.round(performance.now() - started));
+  }
+
+  /** Which of the documents pass a filter (the API's filters are all per document). */
+  async #documentsMatching(filter: string, docIds: readonly string[]): Promise<Set<string>> {
+    const raw = await this.#post<{ hits: Array<{ docId: string }> }>('/search', {
+      q: '',
+      filter: `(${filter}) AND ${eqAny('docId', docIds)} AND position = 0`,
+      limit: docIds.length,
+      attributesToRetrieve: ['docId'],
+    });
+    return new Set(raw.hits.map((h) => h.docId));
+  }
+
+  /** The passages at these places, by id. */
+  async #passages(places: ReadonlyArray<{ docId: string; position: number }>): Promise<Map<string, RawHit>> {
+    if (places.length === 0) return new Map();
+    const raw = await this.#post<RawSearchResponse>('/search', {
+      q: '',
+      filter: places.map((x) => `(${eqAny('docId', [x.docId])} AND position = ${quote(x.position)})`).join(' OR '),
+      limit: places.length,
+      attributesToRetrieve: RETRIEVED_FIELDS,
+    });
+    return new Map(raw.hits.map((h) => [h.id, h]));
   }
 
   /** The clean document with its passages in order, or null when no passage has this docId. */

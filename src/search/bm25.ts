@@ -60,14 +60,20 @@ export function idf(term: string, stats: CorpusStats): number {
   return Math.max(0, Math.log(1 + (stats.passages - n + 0.5) / (n + 0.5)));
 }
 
+/**
+ * BM25's weight of a term occurring `tf` times in a text of `length` tokens, before IDF: it
+ * saturates with repeats and discounts texts longer than the mean.
+ */
+export function termWeight(tf: number, length: number, avgLength: number): number {
+  return (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * length) / (avgLength || 1)));
+}
+
 /** BM25 of one passage (its token counts and length) for the query terms. */
 export function bm25(counts: ReadonlyMap<string, number>, length: number, terms: readonly string[], stats: CorpusStats): number {
   let score = 0;
-  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / (stats.avgLength || 1));
   for (const t of terms) {
     const tf = counts.get(t);
-    if (!tf) continue;
-    score += idf(t, stats) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+    if (tf) score += idf(t, stats) * termWeight(tf, length, stats.avgLength);
   }
   return score;
 }

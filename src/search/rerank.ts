@@ -1,18 +1,15 @@
+import type { DocumentPosting, PassagePosting } from '../indexing/term-stats.js';
+import { passageId } from '../ingest/records.js';
 import { bm25, documentStats, stemOf, tokens, type CorpusStats } from './bm25.js';
 
 /*
- * Re-ranking of sentence-like queries. Meilisearch finds candidates (typos, prefixes, phrases and
- * filters applied); BM25 over the corpus statistics, at passage and at document level, orders them,
- * and Meilisearch's own score breaks ties. (A term-proximity bonus was measured too: it lowered
- * TIME MAP through this pipeline, so it is not used.)
+ * Ranking of sentence-like queries. The indexer keeps, per term, the passages and documents where
+ * it weighs most (its postings); BM25 over those and the corpus statistics, at passage and at
+ * document level, orders the passages. Meilisearch's own hits for the query join them, counted
+ * from their text, so that what only Meilisearch finds (typos, prefixes, phrases) is ranked too,
+ * and its score breaks ties. (A term-proximity bonus was measured too: it lowered TIME MAP through
+ * this pipeline, so it is not used.)
  */
-/**
- * Candidates Meilisearch returns for each telling term (and for the whole query): enough that BM25
- * sees every passage holding a rare term. Measured: 200 a term instead of 50 is worth 0.01 MAP on
- * TIME (0.574 against 0.562); on 100k passages the candidates' search, transfer and counting are
- * most of the time re-ranking adds (about 55 ms a question against 40 ms with 50).
- */
-export const CANDIDATES_PER_TERM = 200;
 /**
  * How the signals combine, each normalised to the best candidate (0–1): the passage's own score;
  * its document's score (a passage of a document that is about the query says more than the same
@@ -23,18 +20,33 @@ export const PASSAGE_WEIGHT = 1;
 export const DOCUMENT_WEIGHT = 3;
 export const MEILI_SCORE_WEIGHT = 0.1;
 
+/** A passage Meilisearch found, with its text. */
 export interface Candidate {
   id: string;
   docId: string;
+  position: number;
   title: string | null;
   heading: string | null;
   text: string;
-  /** Tokens of the whole document, when the index records it. */
-  docTokens?: number;
   _rankingScore?: number;
 }
 
-interface Analysed {
+/** A term's postings as the terms index holds them. */
+export interface PostingLists {
+  passages?: readonly PassagePosting[];
+  documents?: readonly DocumentPosting[];
+}
+
+/** A ranked passage: where it is, its combined score, and Meilisearch's hit when it was one. */
+export interface RankedPassage<T> {
+  id: string;
+  docId: string;
+  position: number;
+  score: number;
+  hit: T | null;
+}
+
+interface Counted {
   counts: Map<string, number>;
   length: number;
 }
@@ -44,59 +56,87 @@ interface Analysed {
  * first two letters, so only words starting like a query term are stemmed: most words of a
  * passage are counted without that cost.
  */
-function analyse(text: string, wanted: ReadonlySet<string>, heads: ReadonlySet<string>): Analysed {
+function analyse(text: string, wanted: ReadonlySet<string>, heads: ReadonlySet<string>, into = new Map<string, number>()): Counted {
   const ts = tokens(text);
-  const counts = new Map<string, number>();
   for (const w of ts) {
     if (!heads.has(w.slice(0, 2))) continue;
     const t = stemOf(w);
-    if (wanted.has(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    if (wanted.has(t)) into.set(t, (into.get(t) ?? 0) + 1);
   }
-  return { counts, length: ts.length };
+  return { counts: into, length: ts.length };
 }
 
-/** Candidates in their new order, each with its combined score. */
-export function rerank<T extends Candidate>(candidates: readonly T[], terms: readonly string[], stats: CorpusStats): Array<T & { _combinedScore: number }> {
+/**
+ * Ranks the passages of the query terms' postings (when `usePostings`; not when the query's
+ * phrases or exclusions restrict the candidates to Meilisearch's hits) together with Meilisearch's
+ * hits, best first.
+ */
+export function rankPassages<T extends Candidate>(
+  terms: readonly string[],
+  stats: CorpusStats,
+  lists: ReadonlyMap<string, PostingLists>,
+  hits: readonly T[],
+  usePostings: boolean,
+): Array<RankedPassage<T>> {
+  const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null; order: number }>();
   const wanted = new Set(terms);
   const heads = new Set(terms.map((t) => t.slice(0, 2)));
-  const passages = candidates.map((c, i) => ({ c, i, a: analyse(`${c.heading ?? ''} ${c.text}`, wanted, heads), title: analyse(c.title ?? '', wanted, heads), score: 0 }));
-  for (const p of passages) {
-    const counts = new Map(p.a.counts);
-    for (const [t, n] of p.title.counts) counts.set(t, (counts.get(t) ?? 0) + n);
-    p.score = bm25(counts, p.a.length + p.title.length, terms, stats);
+  // Meilisearch's hits are counted from their text: exact for every query term.
+  for (const h of hits) {
+    if (passages.has(h.id)) continue;
+    const title = analyse(h.title ?? '', wanted, heads);
+    const body = analyse(`${h.heading ?? ''} ${h.text}`, wanted, heads, title.counts);
+    passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h, order: passages.size });
+  }
+  if (usePostings) {
+    for (const term of terms) {
+      for (const [docId, position, tf, length] of lists.get(term)?.passages ?? []) {
+        const id = passageId(docId, position);
+        let p = passages.get(id);
+        if (!p) passages.set(id, (p = { counts: new Map(), length, docId, position, hit: null, order: passages.size }));
+        if (!p.hit) p.counts.set(term, tf);
+      }
+    }
   }
 
   const docStats = documentStats(stats);
-  // Document scores from the candidate passages of each document: passages that are not
-  // candidates hold none of the telling terms and only add to the document's length.
-  const docs = new Map<string, { counts: Map<string, number>; length: number; docTokens?: number }>();
-  for (const p of passages) {
-    let d = docs.get(p.c.docId);
-    if (!d) {
-      // The title counts once for the document, not once per passage.
-      d = { counts: new Map(p.title.counts), length: p.title.length, docTokens: p.c.docTokens };
-      docs.set(p.c.docId, d);
+  const docs = new Map<string, Counted>();
+  for (const term of terms) {
+    for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
+      let d = docs.get(docId);
+      if (!d) docs.set(docId, (d = { counts: new Map(), length }));
+      d.counts.set(term, tf);
     }
-    for (const [t, n] of p.a.counts) d.counts.set(t, (d.counts.get(t) ?? 0) + n);
-    d.length += p.a.length;
+  }
+  // A document outside every list (a typo match, say) is scored from its candidate passages.
+  const fallback = new Map<string, Counted>();
+  for (const p of passages.values()) {
+    if (docs.has(p.docId)) continue;
+    let d = fallback.get(p.docId);
+    if (!d) fallback.set(p.docId, (d = { counts: new Map(), length: 0 }));
+    for (const [t, n] of p.counts) d.counts.set(t, (d.counts.get(t) ?? 0) + n);
+    d.length += p.length;
   }
   const docScore = new Map<string, number>();
-  for (const [id, d] of docs) {
-    docScore.set(id, bm25(d.counts, Math.max(d.length, d.docTokens ?? 0), terms, docStats));
-  }
-  const bestPassage = Math.max(1e-9, ...passages.map((p) => p.score));
+  for (const [id, d] of [...docs, ...fallback]) docScore.set(id, bm25(d.counts, d.length, terms, docStats));
+
+  const scored = [...passages].map(([id, p]) => ({ id, p, passage: bm25(p.counts, p.length, terms, stats) }));
+  const bestPassage = Math.max(1e-9, ...scored.map((s) => s.passage));
   const bestDoc = Math.max(1e-9, ...docScore.values());
-  return passages
-    .map((p) => ({
-      ...p.c,
-      _combinedScore:
-        PASSAGE_WEIGHT * (p.score / bestPassage) +
-        DOCUMENT_WEIGHT * ((docScore.get(p.c.docId) ?? 0) / bestDoc) +
-        MEILI_SCORE_WEIGHT * (p.c._rankingScore ?? 0),
-      order: p.i,
+  return scored
+    .map(({ id, p, passage }) => ({
+      id,
+      docId: p.docId,
+      position: p.position,
+      hit: p.hit,
+      order: p.order,
+      score:
+        PASSAGE_WEIGHT * (passage / bestPassage) +
+        DOCUMENT_WEIGHT * ((docScore.get(p.docId) ?? 0) / bestDoc) +
+        MEILI_SCORE_WEIGHT * (p.hit?._rankingScore ?? 0),
     }))
-    .sort((a, b) => b._combinedScore - a._combinedScore || a.order - b.order)
-    .map(({ order: _order, ...rest }) => rest as unknown as T & { _combinedScore: number });
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ order: _order, ...rest }) => rest);
 }
 
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */

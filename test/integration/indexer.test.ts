@@ -7,7 +7,7 @@ import type { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { accumulate, CORPUS_RECORD_ID, emptyDelta, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
+import { accumulate, CORPUS_RECORD_ID, emptyDelta, POSTINGS_VERSION, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
 import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
@@ -125,9 +125,16 @@ describe('indexing jobs against Meilisearch', () => {
     assert.equal(corpus.docs, 4);
     assert.equal(corpus.tokens, expected.tokens);
     assert.equal(stored.results.length - 1, expected.df.size, 'no stale terms');
+    assert.equal(corpus.postings, POSTINGS_VERSION);
+    const sorted = <T,>(list: readonly T[] | undefined) => [...(list ?? [])].map((x) => JSON.stringify(x)).sort();
     for (const [term, df] of expected.df) {
-      assert.equal(byId.get(termId(term))?.df, df, `df of ${term}`);
-      assert.equal(byId.get(termId(term))?.ddf, expected.ddf.get(term), `documents with ${term}`);
+      const record = byId.get(termId(term));
+      assert.equal(record?.df, df, `df of ${term}`);
+      assert.equal(record?.ddf, expected.ddf.get(term), `documents with ${term}`);
+      // Four seeds hold fewer passages than a term keeps: every list is whole, with no passage of
+      // the removed seed and only the shortened seed's new passages.
+      assert.deepEqual(sorted(record?.passages), sorted(expected.passagePostings.get(term)), `passages with ${term}`);
+      assert.deepEqual(sorted(record?.documents), sorted(expected.documentPostings.get(term)), `documents listed for ${term}`);
     }
   });
 

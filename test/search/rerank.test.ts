@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeQuery, candidateQuery } from '../../src/search/analyze.js';
 import { bm25, idf, stemOf, termCounts, type CorpusStats } from '../../src/search/bm25.js';
-import { bestPerDocument, rerank } from '../../src/search/rerank.js';
+import { bestPerDocument, rankPassages, type PostingLists } from '../../src/search/rerank.js';
 import { cropAndHighlight, MARK_END as E, MARK_START as S } from '../../src/search/snippet.js';
 
 const stats = (df: Record<string, number>, passages = 100): CorpusStats => ({ passages, avgLength: 20, avgDocLength: 40, df: new Map(Object.entries(df)) });
@@ -40,15 +40,33 @@ describe('BM25', () => {
   it('folds inflections to one term', () => assert.equal(stemOf('missiles'), stemOf('missile')));
 });
 
-describe('re-ranking', () => {
-  const c = (id: string, docId: string, text: string, score = 0.5) => ({ id, docId, title: null, heading: null, text, _rankingScore: score });
-  it('orders candidates by BM25, not by Meilisearch’s order', () => {
-    const ranked = rerank(
-      [c('a', 'd1', 'police said something else entirely'), c('b', 'd2', 'encrypted phones seized by police in raids on encrypted networks')],
-      ['encrypt', 'phone', 'polic'],
-      stats({ encrypt: 5, phone: 5, polic: 50 }),
-    );
-    assert.deepEqual(ranked.map((r) => r.id), ['b', 'a']);
+describe('ranking sentence-like queries', () => {
+  const c = (id: string, docId: string, text: string, score = 0.5) => ({ id, docId, position: Number(id.split('-')[1] ?? 0), title: null, heading: null, text, _rankingScore: score });
+  const terms = ['encrypt', 'phone', 'polic'];
+  const s = stats({ encrypt: 5, phone: 5, polic: 50 });
+  it('orders Meilisearch’s hits by BM25, not by Meilisearch’s order', () => {
+    const ranked = rankPassages(terms, s, new Map(), [c('a-0', 'a', 'police said something else entirely'), c('b-0', 'b', 'encrypted phones seized by police in raids on encrypted networks')], true);
+    assert.deepEqual(ranked.map((r) => r.id), ['b-0', 'a-0']);
+    assert.equal(ranked[0]!.hit?.id, 'b-0');
+  });
+  it('ranks passages known only from the postings, without their text', () => {
+    const lists = new Map<string, PostingLists>([
+      ['encrypt', { passages: [['d', 3, 2, 20]], documents: [['d', 2, 60]] }],
+      ['phone', { passages: [['d', 3, 1, 20]], documents: [['d', 1, 60]] }],
+    ]);
+    const ranked = rankPassages(terms, s, lists, [c('a-0', 'a', 'police said something else entirely')], true);
+    assert.deepEqual(ranked.map((r) => [r.id, r.docId, r.position, r.hit]), [['d-3', 'd', 3, null], ['a-0', 'a', 0, ranked[1]!.hit]]);
+    assert.ok(ranked[0]!.score > ranked[1]!.score);
+  });
+  it('leaves the postings out when phrases or exclusions restrict the candidates to the hits', () => {
+    const lists = new Map<string, PostingLists>([['encrypt', { passages: [['d', 3, 2, 20]] }]]);
+    assert.deepEqual(rankPassages(terms, s, lists, [c('a-0', 'a', 'police')], false).map((r) => r.id), ['a-0']);
+  });
+  it('prefers, of two equal passages, the one whose document is about the query', () => {
+    const lists = new Map<string, PostingLists>([
+      ['encrypt', { passages: [['x', 0, 1, 20], ['y', 0, 1, 20]], documents: [['x', 9, 100], ['y', 1, 100]] }],
+    ]);
+    assert.deepEqual(rankPassages(terms, s, lists, [], true).map((r) => r.docId), ['x', 'y']);
   });
   it('keeps the best passage of each document once', () => {
     assert.deepEqual(bestPerDocument([{ docId: 'x', n: 1 }, { docId: 'y', n: 2 }, { docId: 'x', n: 3 }]).map((r) => r.n), [1, 2]);

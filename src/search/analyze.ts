@@ -58,9 +58,18 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
  * then the most telling terms (highest IDF first when known) up to the words it reads.
  */
 export function candidateQuery(a: AnalyzedQuery, idfOf?: (term: string) => number): string {
-  const room = Math.max(1, MEILI_QUERY_WORDS - a.phrases.reduce((n, p) => n + p.split(/\s+/).length, 0));
+  const room = Math.max(1, MEILI_QUERY_WORDS - phraseWords(a));
   const ranked = idfOf ? byRarity(a, idfOf).map((x) => x.word) : a.words;
   return [...a.phrases.map((p) => `"${p}"`), ...ranked.slice(0, room), ...a.negated.map((n) => `-${n}`)].join(' ');
+}
+
+function phraseWords(a: AnalyzedQuery): number {
+  return a.phrases.reduce((n, p) => n + p.split(/\s+/).length, 0);
+}
+
+/** Whether Meilisearch reads every word of the candidate query: phrases, content words, exclusions. */
+export function fitsMeiliQuery(a: AnalyzedQuery): boolean {
+  return a.words.length + phraseWords(a) + a.negated.length <= MEILI_QUERY_WORDS;
 }
 
 /** The query's words with their terms, most telling (highest IDF) first. */

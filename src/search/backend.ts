@@ -4,10 +4,10 @@ import type { DocumentMetadata } from '../ingest/ingest.js';
 import { CORPUS_RECORD_ID, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
 import { eqAny, quote } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
-import { analyzeQuery, candidateQuery, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
 import { idf, stemOf, type CorpusStats } from './bm25.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
-import { bestPerDocument, rankPassages, type PostingLists, type RankedPassage } from './rerank.js';
+import { bestPerDocument, keepDocuments, rankPassages, type PostingLists, type RankedPassage } from './rerank.js';
 import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { cropAndHighlight } from './snippet.js';
 
@@ -39,6 +39,12 @@ interface RankedList {
   at: number;
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
+}
+
+/** Marks a promise as handled now, so that it may be dropped; awaiting it still throws. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** A clean document as the API serves it: its metadata and its passages in order. */
@@ -155,28 +161,33 @@ export class SearchBackend {
     const key = JSON.stringify([this.#target().index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
     let list = this.#ranked.get(key);
     if (!list || Date.now() - list.at > RANKED_CACHE_MS) {
-      const terms = await this.#termsOf(a.terms);
-      if (!terms) return null;
-      const { stats, lists } = terms;
       const filter = buildFilter(p);
       // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
       const restricted = a.phrases.length > 0 || a.negated.length > 0;
-      const search = {
-        q: candidateQuery(a, (term) => idf(term, stats)),
-        limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
-        facets: FACETS,
-        matchingStrategy: MATCHING_STRATEGY,
-        attributesToRetrieve: RETRIEVED_FIELDS,
-        showRankingScore: true,
-        ...(filter ? { filter } : {}),
-      };
+      const search = (rarity?: (term: string) => number) =>
+        this.#post<RawSearchResponse>('/search', {
+          q: candidateQuery(a, rarity),
+          limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
+          facets: FACETS,
+          matchingStrategy: MATCHING_STRATEGY,
+          attributesToRetrieve: RETRIEVED_FIELDS,
+          showRankingScore: true,
+          ...(filter ? { filter } : {}),
+        });
+      // When Meilisearch reads every word of the query, the order of the words does not matter
+      // and its search goes out beside the read of the postings; otherwise the rarest go first.
+      const early = fitsMeiliQuery(a) ? handled(search()) : null;
+      const terms = await this.#termsOf(a.terms);
+      if (!terms) return null;
+      const { stats } = terms;
+      let { lists } = terms;
       const postingDocs = restricted ? [] : [...new Set(a.terms.flatMap((term) => (lists.get(term)?.passages ?? []).map((x) => x[0])))];
       const [found, allowed] = await Promise.all([
-        this.#post<RawSearchResponse>('/search', search),
+        early ?? search((term) => idf(term, stats)),
         filter && postingDocs.length > 0 ? this.#documentsMatching(filter, postingDocs) : null,
       ]);
-      let ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
-      if (allowed) ranked = ranked.filter((r) => r.hit || allowed.has(r.docId));
+      if (allowed) lists = keepDocuments(lists, allowed);
+      const ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
       list = { at: Date.now(), hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {} };
       if (this.#ranked.size >= RANKED_CACHE_ENTRIES) this.#ranked.delete(this.#ranked.keys().next().value!);
       this.#ranked.set(key, list);

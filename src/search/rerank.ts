@@ -139,6 +139,16 @@ export function rankPassages<T extends Candidate>(
     .map(({ order: _order, ...rest }) => rest);
 }
 
+/** The postings of the given documents only (those that pass the search's filters). */
+export function keepDocuments(lists: ReadonlyMap<string, PostingLists>, docIds: ReadonlySet<string>): Map<string, PostingLists> {
+  return new Map(
+    [...lists].map(([term, l]) => [
+      term,
+      { passages: l.passages?.filter((p) => docIds.has(p[0])), documents: l.documents?.filter((d) => docIds.has(d[0])) },
+    ]),
+  );
+}
+
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */
 export function bestPerDocument<T extends { docId: string }>(ranked: readonly T[]): T[] {
   const seen = new Set<string>();

@@ -102,6 +102,35 @@ describe('search API against the seeds', () => {
     });
   }
 
+  it('keeps a question to the filtered sources, with every hit read whole', async () => {
+    const q = 'how did the Dutch police read messages sent on BlackBox IronChat cryptophones';
+    const res = await search({ q, source: ['000_89e9f66e6ae9edbb'], limit: '50' });
+    assert.equal(res.status, 200);
+    assert.ok(res.body.hits.length > 1, 'several passages of the other seed');
+    for (const h of res.body.hits) {
+      assert.equal(h.source.docId, '000_89e9f66e6ae9edbb');
+      assert.ok(h.text.length > 0 && h.snippet.length > 0);
+    }
+    assert.equal(res.body.total, res.body.hits.length);
+  });
+
+  it('pages through a question’s ranking without repeats', async () => {
+    const q = 'which Canadian provider of crypto phones with seventy thousand customers was hacked';
+    const first = await search({ q, limit: '5' });
+    const second = await search({ q, limit: '5', offset: '5' });
+    const ids = [...first.body.hits, ...second.body.hits].map((h: { id: string }) => h.id);
+    assert.equal(ids.length, 10);
+    assert.equal(new Set(ids).size, 10);
+    assert.ok(first.body.hits[4].score >= second.body.hits[0].score);
+  });
+
+  it('keeps a question’s quoted phrase: every hit holds it', async () => {
+    const res = await search({ q: 'what did investigators find when they read "Sky ECC" messages of criminal groups' });
+    assert.equal(res.status, 200);
+    assert.ok(res.body.hits.length > 0);
+    for (const h of res.body.hits) assert.match(h.text, /Sky ECC/i);
+  });
+
   it('answers with the documented shape and full citations', async () => {
     const res = await search({ q: 'Ennetcom Toronto' });
     assert.equal(validator('SearchResponse')(res.body), true);

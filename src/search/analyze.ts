@@ -4,9 +4,10 @@ import { stemOf, tokens } from './bm25.js';
 /**
  * Meilisearch reads only the first ten words of a query and ranks in buckets made for short
  * keyword queries. A query with more content words than this is treated as a sentence or a
- * question: its candidates come from Meilisearch and BM25 ranks them.
+ * question, and BM25 ranks it. Measured on TIME (MAP through the API): from four words 0.604,
+ * from five 0.579; from three no better (0.602), and keyword queries keep Meilisearch's ranking.
  */
-export const LONG_QUERY_TERMS = 4;
+export const LONG_QUERY_TERMS = 3;
 /** Words Meilisearch reads of a query. */
 export const MEILI_QUERY_WORDS = 10;
 

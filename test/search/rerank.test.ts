@@ -14,10 +14,12 @@ describe('query analysis', () => {
     assert.deepEqual(a.negated, ['Belgium']);
     assert.deepEqual(a.words, ['servers', 'reveal', 'cocaine', 'shipments']);
     assert.deepEqual(a.terms, ['server', 'reveal', 'cocain', 'shipment']);
-    assert.equal(a.long, false);
+    assert.equal(a.long, true);
   });
-  it('calls a query of more than four content words sentence-like', () => {
+  it('calls a query of four or more content words sentence-like', () => {
     assert.equal(analyzeQuery('how did police read the encrypted messages of criminal gangs').long, true);
+    assert.equal(analyzeQuery('police seized encrypted phones').long, true);
+    assert.equal(analyzeQuery('police seized the phones').long, false);
     assert.equal(analyzeQuery('Danny Manupassa').long, false);
   });
   it('sends Meilisearch the most telling words first, within the ten it reads', () => {

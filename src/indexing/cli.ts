@@ -90,6 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     const { ingested, failures } = await ingestRoots(roots, { maxFileBytes: opts.maxFileSize });
     const passages = ingested.reduce((n, f) => n + f.records.length, 0);
     if (opts.ndjson) {
+      // A reader that stops early (`| head`) closes the pipe: that ends the output, not in a crash.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        process.exit(EXIT.ok);
+      });
       for (const f of ingested) for (const r of f.records) process.stdout.write(`${JSON.stringify(r)}\n`);
     }
     for (const f of failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);

@@ -12,8 +12,11 @@ import {
   accumulate,
   bestPostings,
   CORPUS_RECORD_ID,
+  decodeDocumentPostings,
+  decodePassagePostings,
   documentWeight,
   emptyDelta,
+  encodePostings,
   passageWeight,
   POSTINGS_PER_TERM,
   POSTINGS_VERSION,
@@ -217,7 +220,7 @@ async function prepareTermsIndex(client: Meilisearch, uid: string): Promise<Inde
 async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, fresh: boolean): Promise<Array<Promise<EnqueuedTask>>> {
   const current = new Map<string, TermRecord>();
   if (!fresh) {
-    const terms = [...delta.df.keys()];
+    const terms = [...delta.terms.keys()];
     const wanted = [CORPUS_RECORD_ID, ...terms.map(termId)];
     // Term records carry their postings: a few hundred at a time keeps each page small.
     for (let i = 0; i < wanted.length; i += 250) {
@@ -239,23 +242,23 @@ async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, f
   };
   const passageWeigh = passageWeight(totals.df > 0 ? totals.tokens! / totals.df : 0);
   const documentWeigh = documentWeight(totals.docs! > 0 ? totals.docTokens! / totals.docs! : 0);
-  const kept = <P extends PassagePosting | DocumentPosting>(stored: P[] | undefined, added: P[] | undefined, weigh: (p: P) => number) =>
-    bestPostings([...(stored ?? []).filter((p) => !delta.removedDocs.has(p[0])), ...(added ?? [])], POSTINGS_PER_TERM, weigh);
+  const kept = <P extends PassagePosting | DocumentPosting>(stored: P[], added: P[] | undefined, weigh: (p: P) => number) =>
+    bestPostings([...stored.filter((p) => !delta.removedDocs.has(p[0])), ...(added ?? [])], POSTINGS_PER_TERM, weigh);
   const upserts: TermRecord[] = [totals];
   const deletions: string[] = [];
-  for (const [term, change] of delta.df) {
+  for (const [term, change] of delta.terms) {
     const id = termId(term);
     const stored = current.get(id);
-    const df = (stored?.df ?? 0) + change;
-    const ddf = (stored?.ddf ?? 0) + (delta.ddf.get(term) ?? 0);
+    const df = (stored?.df ?? 0) + change.df;
+    const ddf = (stored?.ddf ?? 0) + change.ddf;
     if (df > 0) {
       upserts.push({
         id,
         term,
         df,
         ddf: Math.max(1, ddf),
-        passages: kept(stored?.passages, delta.passagePostings.get(term), passageWeigh),
-        documents: kept(stored?.documents, delta.documentPostings.get(term), documentWeigh),
+        passages: encodePostings(kept(decodePassagePostings(stored?.passages), change.passages?.passagePostings(), passageWeigh)),
+        documents: encodePostings(kept(decodeDocumentPostings(stored?.documents), change.documents?.documentPostings(), documentWeigh)),
       });
     } else if (stored) deletions.push(id);
   }

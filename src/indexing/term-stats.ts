@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stopWordsFor } from '../ingest/text-stats.js';
 import { termWeight, terms } from '../search/bm25.js';
 
 /** The text of a passage that ranking reads: its title, heading and text. */
@@ -23,8 +24,71 @@ export type DocumentPosting = [docId: string, tf: number, length: number];
  * passages' text, so a question costs one small read however large the corpus.
  */
 export const POSTINGS_PER_TERM = 200;
-/** Marks, on the corpus record, terms indexes whose every term record carries its postings. */
-export const POSTINGS_VERSION = 1;
+/**
+ * Marks, on the corpus record, terms indexes whose every term record carries its postings in the
+ * current encoding (version 1 stored them as JSON arrays).
+ */
+export const POSTINGS_VERSION = 2;
+
+/**
+ * A term's postings while passages are counted: the best so far (at most twice the number kept),
+ * column by column, since a large corpus has millions of them and an array each would be most of
+ * the counting's cost. `floor` is the weight the last trim kept, under which a new posting cannot
+ * make the cut (a tie keeps the posting seen first). Weights use the mean length seen so far; the
+ * final choice (bestPostings) uses the corpus's.
+ */
+export class PostingBuffer {
+  readonly docIds: string[] = [];
+  /** Position, count and length of each posting, three numbers a posting. */
+  #numbers: number[] = [];
+  floor = 0;
+
+  add(docId: string, position: number, tf: number, length: number, avgLength: number) {
+    if (termWeight(tf, length, avgLength) <= this.floor) return;
+    this.docIds.push(docId);
+    this.#numbers.push(position, tf, length);
+    if (this.docIds.length >= 2 * POSTINGS_PER_TERM) this.#trim(avgLength);
+  }
+
+  #trim(avgLength: number) {
+    const n = this.#numbers;
+    const weights = this.docIds.map((_, i) => termWeight(n[3 * i + 1]!, n[3 * i + 2]!, avgLength));
+    const best = weights.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]! || x - y).slice(0, POSTINGS_PER_TERM);
+    const docIds = best.map((i) => this.docIds[i]!);
+    this.docIds.length = 0;
+    this.docIds.push(...docIds);
+    const numbers: number[] = [];
+    for (const i of best) numbers.push(n[3 * i]!, n[3 * i + 1]!, n[3 * i + 2]!);
+    this.#numbers = numbers;
+    this.floor = weights[best[best.length - 1]!]!;
+  }
+
+  passagePostings(): PassagePosting[] {
+    const n = this.#numbers;
+    return this.docIds.map((d, i) => [d, n[3 * i]!, n[3 * i + 1]!, n[3 * i + 2]!]);
+  }
+
+  documentPostings(): DocumentPosting[] {
+    const n = this.#numbers;
+    return this.docIds.map((d, i) => [d, n[3 * i + 1]!, n[3 * i + 2]!]);
+  }
+}
+
+/**
+ * Terms without postings: the stop words that query analysis drops (analyzeQuery), whose postings
+ * would never be read. They are the most frequent terms, so most of the postings' cost.
+ */
+const UNQUERIED_TERMS = stopWordsFor('en');
+
+/** What one set of passages changes for one term. */
+export interface TermDelta {
+  /** Change in the passages and the documents containing the term. */
+  df: number;
+  ddf: number;
+  /** Postings of the passages and documents added; null for terms without postings. */
+  passages: PostingBuffer | null;
+  documents: PostingBuffer | null;
+}
 
 /** What one set of passages adds to the corpus statistics. */
 export interface TermStatsDelta {
@@ -32,39 +96,34 @@ export interface TermStatsDelta {
   tokens: number;
   docs: number;
   docTokens: number;
-  /** Passages containing each term. */
-  df: Map<string, number>;
-  /** Documents containing each term. */
-  ddf: Map<string, number>;
-  /** Postings of the passages and documents added, per term (at most twice POSTINGS_PER_TERM). */
-  passagePostings: Map<string, PassagePosting[]>;
-  documentPostings: Map<string, DocumentPosting[]>;
+  /** Per term: one entry, so that counting a passage's term costs one lookup. */
+  terms: Map<string, TermDelta>;
   /** Documents removed or replaced: their stored postings are withdrawn. */
   removedDocs: Set<string>;
 }
 
 export function emptyDelta(): TermStatsDelta {
-  return {
-    passages: 0,
-    tokens: 0,
-    docs: 0,
-    docTokens: 0,
-    df: new Map(),
-    ddf: new Map(),
-    passagePostings: new Map(),
-    documentPostings: new Map(),
-    removedDocs: new Set(),
-  };
+  return { passages: 0, tokens: 0, docs: 0, docTokens: 0, terms: new Map(), removedDocs: new Set() };
 }
 
-/** Keeps the `keep` postings where the term weighs most; ties go to the earlier document. */
+function termDelta(delta: TermStatsDelta, term: string): TermDelta {
+  let e = delta.terms.get(term);
+  if (!e) {
+    const queried = !UNQUERIED_TERMS.has(term);
+    delta.terms.set(term, (e = { df: 0, ddf: 0, passages: queried ? new PostingBuffer() : null, documents: queried ? new PostingBuffer() : null }));
+  }
+  return e;
+}
+
+/** Keeps the `keep` postings where the term weighs most; of equal weights, the earlier in the list. */
 export function bestPostings<P extends PassagePosting | DocumentPosting>(list: P[], keep: number, weight: (p: P) => number): P[] {
   if (list.length <= keep) return list;
+  const weights = list.map(weight);
   return list
-    .map((p) => ({ p, w: weight(p) }))
-    .sort((a, b) => b.w - a.w || (a.p[0] < b.p[0] ? -1 : a.p[0] > b.p[0] ? 1 : (a.p[1] as number) - (b.p[1] as number)))
+    .map((_, i) => i)
+    .sort((x, y) => weights[y]! - weights[x]! || x - y)
     .slice(0, keep)
-    .map((x) => x.p);
+    .map((i) => list[i]!);
 }
 
 export const passageWeight = (avgLength: number) => (p: PassagePosting) => termWeight(p[2], p[3], avgLength);
@@ -75,50 +134,85 @@ function countsOf(ts: readonly string[], into = new Map<string, number>()): Map<
   return into;
 }
 
-/** Appends a posting, trimming the list back to its best when it has grown to twice the size kept. */
-function addPosting<P extends PassagePosting | DocumentPosting>(lists: Map<string, P[]>, term: string, posting: P, weight: (p: P) => number) {
-  let list = lists.get(term);
-  if (!list) lists.set(term, (list = []));
-  list.push(posting);
-  if (list.length >= 2 * POSTINGS_PER_TERM) lists.set(term, bestPostings(list, POSTINGS_PER_TERM, weight));
-}
-
 /**
  * Adds (sign 1) or removes (sign -1) passages' contribution to a delta. Added passages bring their
  * postings; removed ones withdraw their documents' stored postings.
  */
 export function accumulate(delta: TermStatsDelta, passages: readonly ScoredFields[], sign: 1 | -1): TermStatsDelta {
-  // A document's counts: its title once, and the heading and text of each of its passages.
-  const perDoc = new Map<string, { counts: Map<string, number>; length: number; tokens?: number }>();
-  const passageWeigh = passageWeight(delta.passages > 0 ? delta.tokens / delta.passages : 0);
+  // A document's counts: its title once, and the heading and text of each of its passages; kept by
+  // term entry, so that the document's terms are not looked up by name a second time.
+  const perDoc = new Map<string, { counts: Map<TermDelta, number>; length: number; tokens?: number }>();
+  const avgLength = delta.passages > 0 ? delta.tokens / delta.passages : 0;
+  let title: { text: string | null; terms: string[]; counts: Map<string, number> } | null = null;
   for (const p of passages) {
     const docId = p.docId ?? '';
-    const titleTerms = terms(p.title ?? '');
+    const position = p.position ?? 0;
+    // Passages of a document share its title: split into terms once.
+    if (!title || title.text !== p.title) {
+      const ts = terms(p.title ?? '');
+      title = { text: p.title, terms: ts, counts: countsOf(ts) };
+    }
+    const titleCounts = title.counts;
     const bodyTerms = terms(`${p.heading ?? ''} ${p.text}`);
-    const length = titleTerms.length + bodyTerms.length;
+    const length = title.terms.length + bodyTerms.length;
     delta.passages += sign;
     delta.tokens += sign * length;
     if (p.position === 0) {
       delta.docs += sign;
       delta.docTokens += sign * (p.docTokens ?? 0);
     }
-    const counts = countsOf(bodyTerms, countsOf(titleTerms));
-    for (const t of counts.keys()) delta.df.set(t, (delta.df.get(t) ?? 0) + sign);
     let doc = perDoc.get(docId);
-    if (!doc) perDoc.set(docId, (doc = { counts: countsOf(titleTerms), length: titleTerms.length, tokens: p.docTokens }));
-    countsOf(bodyTerms, doc.counts);
+    const first = !doc;
+    if (!doc) perDoc.set(docId, (doc = { counts: new Map(), length: title.terms.length, tokens: p.docTokens }));
     doc.length += bodyTerms.length;
-    if (sign === 1) for (const [t, n] of counts) addPosting(delta.passagePostings, t, [docId, p.position ?? 0, n, length], passageWeigh);
+    const docCounts = doc.counts;
+    // forEach, not for…of: entries are not allocated, which is much of the cost on a large corpus.
+    countsOf(bodyTerms, new Map(titleCounts)).forEach((n, t) => {
+      const e = termDelta(delta, t);
+      e.df += sign;
+      if (sign === 1) e.passages?.add(docId, position, n, length, avgLength);
+      // The document counts the title with its first passage only.
+      const added = first ? n : n - (titleCounts.get(t) ?? 0);
+      if (added > 0) docCounts.set(e, (docCounts.get(e) ?? 0) + added);
+    });
   }
-  const documentWeigh = documentWeight(delta.docs > 0 ? delta.docTokens / delta.docs : 0);
+  const avgDocLength = delta.docs > 0 ? delta.docTokens / delta.docs : 0;
   for (const [docId, doc] of perDoc) {
-    for (const [t, n] of doc.counts) {
-      delta.ddf.set(t, (delta.ddf.get(t) ?? 0) + sign);
-      if (sign === 1) addPosting(delta.documentPostings, t, [docId, n, doc.tokens ?? doc.length], documentWeigh);
-    }
+    const length = doc.tokens ?? doc.length;
+    doc.counts.forEach((n, e) => {
+      e.ddf += sign;
+      if (sign === 1) e.documents?.add(docId, 0, n, length, avgDocLength);
+    });
     if (sign === -1) delta.removedDocs.add(docId);
   }
   return delta;
+}
+
+/*
+ * Postings as stored: "docId,position,tf,length docId,…" (document ids are Meilisearch-safe, so
+ * never hold a comma or a space). Measured on 27k terms of 101k passages: Meilisearch indexes
+ * these strings in 0.9 s against 4.0 s for the same postings as JSON arrays, and returns a
+ * question's terms in 1.4 ms against 2.8 ms.
+ */
+export function encodePostings(list: ReadonlyArray<PassagePosting | DocumentPosting>): string {
+  return list.map((p) => p.join(',')).join(' ');
+}
+
+/** Decoded postings; none for a record without them or from an older encoding. */
+export function decodePassagePostings(encoded: unknown): PassagePosting[] {
+  if (typeof encoded !== 'string' || encoded === '') return [];
+  return encoded.split(' ').map((p) => {
+    const [docId, position, tf, length] = p.split(',');
+    return [docId!, Number(position), Number(tf), Number(length)];
+  });
+}
+
+export function decodeDocumentPostings(encoded: unknown): DocumentPosting[] {
+  if (typeof encoded !== 'string' || encoded === '') return [];
+  return encoded.split(' ').map((p) => {
+    const [docId, tf, length] = p.split(',');
+    return [docId!, Number(tf), Number(length)];
+  });
 }
 
 /** A document of the terms index: one per term, and one for the corpus totals. */
@@ -134,9 +228,9 @@ export interface TermRecord {
   docTokens?: number;
   /** Only on the corpus record: POSTINGS_VERSION when every term record carries postings. */
   postings?: number;
-  /** The passages and documents where the term weighs most (see POSTINGS_PER_TERM). */
-  passages?: PassagePosting[];
-  documents?: DocumentPosting[];
+  /** The passages and documents where the term weighs most (see POSTINGS_PER_TERM), encoded. */
+  passages?: string;
+  documents?: string;
 }
 
 export const CORPUS_RECORD_ID = 'corpus';

@@ -1,7 +1,7 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { CitableError, SearchUnavailableError } from '../errors.js';
 import type { DocumentMetadata } from '../ingest/ingest.js';
-import { CORPUS_RECORD_ID, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
+import { CORPUS_RECORD_ID, decodeDocumentPostings, decodePassagePostings, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
 import { eqAny, quote } from '../meili/filter.js';
 import type { SearchParams } from './params.js';
 import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
@@ -148,7 +148,7 @@ export class SearchBackend {
         docs: corpus.docs,
         ddf: new Map(termHits.map((h) => [h.term, h.ddf ?? h.df])),
       },
-      lists: new Map(termHits.map((h) => [h.term, h])),
+      lists: new Map(termHits.map((h) => [h.term, { passages: decodePassagePostings(h.passages), documents: decodeDocumentPostings(h.documents) }])),
     };
   }
 

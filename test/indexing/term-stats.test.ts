@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { accumulate, bestPostings, emptyDelta, passageWeight, POSTINGS_PER_TERM, type PassagePosting } from '../../src/indexing/term-stats.js';
+import {
+  accumulate,
+  bestPostings,
+  decodeDocumentPostings,
+  decodePassagePostings,
+  emptyDelta,
+  encodePostings,
+  passageWeight,
+  POSTINGS_PER_TERM,
+  type PassagePosting,
+} from '../../src/indexing/term-stats.js';
 import { stemOf } from '../../src/search/bm25.js';
 
 const passage = (docId: string, position: number, text: string, title: string | null = null) => ({ docId, position, title, heading: null, text });
@@ -10,30 +20,40 @@ describe('term postings', () => {
     const d = accumulate(emptyDelta(), [passage('a', 0, 'Phones seized. More phones.', 'Phones'), passage('a', 1, 'Nothing here.', 'Phones'), passage('b', 0, 'One phone.')], 1);
     const phone = stemOf('phones');
     // Passages count their title: a-0 holds the term three times (title and twice in the text).
-    assert.deepEqual(d.passagePostings.get(phone), [['a', 0, 3, 5], ['a', 1, 1, 3], ['b', 0, 1, 2]]);
+    assert.deepEqual(d.terms.get(phone)?.passages?.passagePostings(), [['a', 0, 3, 5], ['a', 1, 1, 3], ['b', 0, 1, 2]]);
     // Documents count it once from the title and then from each passage's text.
-    assert.deepEqual(d.documentPostings.get(phone), [['a', 3, 7], ['b', 1, 2]]);
-    assert.equal(d.df.get(phone), 3);
-    assert.equal(d.ddf.get(phone), 2);
+    assert.deepEqual(d.terms.get(phone)?.documents?.documentPostings(), [['a', 3, 7], ['b', 1, 2]]);
+    assert.equal(d.terms.get(phone)?.df, 3);
+    assert.equal(d.terms.get(phone)?.ddf, 2);
   });
 
   it('withdraws removed documents instead of listing them', () => {
     const d = accumulate(emptyDelta(), [passage('a', 0, 'phones'), passage('a', 1, 'more phones')], -1);
     assert.deepEqual([...d.removedDocs], ['a']);
-    assert.equal(d.passagePostings.size, 0);
-    assert.equal(d.df.get(stemOf('phones')), -2);
+    assert.ok([...d.terms.values()].every((e) => (e.passages?.docIds.length ?? 0) === 0 && (e.documents?.docIds.length ?? 0) === 0));
+    assert.equal(d.terms.get(stemOf('phones'))?.df, -2);
   });
 
   it('keeps, for a common term, the places where it weighs most', () => {
     // Passage i holds the term (i % 7) + 1 times in a text of 30 tokens.
     const many = Array.from({ length: 3 * POSTINGS_PER_TERM }, (_, i) => passage(`d${i}`, 0, `${'term '.repeat((i % 7) + 1)}${'filler '.repeat(29 - (i % 7))}`));
     const d = accumulate(emptyDelta(), many, 1);
-    const list = d.passagePostings.get('term')!;
+    const list = d.terms.get('term')!.passages!.passagePostings();
     assert.ok(list.length < 2 * POSTINGS_PER_TERM, `${list.length} kept while counting`);
     const best = bestPostings(list, POSTINGS_PER_TERM, passageWeight(30));
     assert.equal(best.length, POSTINGS_PER_TERM);
     // 600 passages, about 86 at each count from 1 to 7: the 200 kept are those with 7, 6 and some 5.
     assert.ok(best.every((p) => p[2] >= 5), 'only the heaviest places');
     assert.deepEqual(bestPostings(best, 2, passageWeight(30)).map((p: PassagePosting) => p[2]), [7, 7]);
+  });
+
+  it('stores postings compactly and reads them back', () => {
+    const passages: PassagePosting[] = [['doc_a-1', 3, 2, 40], ['b', 0, 1, 7]];
+    assert.equal(encodePostings(passages), 'doc_a-1,3,2,40 b,0,1,7');
+    assert.deepEqual(decodePassagePostings(encodePostings(passages)), passages);
+    assert.deepEqual(decodeDocumentPostings(encodePostings([['x', 4, 90]])), [['x', 4, 90]]);
+    // Records without postings, or from the earlier encoding, read as none.
+    assert.deepEqual(decodePassagePostings(undefined), []);
+    assert.deepEqual(decodePassagePostings([['x', 0, 1, 2]]), []);
   });
 });

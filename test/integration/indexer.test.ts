@@ -7,7 +7,7 @@ import type { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { accumulate, CORPUS_RECORD_ID, emptyDelta, POSTINGS_VERSION, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
+import { accumulate, CORPUS_RECORD_ID, decodeDocumentPostings, decodePassagePostings, emptyDelta, POSTINGS_VERSION, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
 import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
@@ -124,17 +124,17 @@ describe('indexing jobs against Meilisearch', () => {
     assert.equal(corpus.df, all.results.length);
     assert.equal(corpus.docs, 4);
     assert.equal(corpus.tokens, expected.tokens);
-    assert.equal(stored.results.length - 1, expected.df.size, 'no stale terms');
+    assert.equal(stored.results.length - 1, expected.terms.size, 'no stale terms');
     assert.equal(corpus.postings, POSTINGS_VERSION);
     const sorted = <T,>(list: readonly T[] | undefined) => [...(list ?? [])].map((x) => JSON.stringify(x)).sort();
-    for (const [term, df] of expected.df) {
+    for (const [term, { df, ddf, passages, documents }] of expected.terms) {
       const record = byId.get(termId(term));
       assert.equal(record?.df, df, `df of ${term}`);
-      assert.equal(record?.ddf, expected.ddf.get(term), `documents with ${term}`);
+      assert.equal(record?.ddf, ddf, `documents with ${term}`);
       // Four seeds hold fewer passages than a term keeps: every list is whole, with no passage of
       // the removed seed and only the shortened seed's new passages.
-      assert.deepEqual(sorted(record?.passages), sorted(expected.passagePostings.get(term)), `passages with ${term}`);
-      assert.deepEqual(sorted(record?.documents), sorted(expected.documentPostings.get(term)), `documents listed for ${term}`);
+      assert.deepEqual(sorted(decodePassagePostings(record?.passages)), sorted(passages?.passagePostings()), `passages with ${term}`);
+      assert.deepEqual(sorted(decodeDocumentPostings(record?.documents)), sorted(documents?.documentPostings()), `documents listed for ${term}`);
     }
   });
 
@@ -214,6 +214,14 @@ describe('indexing jobs against Meilisearch', () => {
       assert.doesNotMatch(r.text, /<\/?[a-z][^>]*>|&[a-z]+;|&#\d+;|\u00A0/i);
       assert.doesNotMatch(r.text, /^(post_title|author|permalink|canonical_url):/m);
     }
+  });
+
+  it('dry run stops quietly when its reader closes the pipe early', () => {
+    const script = `"${process.execPath}" --import tsx "${path.join(projectRoot, 'scripts', 'index.ts')}" --dry-run --ndjson "${SEEDS_DIR}" | head -n 1`;
+    const out = spawnSync('bash', ['-o', 'pipefail', '-c', script], { encoding: 'utf8', cwd: projectRoot });
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(JSON.parse(out.stdout).position, 0);
+    assert.doesNotMatch(out.stderr, /EPIPE|Error/);
   });
 
   it('exits 2 with a clear message when Meilisearch is unreachable', () => {

@@ -213,6 +213,12 @@ async function prepareTermsIndex(client: Meilisearch, uid: string): Promise<Inde
   return index as unknown as Index<TermRecord>;
 }
 
+/** The postings version of a terms index (undefined for one without postings, or empty). */
+async function postingsVersion(index: Index<TermRecord>): Promise<number | undefined> {
+  const page = await index.getDocuments({ filter: `id = ${quote(CORPUS_RECORD_ID)}`, limit: 1 });
+  return page.results[0]?.postings;
+}
+
 /**
  * Applies a change of the corpus statistics to the terms index that ranking reads: document
  * frequencies and postings per term, and the corpus totals. `fresh` means the index starts empty.
@@ -367,6 +373,9 @@ export async function runIndexJob(
     await applySettings(client, live, settings);
     const terms = await prepareTermsIndex(client, termsIndexOf(indexUid));
     const existing = await indexedDocuments(live);
+    // Statistics kept by an older release (without postings) are recounted whole, from the
+    // passages the index holds and those this job brings.
+    const recount = existing.size > 0 && (await postingsVersion(terms)) !== POSTINGS_VERSION;
     const uploader = new BatchUploader(live);
     const delta = emptyDelta();
     const present = new Set<string>();
@@ -397,7 +406,10 @@ export async function runIndexJob(
       .filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId))
       .map(([docId]) => docId);
     const replaced = changed.filter((f) => existing.has(f.docId)).map((f) => f.docId);
-    accumulate(delta, await storedPassages(live, [...replaced, ...gone]), -1);
+    if (recount) {
+      const outgoing = new Set([...replaced, ...gone]);
+      accumulate(delta, await storedPassages(live, [...existing.keys()].filter((id) => !outgoing.has(id))), 1);
+    } else accumulate(delta, await storedPassages(live, [...replaced, ...gone]), -1);
     for (const records of deferred) uploader.add(records);
     uploader.flush();
     summary.passages = uploader.uploaded;
@@ -410,7 +422,7 @@ export async function runIndexJob(
     }
     for (let i = 0; i < gone.length; i += 500) tasks.push(handled(live.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + 500)) })));
     summary.documents.removed = gone.length;
-    tasks.push(...(await applyTermStats(terms, delta, existing.size === 0)));
+    tasks.push(...(await applyTermStats(terms, delta, existing.size === 0 || recount)));
     opts.onProgress?.({ phase: 'upload', done: 0, total: summary.passages });
     await waitAll(client, tasks);
   }

@@ -138,6 +138,30 @@ describe('indexing jobs against Meilisearch', () => {
     }
   });
 
+  it('recounts statistics an older release kept without postings, on the next job', async () => {
+    const uid = fresh('recount');
+    uids.push(termsIndexOf(uid));
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const termsIndex = client.index<TermRecord>(termsIndexOf(uid));
+    // As an older release left them: no postings mark, postings in another form.
+    const before = await termsIndex.getDocuments({ limit: 100_000 });
+    const old = before.results.map(({ postings: _p, passages, documents: _d, ...r }) => ({ ...r, ...(passages ? { passages: decodePassagePostings(passages) } : {}) }));
+    await termsIndex.deleteAllDocuments().waitTask();
+    await termsIndex.addDocuments(old as never[]).waitTask();
+
+    const s = await runIndexJob(client, uid, settings, { roots: [dir] });
+    assert.equal(s.documents.unchanged, 5);
+    const after = new Map((await termsIndex.getDocuments({ limit: 100_000 })).results.map((r) => [r.id, r]));
+    assert.equal(after.get(CORPUS_RECORD_ID)?.postings, POSTINGS_VERSION);
+    for (const r of before.results) {
+      assert.equal(after.get(r.id)?.df, r.df, `df of ${r.term}`);
+      const same = (a?: string, b?: string) => assert.deepEqual((a ?? '').split(' ').sort(), (b ?? '').split(' ').sort(), `postings of ${r.term}`);
+      same(after.get(r.id)?.passages, r.passages);
+      same(after.get(r.id)?.documents, r.documents);
+    }
+  });
+
   it('names unreadable paths, symlink loops and oversized files, and indexes the rest', async () => {
     const uid = fresh('bad');
     const dir = seedFolder({ 'latin1.txt': Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75]), 'big.txt': 'word '.repeat(5_000) });

@@ -8,6 +8,7 @@ import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
+import { handled } from '../promises.js';
 import {
   accumulate,
   bestPostings,
@@ -242,9 +243,9 @@ async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, f
     tokens: Math.max(0, (corpus?.tokens ?? 0) + delta.tokens),
     docs: Math.max(0, (corpus?.docs ?? 0) + delta.docs),
     docTokens: Math.max(0, (corpus?.docTokens ?? 0) + delta.docTokens),
-    // Postings are complete only when they were kept from the first job on; an index built before
-    // they existed stays without the mark until it is rebuilt.
-    postings: fresh ? POSTINGS_VERSION : corpus?.postings,
+    // Every job leaves postings in the current form: an index whose statistics are older or
+    // missing is recounted whole (fresh), and the others were already current.
+    postings: POSTINGS_VERSION,
   };
   const passageWeigh = passageWeight(totals.df > 0 ? totals.tokens! / totals.df : 0);
   const documentWeigh = documentWeight(totals.docs! > 0 ? totals.docTokens! / totals.docs! : 0);
@@ -263,8 +264,8 @@ async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, f
         term,
         df,
         ddf: Math.max(1, ddf),
-        passages: encodePostings(kept(decodePassagePostings(stored?.passages), change.passages?.passagePostings(), passageWeigh)),
-        documents: encodePostings(kept(decodeDocumentPostings(stored?.documents), change.documents?.documentPostings(), documentWeigh)),
+        passages: encodePostings(kept(decodePassagePostings(stored?.passages), change.passages?.items, passageWeigh)),
+        documents: encodePostings(kept(decodeDocumentPostings(stored?.documents), change.documents?.items, documentWeigh)),
       });
     } else if (stored) deletions.push(id);
   }
@@ -274,12 +275,6 @@ async function applyTermStats(index: Index<TermRecord>, delta: TermStatsDelta, f
   for (let i = 0; i < upserts.length; i += 5_000) tasks.push(handled(index.addDocuments(upserts.slice(i, i + 5_000), { primaryKey: 'id' })));
   for (let i = 0; i < deletions.length; i += 10_000) tasks.push(handled(index.deleteDocuments(deletions.slice(i, i + 10_000))));
   return tasks;
-}
-
-/** Marks a promise as handled now; its error still surfaces when waitAll awaits it. */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
 }
 
 /** Collects records and enqueues a batch whenever BATCH_SIZE of them are ready. */

@@ -32,45 +32,24 @@ export const POSTINGS_VERSION = 2;
 
 /**
  * A term's postings while passages are counted: the best so far (at most twice the number kept),
- * column by column, since a large corpus has millions of them and an array each would be most of
- * the counting's cost. `floor` is the weight the last trim kept, under which a new posting cannot
- * make the cut (a tie keeps the posting seen first). Weights use the mean length seen so far; the
- * final choice (bestPostings) uses the corpus's.
+ * and `floor`, the weight the last trim kept, under which a new posting cannot make the cut (a tie
+ * keeps the posting seen first). Weights use the mean length seen so far; the final choice
+ * (bestPostings in the indexer) uses the corpus's.
  */
-export class PostingBuffer {
-  readonly docIds: string[] = [];
-  /** Position, count and length of each posting, three numbers a posting. */
-  #numbers: number[] = [];
-  floor = 0;
+export interface PostingBuffer<P extends PassagePosting | DocumentPosting> {
+  items: P[];
+  floor: number;
+}
 
-  add(docId: string, position: number, tf: number, length: number, avgLength: number) {
-    if (termWeight(tf, length, avgLength) <= this.floor) return;
-    this.docIds.push(docId);
-    this.#numbers.push(position, tf, length);
-    if (this.docIds.length >= 2 * POSTINGS_PER_TERM) this.#trim(avgLength);
-  }
-
-  #trim(avgLength: number) {
-    const n = this.#numbers;
-    const weights = this.docIds.map((_, i) => termWeight(n[3 * i + 1]!, n[3 * i + 2]!, avgLength));
-    const best = weights.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]! || x - y).slice(0, POSTINGS_PER_TERM);
-    const docIds = best.map((i) => this.docIds[i]!);
-    this.docIds.length = 0;
-    this.docIds.push(...docIds);
-    const numbers: number[] = [];
-    for (const i of best) numbers.push(n[3 * i]!, n[3 * i + 1]!, n[3 * i + 2]!);
-    this.#numbers = numbers;
-    this.floor = weights[best[best.length - 1]!]!;
-  }
-
-  passagePostings(): PassagePosting[] {
-    const n = this.#numbers;
-    return this.docIds.map((d, i) => [d, n[3 * i]!, n[3 * i + 1]!, n[3 * i + 2]!]);
-  }
-
-  documentPostings(): DocumentPosting[] {
-    const n = this.#numbers;
-    return this.docIds.map((d, i) => [d, n[3 * i + 1]!, n[3 * i + 2]!]);
+/**
+ * Adds a posting whose weight the caller found above the buffer's floor (and built only then: most
+ * postings of a common term cannot make the cut), trimming the buffer to its best once doubled.
+ */
+function keepPosting<P extends PassagePosting | DocumentPosting>(buffer: PostingBuffer<P>, posting: P, weight: (p: P) => number) {
+  buffer.items.push(posting);
+  if (buffer.items.length >= 2 * POSTINGS_PER_TERM) {
+    buffer.items = bestPostings(buffer.items, POSTINGS_PER_TERM, weight);
+    buffer.floor = weight(buffer.items[buffer.items.length - 1]!);
   }
 }
 
@@ -86,8 +65,8 @@ export interface TermDelta {
   df: number;
   ddf: number;
   /** Postings of the passages and documents added; null for terms without postings. */
-  passages: PostingBuffer | null;
-  documents: PostingBuffer | null;
+  passages: PostingBuffer<PassagePosting> | null;
+  documents: PostingBuffer<DocumentPosting> | null;
 }
 
 /** What one set of passages adds to the corpus statistics. */
@@ -110,7 +89,7 @@ function termDelta(delta: TermStatsDelta, term: string): TermDelta {
   let e = delta.terms.get(term);
   if (!e) {
     const queried = !UNQUERIED_TERMS.has(term);
-    delta.terms.set(term, (e = { df: 0, ddf: 0, passages: queried ? new PostingBuffer() : null, documents: queried ? new PostingBuffer() : null }));
+    delta.terms.set(term, (e = { df: 0, ddf: 0, passages: queried ? { items: [], floor: 0 } : null, documents: queried ? { items: [], floor: 0 } : null }));
   }
   return e;
 }
@@ -143,6 +122,7 @@ export function accumulate(delta: TermStatsDelta, passages: readonly ScoredField
   // term entry, so that the document's terms are not looked up by name a second time.
   const perDoc = new Map<string, { counts: Map<TermDelta, number>; length: number; tokens?: number }>();
   const avgLength = delta.passages > 0 ? delta.tokens / delta.passages : 0;
+  const passageWeigh = passageWeight(avgLength);
   let title: { text: string | null; terms: string[]; counts: Map<string, number> } | null = null;
   for (const p of passages) {
     const docId = p.docId ?? '';
@@ -170,18 +150,23 @@ export function accumulate(delta: TermStatsDelta, passages: readonly ScoredField
     countsOf(bodyTerms, new Map(titleCounts)).forEach((n, t) => {
       const e = termDelta(delta, t);
       e.df += sign;
-      if (sign === 1) e.passages?.add(docId, position, n, length, avgLength);
+      if (sign === 1 && e.passages && termWeight(n, length, avgLength) > e.passages.floor) {
+        keepPosting(e.passages, [docId, position, n, length], passageWeigh);
+      }
       // The document counts the title with its first passage only.
       const added = first ? n : n - (titleCounts.get(t) ?? 0);
       if (added > 0) docCounts.set(e, (docCounts.get(e) ?? 0) + added);
     });
   }
   const avgDocLength = delta.docs > 0 ? delta.docTokens / delta.docs : 0;
+  const documentWeigh = documentWeight(avgDocLength);
   for (const [docId, doc] of perDoc) {
     const length = doc.tokens ?? doc.length;
     doc.counts.forEach((n, e) => {
       e.ddf += sign;
-      if (sign === 1) e.documents?.add(docId, 0, n, length, avgDocLength);
+      if (sign === 1 && e.documents && termWeight(n, length, avgDocLength) > e.documents.floor) {
+        keepPosting(e.documents, [docId, n, length], documentWeigh);
+      }
     });
     if (sign === -1) delta.removedDocs.add(docId);
   }

@@ -3,6 +3,7 @@ import { CitableError, SearchUnavailableError } from '../errors.js';
 import type { DocumentMetadata } from '../ingest/ingest.js';
 import { CORPUS_RECORD_ID, decodeDocumentPostings, decodePassagePostings, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
 import { eqAny, quote } from '../meili/filter.js';
+import { handled } from '../promises.js';
 import type { SearchParams } from './params.js';
 import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
 import { idf, stemOf, type CorpusStats } from './bm25.js';
@@ -39,12 +40,6 @@ interface RankedList {
   at: number;
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
-}
-
-/** Marks a promise as handled now, so that it may be dropped; awaiting it still throws. */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
 }
 
 /** A clean document as the API serves it: its metadata and its passages in order. */
@@ -123,12 +118,12 @@ export class SearchBackend {
   }
 
   /**
-   * Corpus statistics and postings of the terms, or null when the index has none (built before
-   * they existed: a rebuild adds them).
+   * Corpus statistics and postings of the terms, or null when the index has none (empty, or built
+   * before postings existed: its next indexing job recounts them).
    */
   async #termsOf(terms: readonly string[]): Promise<{ stats: CorpusStats; lists: Map<string, PostingLists> } | null> {
     const t = this.#target();
-    const filter = `${eqAny('term', terms)} OR id = "corpus"`;
+    const filter = `${eqAny('term', terms)} OR id = ${quote(CORPUS_RECORD_ID)}`;
     let raw: { hits: TermRecord[] };
     try {
       raw = await this.#post('/search', { q: '', filter, limit: terms.length + 1 }, termsIndexOf(t.index));
@@ -181,7 +176,8 @@ export class SearchBackend {
       if (!terms) return null;
       const { stats } = terms;
       let { lists } = terms;
-      const postingDocs = restricted ? [] : [...new Set(a.terms.flatMap((term) => (lists.get(term)?.passages ?? []).map((x) => x[0])))];
+      // Filters narrow the postings to the documents that pass them.
+      const postingDocs = filter && !restricted ? [...new Set(a.terms.flatMap((term) => (lists.get(term)?.passages ?? []).map((x) => x[0])))] : [];
       const [found, allowed] = await Promise.all([
         early ?? search((term) => idf(term, stats)),
         filter && postingDocs.length > 0 ? this.#documentsMatching(filter, postingDocs) : null,

@@ -20,9 +20,9 @@ describe('term postings', () => {
     const d = accumulate(emptyDelta(), [passage('a', 0, 'Phones seized. More phones.', 'Phones'), passage('a', 1, 'Nothing here.', 'Phones'), passage('b', 0, 'One phone.')], 1);
     const phone = stemOf('phones');
     // Passages count their title: a-0 holds the term three times (title and twice in the text).
-    assert.deepEqual(d.terms.get(phone)?.passages?.passagePostings(), [['a', 0, 3, 5], ['a', 1, 1, 3], ['b', 0, 1, 2]]);
+    assert.deepEqual(d.terms.get(phone)?.passages?.items, [['a', 0, 3, 5], ['a', 1, 1, 3], ['b', 0, 1, 2]]);
     // Documents count it once from the title and then from each passage's text.
-    assert.deepEqual(d.terms.get(phone)?.documents?.documentPostings(), [['a', 3, 7], ['b', 1, 2]]);
+    assert.deepEqual(d.terms.get(phone)?.documents?.items, [['a', 3, 7], ['b', 1, 2]]);
     assert.equal(d.terms.get(phone)?.df, 3);
     assert.equal(d.terms.get(phone)?.ddf, 2);
   });
@@ -30,7 +30,7 @@ describe('term postings', () => {
   it('withdraws removed documents instead of listing them', () => {
     const d = accumulate(emptyDelta(), [passage('a', 0, 'phones'), passage('a', 1, 'more phones')], -1);
     assert.deepEqual([...d.removedDocs], ['a']);
-    assert.ok([...d.terms.values()].every((e) => (e.passages?.docIds.length ?? 0) === 0 && (e.documents?.docIds.length ?? 0) === 0));
+    assert.ok([...d.terms.values()].every((e) => (e.passages?.items.length ?? 0) === 0 && (e.documents?.items.length ?? 0) === 0));
     assert.equal(d.terms.get(stemOf('phones'))?.df, -2);
   });
 
@@ -38,7 +38,7 @@ describe('term postings', () => {
     // Passage i holds the term (i % 7) + 1 times in a text of 30 tokens.
     const many = Array.from({ length: 3 * POSTINGS_PER_TERM }, (_, i) => passage(`d${i}`, 0, `${'term '.repeat((i % 7) + 1)}${'filler '.repeat(29 - (i % 7))}`));
     const d = accumulate(emptyDelta(), many, 1);
-    const list = d.terms.get('term')!.passages!.passagePostings();
+    const list = d.terms.get('term')!.passages!.items;
     assert.ok(list.length < 2 * POSTINGS_PER_TERM, `${list.length} kept while counting`);
     const best = bestPostings(list, POSTINGS_PER_TERM, passageWeight(30));
     assert.equal(best.length, POSTINGS_PER_TERM);

@@ -133,8 +133,8 @@ describe('indexing jobs against Meilisearch', () => {
       assert.equal(record?.ddf, ddf, `documents with ${term}`);
       // Four seeds hold fewer passages than a term keeps: every list is whole, with no passage of
       // the removed seed and only the shortened seed's new passages.
-      assert.deepEqual(sorted(decodePassagePostings(record?.passages)), sorted(passages?.passagePostings()), `passages with ${term}`);
-      assert.deepEqual(sorted(decodeDocumentPostings(record?.documents)), sorted(documents?.documentPostings()), `documents listed for ${term}`);
+      assert.deepEqual(sorted(decodePassagePostings(record?.passages)), sorted(passages?.items), `passages with ${term}`);
+      assert.deepEqual(sorted(decodeDocumentPostings(record?.documents)), sorted(documents?.items), `documents listed for ${term}`);
     }
   });
 

@@ -3,7 +3,7 @@
  * interleaved in rounds in one run, at concurrency 1 and 16, on the seeds and on a corpus of 100k+
  * passages (Reuters-21578 stories, copied to reach the size). Prints throughput and p50/p99 latency
  * of both and their ratios.
- *   npm run bench:api [-- --seconds 3 --rounds 4 --copies 4]
+ *   npm run bench:api [-- --seconds 3 --rounds 4 --copies 4 --corpus all|seeds|large]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,8 +26,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '4' },
     copies: { type: 'string', default: '4' },
+    corpus: { type: 'string', default: 'all' },
   },
 });
+if (!['all', 'seeds', 'large'].includes(values.corpus)) throw new Error('--corpus is all, seeds or large');
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 
@@ -86,6 +88,7 @@ async function compare(
   index: string,
   proxyBase: string,
   queryAt: (i: number) => string,
+  proxyCpuMs: () => number | null,
   concurrencies = [1, 16],
 ) {
   const direct = async (i: number) => {
@@ -109,9 +112,13 @@ async function compare(
     await load(proxy, concurrency, 0.5);
     let d: Stats = { count: 0, seconds: 0, latencies: [] };
     let p: Stats = { count: 0, seconds: 0, latencies: [] };
+    let cpu = 0;
     for (let r = 0; r < ROUNDS; r++) {
       d = merge(d, await load(direct, concurrency, SECONDS));
+      const before = proxyCpuMs();
       p = merge(p, await load(proxy, concurrency, SECONDS));
+      const after = proxyCpuMs();
+      if (before !== null && after !== null) cpu += after - before;
     }
     const dq = d.count / d.seconds;
     const pq = p.count / p.seconds;
@@ -119,7 +126,8 @@ async function compare(
       `  ${name.padEnd(7)} ${qps.toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
     process.stdout.write(
       `${label}, concurrency ${concurrency}\n${row('direct', d, dq)}\n${row('proxy', p, pq)}\n` +
-        `  ratio   throughput ${(pq / dq).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms\n`,
+        `  ratio   throughput ${(pq / dq).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms\n` +
+        (cpu > 0 ? `  proxy CPU ${((cpu * 1000) / p.count).toFixed(0)} µs a request\n` : ''),
     );
   }
 }
@@ -136,7 +144,18 @@ function writeReuters(dir: string, copies: number) {
   }
 }
 
-async function startProxy(meiliUrl: string, key: string, index: string): Promise<{ base: string; stop: () => void }> {
+/** CPU time (user + system) a process has used, in ms, from /proc; null where there is no /proc. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After the command name: utime and stime are fields 12 and 13 (0-based), in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+async function startProxy(meiliUrl: string, key: string, index: string): Promise<{ base: string; stop: () => void; cpuMs: () => number | null }> {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   // Through tsx, as `npm start` runs it (measured: the same figures as the compiled server).
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'serve.ts')], {
@@ -144,7 +163,7 @@ async function startProxy(meiliUrl: string, key: string, index: string): Promise
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
-  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  return { base: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM'), cpuMs: () => cpuMsOf(child.pid) };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-api-'));
@@ -152,25 +171,29 @@ const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili')
 const client = new Meilisearch({ host: meili.url, apiKey: meili.masterKey, timeout: 600_000 });
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 try {
-  await runIndexJob(client, 'bench_seeds', settings, { roots: [path.join(projectRoot, 'seeds')] });
-  const corpus = path.join(tmp, 'reuters');
-  fs.mkdirSync(corpus);
-  writeReuters(corpus, Number(values.copies));
-  const big = await runIndexJob(client, 'bench_large', settings, { roots: [corpus] });
-  process.stdout.write(`corpora: seeds, and ${big.passages} passages from ${big.documents.indexed} documents\n`);
-  for (const [index, label, queries] of [
-    ['bench_seeds', 'seeds', SEED_QUERIES],
-    ['bench_large', `${big.passages} passages`, REUTERS_QUERIES],
-  ] as const) {
+  const corpora: Array<readonly [string, string, readonly string[]]> = [];
+  if (values.corpus !== 'large') {
+    await runIndexJob(client, 'bench_seeds', settings, { roots: [path.join(projectRoot, 'seeds')] });
+    corpora.push(['bench_seeds', 'seeds', SEED_QUERIES]);
+  }
+  if (values.corpus !== 'seeds') {
+    const corpus = path.join(tmp, 'reuters');
+    fs.mkdirSync(corpus);
+    writeReuters(corpus, Number(values.copies));
+    const big = await runIndexJob(client, 'bench_large', settings, { roots: [corpus] });
+    process.stdout.write(`large corpus: ${big.passages} passages from ${big.documents.indexed} documents\n`);
+    corpora.push(['bench_large', `${big.passages} passages`, REUTERS_QUERIES]);
+  }
+  for (const [index, label, queries] of corpora) {
     const key = await ensureSearchKey(client, index);
     const proxy = await startProxy(meili.url, key, index);
     try {
-      await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!);
+      await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!, proxy.cpuMs);
       // Re-ranking: the same questions straight to Meilisearch (one search) against the API (term
       // statistics, per-term candidates, BM25). A counter word makes every question new, so the
       // API's short cache of ranked lists never answers.
       let seq = 0;
-      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, [1]);
+      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, [1]);
     } finally {
       proxy.stop();
     }

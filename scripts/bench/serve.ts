@@ -3,15 +3,15 @@
  * the port on stdout. Used by bench-api so the proxy has its own process, as in production.
  */
 import path from 'node:path';
-import { pino } from 'pino';
 import { projectRoot } from '../../src/config.js';
 import { SearchBackend } from '../../src/search/backend.js';
+import { createLogger } from '../../src/log.js';
 import { createApp } from '../../src/server/app.js';
 
 const { MEILI_URL, SEARCH_KEY, INDEX, LOG_FILE } = process.env;
 if (!MEILI_URL || !SEARCH_KEY || !INDEX) throw new Error('MEILI_URL, SEARCH_KEY and INDEX are required');
-// Request logs go to a file, as a deployment would keep them, at the service's default level.
-const logger = pino({ level: 'info' }, pino.destination({ dest: LOG_FILE ?? '/dev/null', sync: false }));
+// The service's logger at its default level; the request logs go to a file, as a deployment keeps them.
+const logger = createLogger('info', LOG_FILE ?? '/dev/null');
 const backend = new SearchBackend(() => ({ url: MEILI_URL, key: SEARCH_KEY, index: INDEX }));
 const app = createApp({
   search: backend,

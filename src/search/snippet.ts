@@ -13,25 +13,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** A start sentinel after word characters, and an end sentinel before them. */
+const START_INSIDE_WORD = /([\p{L}\p{N}]+)\u0002/gu;
+const END_INSIDE_WORD = /\u0003([\p{L}\p{N}]+)/gu;
 
 /** Moves each start sentinel back to its word's start and each end sentinel on to its word's end. */
 function widenToWords(text: string): string {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === MARK_START) {
-      // Pull the word characters already emitted back behind the sentinel.
-      let j = out.length;
-      while (j > 0 && WORD_CHAR.test(out[j - 1]!)) j--;
-      out.splice(j, 0, MARK_START);
-    } else if (c === MARK_END) {
-      while (i + 1 < chars.length && WORD_CHAR.test(chars[i + 1]!)) out.push(chars[++i]!);
-      out.push(MARK_END);
-    } else out.push(c);
-  }
-  return out.join('');
+  return text.replace(END_INSIDE_WORD, `$1${MARK_END}`).replace(START_INSIDE_WORD, `${MARK_START}$1`);
 }
 
 /**

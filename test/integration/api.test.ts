@@ -10,7 +10,9 @@ import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
+import { termsIndexOf } from '../../src/indexing/term-stats.js';
 import { SearchBackend } from '../../src/search/backend.js';
+import { parseSearchParams } from '../../src/search/params.js';
 import { createApp } from '../../src/server/app.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
@@ -279,5 +281,35 @@ describe('search API against the seeds', () => {
   it('serves its OpenAPI 3.1 document', async () => {
     const res = await request(app).get('/api/openapi.json');
     assert.equal(res.body.openapi, '3.1.0');
+  });
+
+  // Searches that arrive together go to Meilisearch as one multi-search.
+  const sameAnswers = async (b: SearchBackend, queries: string[]) => {
+    const alone = [];
+    for (const q of queries) alone.push(await b.search(parseSearchParams({ q })));
+    const together = await Promise.all(queries.map((q) => b.search(parseSearchParams({ q }))));
+    const view = (r: { total: number; hits: Array<{ id: string; snippet: string }> }) => ({ total: r.total, hits: r.hits.map((h) => [h.id, h.snippet]) });
+    assert.deepEqual(together.map(view), alone.map(view));
+    for (const r of together) assert.ok(r.hits.length > 0, `hits for ${r.query}`);
+  };
+
+  it('answers searches sent at once each with its own hits, as when sent one by one', async () => {
+    await sameAnswers(backend, [...cases.map(([q]) => q), ...questions.map(([q]) => q)]);
+  });
+
+  it('answers every search of a batch in which one search fails', async () => {
+    // Without its terms index, a question's read of the postings fails (and the question falls back
+    // to Meilisearch's ranking); Meilisearch then fails the whole multi-search it was sent in.
+    const bare = uniqueIndex('api-bare');
+    await runIndexJob(client, bare, settings, { roots: [SEEDS_DIR] });
+    await client.deleteIndex(termsIndexOf(bare)).waitTask();
+    const key = await ensureSearchKey(client, bare);
+    const bareBackend = new SearchBackend(() => ({ url, key, index: bare }));
+    try {
+      await sameAnswers(bareBackend, ['Dutch police BlackBox IronChat', 'Ennetcom', 'Sky ECC', 'crypto phones seventy thousand customers', 'Europol']);
+    } finally {
+      await bareBackend.close();
+      await client.deleteIndex(bare).waitTask();
+    }
   });
 });

@@ -13,13 +13,50 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** A start sentinel after word characters, and an end sentinel before them. */
-const START_INSIDE_WORD = /([\p{L}\p{N}]+)\u0002/gu;
-const END_INSIDE_WORD = /\u0003([\p{L}\p{N}]+)/gu;
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+function isWordChar(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+  return WORD_CHAR.test(c);
+}
+
+/** The character (a whole surrogate pair where there is one) that ends at `end`. */
+function charBefore(s: string, end: number): string {
+  const low = s.charCodeAt(end - 1);
+  return low >= 0xdc00 && low <= 0xdfff && end > 1 ? s.slice(end - 2, end) : s.charAt(end - 1);
+}
+
+/** The character (a whole surrogate pair where there is one) that starts at `start`. */
+function charAt(s: string, start: number): string {
+  const high = s.charCodeAt(start);
+  return high >= 0xd800 && high <= 0xdbff && start + 1 < s.length ? s.slice(start, start + 2) : s.charAt(start);
+}
+
+const SENTINEL = /[\u0002\u0003]/g;
 
 /** Moves each start sentinel back to its word's start and each end sentinel on to its word's end. */
 function widenToWords(text: string): string {
-  return text.replace(END_INSIDE_WORD, `$1${MARK_END}`).replace(START_INSIDE_WORD, `${MARK_START}$1`);
+  let out = '';
+  let from = 0;
+  SENTINEL.lastIndex = 0;
+  for (let m = SENTINEL.exec(text); m; m = SENTINEL.exec(text)) {
+    out += text.slice(from, m.index);
+    if (m[0] === MARK_START) {
+      // Pull the word characters already written back behind the sentinel.
+      let j = out.length;
+      for (let c = charBefore(out, j); j > 0 && isWordChar(c); c = charBefore(out, j)) j -= c.length;
+      out = out.slice(0, j) + MARK_START + out.slice(j);
+      from = m.index + 1;
+    } else {
+      let k = m.index + 1;
+      for (let c = charAt(text, k); k < text.length && isWordChar(c); c = charAt(text, k)) k += c.length;
+      out += text.slice(m.index + 1, k) + MARK_END;
+      from = k;
+      SENTINEL.lastIndex = k;
+    }
+  }
+  return out + text.slice(from);
 }
 
 /**

@@ -30,8 +30,7 @@ export type BlockLabel = 'body' | 'heading' | 'furniture';
 type Quality = 'good' | 'near' | 'short' | 'bad';
 
 /** Judges one block on its own features. */
-export function blockQuality(b: Block, lang: string | null = 'en'): Quality {
-  const n = wordCount(b.text);
+export function blockQuality(b: Block, lang: string | null = 'en', n = wordCount(b.text)): Quality {
   if (n === 0) return 'bad';
   if (b.linkDensity > MAX_LINK_DENSITY) return 'bad';
   const density = stopWordDensity(b.text, lang);
@@ -42,8 +41,7 @@ export function blockQuality(b: Block, lang: string | null = 'en'): Quality {
   return 'short';
 }
 
-function score(b: Block, q: Quality): number {
-  const n = wordCount(b.text);
+function score(b: Block, q: Quality, n: number): number {
   switch (q) {
     case 'good':
       return n;
@@ -116,8 +114,9 @@ export function looksLikeHeading(b: Block): boolean {
  *    rest (captions, link lines, labels) is furniture.
  */
 export function classifyBlocks(blocks: readonly Block[], lang: string | null = 'en'): BlockLabel[] {
-  const quality = blocks.map((b) => blockQuality(b, lang));
-  const scores = blocks.map((b, i) => score(b, quality[i]!));
+  const counts = blocks.map((b) => wordCount(b.text));
+  const quality = blocks.map((b, i) => blockQuality(b, lang, counts[i]));
+  const scores = blocks.map((b, i) => score(b, quality[i]!, counts[i]!));
   // HTML: the article lives in one element; blocks outside the best-scoring element are furniture.
   const container = bestContainer(blocks, scores);
   if (container !== null) {

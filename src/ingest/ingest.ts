@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { marked } from 'marked';
 import { IngestError } from '../errors.js';
 import type { Block } from './blocks.js';
-import { classifyBlocks, labelArticleBlocks } from './classify.js';
+import { classifyBlocks, labelArticleBlocks, type BlockLabel } from './classify.js';
+import { agreementWithDensest } from './densest.js';
 import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
 import { htmlToBlocks } from './html.js';
 import type { HtmlMeta } from './page-meta.js';
@@ -56,12 +58,9 @@ export function decodeText(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new IngestError('empty file');
   const probe = bytes.subarray(0, 8_192);
   if (probe.includes(0)) throw new IngestError('binary file (NUL bytes), not a text document');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (err) {
-    throw new IngestError('not valid UTF-8 text', { cause: err });
-  }
+  // isUtf8 validates natively, several times faster than a fatal TextDecoder.
+  if (!isUtf8(bytes)) throw new IngestError('not valid UTF-8 text');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.replace(/^\uFEFF/, '').trim() === '') throw new IngestError('empty document (only whitespace)');
   return text.replace(/^\uFEFF/, '');
 }
@@ -94,6 +93,8 @@ interface Parsed {
   scope?: Candidate['scope'];
   /** Other readings of the same document, tried in order when the first finds little article. */
   alternatives?: Array<() => Candidate>;
+  /** The blocks already judged, where parsing needed their verdict. */
+  extracted?: Extracted;
   declared: Partial<DocumentMetadata>;
   sourceLinks: string[];
 }
@@ -130,24 +131,33 @@ function parse(text: string, format: SourceFormat): Parsed {
       return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [] };
     }
     case 'html': {
-      // Own rules over the whole page; without the class-name filter when that misleads them
-      // (a page wrapped in a "header" or "tags" container), as Readability retries.
-      const ownRules = (): Candidate => ({ blocks: htmlToBlocks(text).blocks, scope: 'page' });
+      // Own rules first, over the whole page. Where they disagree with the page's densest
+      // container (see agreesWithDensest), Readability cuts the article out instead: it reads
+      // those pages better, and costs several times more.
+      const page = htmlToBlocks(text);
+      const declared = fromHtmlMeta(page.meta);
+      const title = page.meta.title ? normalizeSpaces(page.meta.title) : null;
+      // Without the class-name filter when that misleads the rules (a page wrapped in a "header"
+      // or "tags" container), as Readability retries.
       const lenient = (): Candidate => ({ blocks: htmlToBlocks(text, { dropByName: false }).blocks, scope: 'page' });
+      const own = extractBody({ blocks: page.blocks, scope: 'page' }, declared.lang ?? null, title);
+      const ownReading: Parsed = { title: page.meta.title, blocks: page.blocks, declared, sourceLinks: page.links, extracted: own, alternatives: [lenient] };
+      if (agreesWithDensest(own)) return ownReading;
       const article = readableArticle(text);
-      if (article) {
-        const { blocks } = htmlToBlocks(`<html><body>${article.content}</body></html>`, { dropByName: false, wellFormed: true });
-        return {
-          title: article.meta.title,
-          blocks,
-          scope: 'article',
-          declared: fromHtmlMeta(article.meta),
-          sourceLinks: article.links,
-          alternatives: [ownRules, lenient],
-        };
-      }
-      const { blocks, meta, links } = htmlToBlocks(text);
-      return { title: meta.title, blocks, declared: fromHtmlMeta(meta), sourceLinks: links, alternatives: [lenient] };
+      if (!article) return ownReading;
+      const { blocks } = htmlToBlocks(`<html><body>${article.content}</body></html>`, { dropByName: false });
+      // What the page's head says first; Readability's reading of the rest (its byline) after.
+      const m = page.meta;
+      const a = article.meta;
+      const meta = { ...m, title: m.title ?? a.title, author: m.author ?? a.author, siteName: m.siteName ?? a.siteName, date: m.date ?? a.date, lang: m.lang ?? a.lang };
+      return {
+        title: meta.title,
+        blocks,
+        scope: 'article',
+        declared: fromHtmlMeta(meta),
+        sourceLinks: page.links,
+        alternatives: [() => ({ blocks: page.blocks, scope: 'page' }), lenient],
+      };
     }
     case 'wordpress':
     case 'markdown': {
@@ -220,8 +230,31 @@ function bodyWords(items: readonly BodyItem[]): number {
   return items.reduce((n, i) => n + (i.kind === 'paragraph' ? words(i.text).length : 0), 0);
 }
 
+interface Extracted {
+  items: BodyItem[];
+  evidence: Evidence;
+  lang: string | null;
+  /** The blocks judged (metadata lines taken out) and the verdict on each. */
+  blocks: Block[];
+  labels: BlockLabel[];
+}
+
+/**
+ * Where the rules' body and the densest container (the element most paragraphs vote for, as
+ * Readability picks) disagree, the rules have most likely kept a comment thread or a list of
+ * teasers, or lost the article to a short block of furniture. Measured on the article-extraction
+ * pages: a quarter of them disagree by this test, and Readability reads those better (F1 0.951 for
+ * the mix against 0.925 for the rules alone), while reading the rest no better.
+ */
+const AGREEMENT_MIN = 0.7;
+
+function agreesWithDensest(e: Extracted): boolean {
+  const { cover, reach } = agreementWithDensest(e.blocks, (i) => e.labels[i] === 'body');
+  return cover >= AGREEMENT_MIN && reach >= AGREEMENT_MIN;
+}
+
 /** Steps 3 and 4 of the workflow: metadata lines out, then body, headings and furniture. */
-function extractBody(candidate: Candidate, declaredLang: string | null, title: string | null) {
+function extractBody(candidate: Candidate, declaredLang: string | null, title: string | null): Extracted {
   const { blocks, evidence } = takeMetadataLines(candidate.blocks);
   // The language decides which function words count as prose; tell it from the longest blocks.
   const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
@@ -236,7 +269,7 @@ function extractBody(candidate: Candidate, declaredLang: string | null, title: s
   });
   // A heading with no paragraph after it introduces nothing.
   while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
-  return { items, evidence, lang };
+  return { items, evidence, lang, blocks, labels };
 }
 
 function sameText(a: string, b: string): boolean {
@@ -266,7 +299,7 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
     throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
   }
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
-  let { items, evidence, lang } = extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
+  let { items, evidence, lang } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
   // Little article found: try the other readings and keep whichever finds most.
   for (const alternative of parsed.alternatives ?? []) {
     if (bodyWords(items) >= RETRY_BELOW_WORDS) break;

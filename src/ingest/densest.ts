@@ -1,0 +1,64 @@
+import type { Block } from './blocks.js';
+
+/** Paragraphs shorter than this say too little to vote for their container (Readability's 25). */
+const MIN_VOTING_CHARS = 25;
+/** How many enclosing elements a paragraph's vote reaches. */
+const VOTE_LEVELS = 5;
+
+/**
+ * The element that holds the page's prose, found the way Readability finds its top candidate:
+ * every paragraph votes for its enclosing elements (1 point, one per comma, one per 100 characters
+ * up to 3), in full for its parent, half for its grandparent and a third of the level for those
+ * above; an element's votes are then scaled by the share of its text that is not links. Works on
+ * blocks alone (their `path` names the enclosing elements), so no DOM is needed. Null when no
+ * paragraph votes.
+ */
+export function densestContainer(blocks: readonly Block[]): number | null {
+  const votes = new Map<number, number>();
+  const chars = new Map<number, number>();
+  const linkChars = new Map<number, number>();
+  for (const b of blocks) {
+    const n = b.text.length;
+    for (const id of b.path) {
+      chars.set(id, (chars.get(id) ?? 0) + n);
+      linkChars.set(id, (linkChars.get(id) ?? 0) + n * b.linkDensity);
+    }
+    if (b.kind !== 'paragraph' || n < MIN_VOTING_CHARS) continue;
+    const vote = 1 + (b.text.split(',').length - 1) + Math.min(3, Math.floor(n / 100));
+    for (let level = 0; level < VOTE_LEVELS && level < b.path.length; level++) {
+      const id = b.path[b.path.length - 1 - level]!;
+      votes.set(id, (votes.get(id) ?? 0) + vote / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
+    }
+  }
+  let best: number | null = null;
+  let bestScore = -Infinity;
+  for (const [id, v] of votes) {
+    const score = v * (1 - (linkChars.get(id) ?? 0) / Math.max(1, chars.get(id) ?? 0));
+    if (score > bestScore) {
+      bestScore = score;
+      best = id;
+    }
+  }
+  return best;
+}
+
+/**
+ * How far a body chosen block by block agrees with the densest container: `cover` is the share of
+ * the body's text inside the container, `reach` the share of the container's prose (its blocks
+ * that are not mostly links) that the body kept. Both are 1 when they agree exactly.
+ */
+export function agreementWithDensest(blocks: readonly Block[], isBody: (i: number) => boolean): { cover: number; reach: number } {
+  const top = densestContainer(blocks);
+  let body = 0;
+  let container = 0;
+  let both = 0;
+  blocks.forEach((b, i) => {
+    const n = b.text.length;
+    const inside = top !== null && b.path.includes(top);
+    const kept = isBody(i);
+    if (kept) body += n;
+    if (inside && b.linkDensity < 0.5) container += n;
+    if (kept && inside) both += n;
+  });
+  return { cover: body === 0 ? 0 : both / body, reach: container === 0 ? 0 : both / container };
+}

@@ -243,8 +243,9 @@ interface Extracted {
  * Where the rules' body and the densest container (the element most paragraphs vote for, as
  * Readability picks) disagree, the rules have most likely kept a comment thread or a list of
  * teasers, or lost the article to a short block of furniture. Measured on the article-extraction
- * pages: a quarter of them disagree by this test, and Readability reads those better (F1 0.951 for
- * the mix against 0.925 for the rules alone), while reading the rest no better.
+ * pages: a quarter of them disagree by this test, and Readability reads those better, while reading
+ * the rest no better. F1 0.950 for the mix, against 0.925 for the rules alone and 0.953 for
+ * Readability on every page at half the speed. Thresholds from 0.5 to 0.8 score within 0.001.
  */
 const AGREEMENT_MIN = 0.7;
 
@@ -283,7 +284,8 @@ function sameText(a: string, b: string): boolean {
  *
  * 1. Decode (refusing binary, empty and non-UTF-8 input) and detect the format from the content.
  * 2. Parse into a title, blocks and declared metadata (front matter, HTML head, structured data);
- *    for whole HTML pages, Readability cuts the article out first.
+ *    for whole HTML pages whose own reading disagrees with their densest container, Readability
+ *    cuts the article out.
  * 3. Take date lines, bylines, credits and copyright lines out of the blocks as evidence.
  * 4. Classify the remaining blocks into body, headings and furniture.
  * 5. Merge the metadata: declared values first, then the document's own evidence.

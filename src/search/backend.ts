@@ -35,9 +35,9 @@ const RANKED_CACHE_ENTRIES = 200;
  * restrict them.
  */
 const MEILI_CANDIDATES = 20;
+const RESTRICTED_CANDIDATES = 200;
 /** Searches sent in one multi-search at most (Meilisearch runs a multi-search's searches one after another). */
 const SEARCH_BATCH_MAX = 4;
-const RESTRICTED_CANDIDATES = 200;
 
 interface RankedList {
   at: number;

@@ -98,7 +98,7 @@ export class SearchBackend {
   }
 
   /** A search's answer, or its error: 5xx and a missing index are SearchUnavailableError. */
-  async #search<T>(index: string, body: unknown): Promise<T> {
+  async #search<T>(body: unknown, index = this.#target().index): Promise<T> {
     const { status, payload } = await this.#send(`/indexes/${encodeURIComponent(index)}/search`, body);
     if (status >= 200 && status < 300) return payload as T;
     const e = payload as { code?: string; message?: string };
@@ -117,7 +117,7 @@ export class SearchBackend {
   #batches = new Batcher<{ index: string; body: unknown }, unknown>((items) => this.#searchMany(items), SEARCH_BATCH_MAX);
 
   async #searchMany(items: ReadonlyArray<{ index: string; body: unknown }>): Promise<Array<PromiseSettledResult<unknown>>> {
-    const one = () => Promise.allSettled(items.map((x) => this.#search(x.index, x.body)));
+    const one = () => Promise.allSettled(items.map((x) => this.#search(x.body, x.index)));
     if (items.length === 1) return one();
     // A transport fault fails the whole batch (resending would only wait for it again).
     const { status, payload } = await this.#send('/multi-search', { queries: items.map((x) => ({ indexUid: x.index, ...(x.body as object) })) });
@@ -132,13 +132,11 @@ export class SearchBackend {
 
   /**
    * Searches an index (the configured one unless another is named), in a batch with its neighbours
-   * in time unless `alone`: searches sent side by side to save latency go alone, since Meilisearch
-   * runs a multi-search's searches one after another.
+   * in time. Searches sent side by side to save latency call #search instead: Meilisearch runs a
+   * multi-search's searches one after another.
    */
-  async #meiliSearch<T>(body: unknown, index?: string, alone = false): Promise<T> {
-    const target = index ?? this.#target().index;
-    if (alone) return this.#search<T>(target, body);
-    return this.#batches.add({ index: target, body }) as Promise<T>;
+  async #meiliSearch<T>(body: unknown, index?: string): Promise<T> {
+    return this.#batches.add({ index: index ?? this.#target().index, body }) as Promise<T>;
   }
 
   async search(p: SearchParams): Promise<SearchResponse> {
@@ -161,7 +159,7 @@ export class SearchBackend {
     const filter = `${eqAny('term', terms)} OR id = ${quote(CORPUS_RECORD_ID)}`;
     let raw: { hits: TermRecord[] };
     try {
-      raw = await this.#meiliSearch({ q: '', filter, limit: terms.length + 1 }, termsIndexOf(t.index), true);
+      raw = await this.#search({ q: '', filter, limit: terms.length + 1 }, termsIndexOf(t.index));
     } catch (err) {
       if (err instanceof SearchUnavailableError && /index_not_found/.test(err.message)) return null;
       throw err;
@@ -195,7 +193,7 @@ export class SearchBackend {
       // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
       const restricted = a.phrases.length > 0 || a.negated.length > 0;
       const search = (rarity?: (term: string) => number) =>
-        this.#meiliSearch<RawSearchResponse>({
+        this.#search<RawSearchResponse>({
           q: candidateQuery(a, rarity),
           limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
           facets: FACETS,
@@ -203,7 +201,7 @@ export class SearchBackend {
           attributesToRetrieve: RETRIEVED_FIELDS,
           showRankingScore: true,
           ...(filter ? { filter } : {}),
-        }, undefined, true);
+        });
       // When Meilisearch reads every word of the query, the order of the words does not matter
       // and its search goes out beside the read of the postings; otherwise the rarest go first.
       const early = fitsMeiliQuery(a) ? handled(search()) : null;

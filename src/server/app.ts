@@ -50,12 +50,9 @@ function commonMiddleware(deps: AppDeps) {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
-  const poweredBy: Middleware = (_req, res, next) => {
-    res.removeHeader('X-Powered-By');
-    next();
-  };
   return {
-    before: [requestLog, limitUrlLength(), securityHeaders(), poweredBy] as unknown as Middleware[],
+    // helmet also drops X-Powered-By.
+    before: [requestLog, limitUrlLength(), securityHeaders()] as unknown as Middleware[],
     cors: corsFor(deps.corsOrigins ?? []) as unknown as Middleware | null,
     rateLimit: apiRateLimit(deps.rateLimitPerMinute ?? 600) as unknown as Middleware,
   };

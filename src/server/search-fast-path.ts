@@ -39,10 +39,10 @@ export function searchFastPath(search: SearchPort, chain: readonly Middleware[])
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !(url === '/api/search' || url.startsWith('/api/search?'))) return false;
-    const log = (req as { log?: Parameters<typeof errorAnswer>[1] }).log;
     runChain(chain, req, res, (err) => {
       const fail = (e: unknown) => {
-        const answer = errorAnswer(e, (req as { log?: Parameters<typeof errorAnswer>[1] }).log ?? log);
+        // pino-http, first in the chain, has given the request its logger.
+        const answer = errorAnswer(e, (req as { log?: Parameters<typeof errorAnswer>[1] }).log);
         if (!res.headersSent) sendJson(res, answer.status, answer.body, answer.headers);
       };
       if (err !== undefined) return fail(err);

@@ -4,6 +4,10 @@ import type { Block } from './blocks.js';
 const MIN_VOTING_CHARS = 25;
 /** How many enclosing elements a paragraph's vote reaches. */
 const VOTE_LEVELS = 5;
+/** A reading scope reaches at least this many levels above the densest container. */
+const SCOPE_MIN_LEVELS = 2;
+/** …and holds at least this share of the page's prose. */
+const SCOPE_MIN_PROSE = 0.8;
 
 /**
  * The element that holds the page's prose, found the way Readability finds its top candidate:
@@ -61,4 +65,35 @@ export function agreementWithDensest(blocks: readonly Block[], isBody: (i: numbe
     if (kept && inside) both += n;
   });
   return { cover: body === 0 ? 0 : both / body, reach: container === 0 ? 0 : both / container };
+}
+
+/** Characters of prose in a block: paragraphs that are not mostly links. */
+function proseChars(b: Block): number {
+  return b.kind === 'paragraph' && b.linkDensity < 0.5 ? b.text.length : 0;
+}
+
+/**
+ * The element around the article that a reader such as Readability needs to see: the densest
+ * container's ancestor at least two levels up (Readability weighs a candidate's siblings and
+ * parent too), and higher still until it holds most of the page's prose, for articles split over
+ * sibling sections. Null when only the whole page will do. Measured on the article-extraction
+ * pages: F1 as with the whole page (0.951 against 0.950), a fifth less time; two levels and no
+ * prose rule lost half of one article cut into sections.
+ */
+export function readingScope(blocks: readonly Block[]): number | null {
+  const top = densestContainer(blocks);
+  if (top === null) return null;
+  const prose = new Map<number, number>();
+  let total = 0;
+  let chain: readonly number[] = [];
+  for (const b of blocks) {
+    const n = proseChars(b);
+    total += n;
+    for (const id of b.path) prose.set(id, (prose.get(id) ?? 0) + n);
+    if (chain.length === 0 && b.path.includes(top)) chain = b.path;
+  }
+  // chain[0] is the outermost element (the page's root): reaching it means the whole page.
+  let level = chain.indexOf(top) - SCOPE_MIN_LEVELS;
+  while (level > 0 && (prose.get(chain[level]!) ?? 0) < SCOPE_MIN_PROSE * total) level--;
+  return level > 0 ? chain[level]! : null;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as cheerio from 'cheerio';
-import { agreementWithDensest, densestContainer } from '../../src/ingest/densest.js';
+import { agreementWithDensest, densestContainer, readingScope } from '../../src/ingest/densest.js';
 import { htmlToBlocks } from '../../src/ingest/html.js';
 import { readPageMeta } from '../../src/ingest/page-meta.js';
 
@@ -43,6 +43,34 @@ describe('the densest container', () => {
 
   it('is null when no paragraph votes', () => {
     assert.equal(densestContainer(htmlToBlocks('<ul><li>Home</li><li>News</li></ul>').blocks), null);
+  });
+});
+
+describe('the reading scope', () => {
+  const section = (topic: string) => `<div class="section"><div class="inner"><p>${prose(topic)}</p><p>${prose(`${topic} again`)}</p><p>${prose(`${topic} once more`)}</p></div></div>`;
+
+  it('reaches two levels above the densest container, with the article and what sits beside it', () => {
+    const page = htmlToBlocks(`<html><body><div id="site"><div id="main"><h1>Title</h1><div id="wrap"><div id="story">
+      <p>${prose('housing')}</p><p>${prose('schools')}</p></div></div></div><div id="other"><p>Sport results: the match was cancelled.</p></div></div></body></html>`, { dropByName: false });
+    const scope = readingScope(page.blocks);
+    assert.notEqual(scope, null);
+    const html = page.outerHtml(scope!);
+    assert.match(html, /^<div id="main">/);
+    assert.match(html, /<h1>Title<\/h1>/);
+    assert.doesNotMatch(html, /Sport results/);
+  });
+
+  it('climbs until it holds most of the prose when the article is cut into sibling sections', () => {
+    const page = htmlToBlocks(`<html><body><div id="site"><div id="article">${section('housing')}${section('schools')}${section('transport')}</div></div></body></html>`, { dropByName: false });
+    const scope = readingScope(page.blocks);
+    assert.notEqual(scope, null);
+    const html = page.outerHtml(scope!);
+    for (const topic of ['housing', 'schools', 'transport']) assert.ok(html.includes(`report on ${topic} was`), topic);
+  });
+
+  it('is the whole page (null) when the article sits near the top or nothing votes', () => {
+    assert.equal(readingScope(htmlToBlocks(`<html><body><p>${prose('housing')}</p></body></html>`).blocks), null);
+    assert.equal(readingScope(htmlToBlocks('<ul><li>Home</li><li>News</li></ul>').blocks), null);
   });
 });
 

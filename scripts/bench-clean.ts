@@ -1,8 +1,9 @@
 /**
  * Article-extraction benchmark: F1 of the cleaner's HTML path on the benchmark's pages and of its
  * plain-text path on the same pages' visible text, with pages per second. `--readability` also runs
- * Readability.js on jsdom over the same pages in the same process, for the speed ratio.
- *   npm run bench:clean -- ../shared/bench/article-extraction [--predictions out/] [--readability]
+ * Readability.js on jsdom over the same pages in the same process, for the speed ratio. Each
+ * extractor reads the pages once untimed, then `--rounds` timed times (default 1; the median counts).
+ *   npm run bench:clean -- ../shared/bench/article-extraction [--predictions out/] [--readability] [--rounds 3]
  */
 import fs from 'node:fs';
 import path from 'node:path';

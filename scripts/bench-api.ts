@@ -2,8 +2,9 @@
  * Proxy overhead: the API against Meilisearch queried directly with the same search bodies,
  * interleaved in rounds in one run, at concurrency 1 and 16, on the seeds and on a corpus of 100k+
  * passages (Reuters-21578 stories, copied to reach the size). Prints throughput and p50/p99 latency
- * of both and their ratios.
- *   npm run bench:api [-- --seconds 3 --rounds 4 --copies 4 --corpus all|seeds|large]
+ * of both and their ratios. Rounds are short (half a second each way, 24 of them) so that the
+ * machine's bursts of other work fall on both sides alike rather than on one long round.
+ *   npm run bench:api [-- --seconds 0.5 --rounds 24 --copies 4 --corpus all|seeds|large]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,8 +24,8 @@ import { buildSearchRequest } from '../src/search/query.js';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '0.5' },
+    rounds: { type: 'string', default: '24' },
     copies: { type: 'string', default: '4' },
     corpus: { type: 'string', default: 'all' },
   },

@@ -7,7 +7,7 @@ export type RawHit = Pick<
   PassageRecord,
   'id' | 'docId' | 'file' | 'title' | 'heading' | 'text' | 'position' | 'start' | 'end' | 'author' | 'date' | 'publisher' | 'url'
 > &
-  Partial<Pick<PassageRecord, 'fragment' | 'docTokens'>> & {
+  Partial<Pick<PassageRecord, 'fragment'>> & {
     _formatted?: { text?: string };
     _rankingScore?: number;
   };

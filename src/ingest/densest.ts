@@ -51,8 +51,11 @@ export function densestContainer(blocks: readonly Block[]): number | null {
  * the body's text inside the container, `reach` the share of the container's prose (its blocks
  * that are not mostly links) that the body kept. Both are 1 when they agree exactly.
  */
-export function agreementWithDensest(blocks: readonly Block[], isBody: (i: number) => boolean): { cover: number; reach: number } {
-  const top = densestContainer(blocks);
+export function agreementWithDensest(
+  blocks: readonly Block[],
+  isBody: (i: number) => boolean,
+  top: number | null = densestContainer(blocks),
+): { cover: number; reach: number } {
   let body = 0;
   let container = 0;
   let both = 0;
@@ -80,8 +83,7 @@ function proseChars(b: Block): number {
  * pages: F1 as with the whole page (0.951 against 0.950), a fifth less time; two levels and no
  * prose rule lost half of one article cut into sections.
  */
-export function readingScope(blocks: readonly Block[]): number | null {
-  const top = densestContainer(blocks);
+export function readingScope(blocks: readonly Block[], top: number | null = densestContainer(blocks)): number | null {
   if (top === null) return null;
   const prose = new Map<number, number>();
   let total = 0;

@@ -4,7 +4,7 @@ import { marked } from 'marked';
 import { IngestError } from '../errors.js';
 import type { Block } from './blocks.js';
 import { classifyBlocks, labelArticleBlocks, type BlockLabel } from './classify.js';
-import { agreementWithDensest, readingScope } from './densest.js';
+import { agreementWithDensest, densestContainer, readingScope } from './densest.js';
 import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
 import { htmlToBlocks } from './html.js';
 import type { HtmlMeta } from './page-meta.js';
@@ -142,10 +142,11 @@ function parse(text: string, format: SourceFormat): Parsed {
       const lenient = (): Candidate => ({ blocks: htmlToBlocks(text, { dropByName: false }).blocks, scope: 'page' });
       const own = extractBody({ blocks: page.blocks, scope: 'page' }, declared.lang ?? null, title);
       const ownReading: Parsed = { title: page.meta.title, blocks: page.blocks, declared, sourceLinks: page.links, extracted: own, alternatives: [lenient] };
-      if (agreesWithDensest(own)) return ownReading;
+      const top = densestContainer(own.blocks);
+      if (agreesWithDensest(own, top)) return ownReading;
       // Readability reads only the part of the page around the article, not the whole page:
       // a fifth faster on the article-extraction pages, with the same F1.
-      const scope = readingScope(page.blocks);
+      const scope = readingScope(page.blocks, top);
       const article = readableArticle(scope === null ? text : `<html><body>${page.outerHtml(scope)}</body></html>`);
       if (!article) return ownReading;
       const { blocks } = htmlToBlocks(`<html><body>${article.content}</body></html>`, { dropByName: false });
@@ -252,8 +253,8 @@ interface Extracted {
  */
 const AGREEMENT_MIN = 0.7;
 
-function agreesWithDensest(e: Extracted): boolean {
-  const { cover, reach } = agreementWithDensest(e.blocks, (i) => e.labels[i] === 'body');
+function agreesWithDensest(e: Extracted, top: number | null): boolean {
+  const { cover, reach } = agreementWithDensest(e.blocks, (i) => e.labels[i] === 'body', top);
   return cover >= AGREEMENT_MIN && reach >= AGREEMENT_MIN;
 }
 

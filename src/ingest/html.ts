@@ -118,7 +118,7 @@ export function htmlToBlocks(
     if (tag) tagStack.pop();
     if (tag === 'img') buf += ' ';
   };
-  walk($.root()[0]!, false);
+  walk(root, false);
   flush();
   const outerHtml = (id: number): string => {
     const el = elements[id];

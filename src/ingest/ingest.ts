@@ -146,8 +146,8 @@ function parse(text: string, format: SourceFormat): Parsed {
       if (agreesWithDensest(own, top)) return ownReading;
       // Readability reads only the part of the page around the article, not the whole page:
       // a fifth faster on the article-extraction pages, with the same F1.
-      const scope = readingScope(page.blocks, top);
-      const article = readableArticle(scope === null ? text : `<html><body>${page.outerHtml(scope)}</body></html>`);
+      const part = readingScope(page.blocks, top);
+      const article = readableArticle(part === null ? text : `<html><body>${page.outerHtml(part)}</body></html>`);
       if (!article) return ownReading;
       const { blocks } = htmlToBlocks(`<html><body>${article.content}</body></html>`, { dropByName: false });
       // What the page's head says first; Readability's reading of the rest (its byline) after.

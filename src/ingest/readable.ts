@@ -12,8 +12,9 @@ export interface ReadableArticle {
 }
 
 /**
- * Finds the article of a whole HTML page with Readability (Mozilla's, as Firefox Reader View uses)
- * over linkedom, a light DOM. Null when Readability finds nothing readable.
+ * Finds the article of an HTML page, or of the part of one around its article, with Readability
+ * (Mozilla's, as Firefox Reader View uses) over linkedom, a light DOM. Given a part, Readability
+ * reads only the metadata that part holds (a byline, say). Null when it finds nothing readable.
  */
 export function readableArticle(html: string): ReadableArticle | null {
   const { document } = parseHTML(html);

@@ -1,9 +1,12 @@
 /**
- * Proxy overhead: the API against Meilisearch queried directly with the same search bodies,
- * interleaved in rounds in one run, at concurrency 1 and 16, on the seeds and on a corpus of 100k+
- * passages (Reuters-21578 stories, copied to reach the size). Prints throughput and p50/p99 latency
- * of both and their ratios. Rounds are short (half a second each way, 24 of them) so that the
- * machine's bursts of other work fall on both sides alike rather than on one long round.
+ * Proxy overhead: the API against Meilisearch queried directly, interleaved in rounds in one run,
+ * at concurrency 1 and 16, on the seeds and on a corpus of 100k+ passages (Reuters-21578 stories,
+ * copied to reach the size). Meilisearch is asked two ways: `direct`, for the answer the API gives
+ * (the hits with their text cropped and marked, which a client of Meilisearch would ask for), and
+ * `upstream`, exactly what the proxy asks it (the proxy marks snippets itself). Prints throughput
+ * and p50/p99 latency of each and the proxy's ratios to both. Rounds are short (half a second each
+ * side, 24 of them) so that the machine's bursts of other work fall on all sides alike rather than
+ * on one long round.
  *   npm run bench:api [-- --seconds 0.5 --rounds 24 --copies 4 --corpus all|seeds|large]
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +23,7 @@ import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
 import { ensureSearchKey } from '../src/meili/keys.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { parseSearchParams } from '../src/search/params.js';
+import { INDEX_MATCH_SETTINGS, queryMatcher } from '../src/search/highlight.js';
 import { buildSearchRequest } from '../src/search/query.js';
 
 const { values } = parseArgs({
@@ -82,6 +86,15 @@ function merge(a: Stats, b: Stats): Stats {
   return { count: a.count + b.count, seconds: a.seconds + b.seconds, latencies: a.latencies.concat(b.latencies) };
 }
 
+/**
+ * Meilisearch asked directly for the API's answer to a query (the hits with their text cropped and
+ * marked), and asked exactly what the proxy asks it (the proxy cuts and marks the snippets itself).
+ */
+const DIRECT_BODIES = {
+  direct: (q: string) => buildSearchRequest(parseSearchParams({ q }), { highlight: true }),
+  upstream: (q: string) => buildSearchRequest(parseSearchParams({ q }), { highlight: queryMatcher(q, { ...INDEX_MATCH_SETTINGS, synonyms: {} }) === null }),
+};
+
 async function compare(
   label: string,
   meiliUrl: string,
@@ -90,14 +103,14 @@ async function compare(
   proxyBase: string,
   queryAt: (i: number) => string,
   proxyCpuMs: () => number | null,
-  concurrencies = [1, 16],
+  { concurrencies = [1, 16], directs = ['direct', 'upstream'] as Array<keyof typeof DIRECT_BODIES> } = {},
 ) {
-  const direct = async (i: number) => {
+  const direct = (body: (q: string) => object) => async (i: number) => {
     const res = await request(`${meiliUrl}/indexes/${index}/search`, {
       method: 'POST',
       dispatcher: agent,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'accept-encoding': 'identity' },
-      body: JSON.stringify(buildSearchRequest(parseSearchParams({ q: queryAt(i) }))),
+      body: JSON.stringify(body(queryAt(i))),
     });
     await res.body.json();
     if (res.statusCode !== 200) throw new Error(`direct ${res.statusCode}`);
@@ -107,28 +120,33 @@ async function compare(
     await res.body.json();
     if (res.statusCode !== 200) throw new Error(`proxy ${res.statusCode}`);
   };
+  const sides = [...directs.map((name) => ({ name, send: direct(DIRECT_BODIES[name]) })), { name: 'proxy', send: proxy }];
   for (const concurrency of concurrencies) {
-    // Warm both paths, then alternate rounds so drift affects both alike.
-    await load(direct, concurrency, 0.5);
-    await load(proxy, concurrency, 0.5);
-    let d: Stats = { count: 0, seconds: 0, latencies: [] };
-    let p: Stats = { count: 0, seconds: 0, latencies: [] };
+    // Warm every side, then alternate rounds so drift affects all alike.
+    for (const side of sides) await load(side.send, concurrency, 0.5);
+    const stats = sides.map((): Stats => ({ count: 0, seconds: 0, latencies: [] }));
     let cpu = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      d = merge(d, await load(direct, concurrency, SECONDS));
-      const before = proxyCpuMs();
-      p = merge(p, await load(proxy, concurrency, SECONDS));
-      const after = proxyCpuMs();
-      if (before !== null && after !== null) cpu += after - before;
+      for (const [k, side] of sides.entries()) {
+        const before = side.name === 'proxy' ? proxyCpuMs() : null;
+        stats[k] = merge(stats[k]!, await load(side.send, concurrency, SECONDS));
+        const after = side.name === 'proxy' ? proxyCpuMs() : null;
+        if (before !== null && after !== null) cpu += after - before;
+      }
     }
-    const dq = d.count / d.seconds;
-    const pq = p.count / p.seconds;
-    const row = (name: string, s: Stats, qps: number) =>
-      `  ${name.padEnd(7)} ${qps.toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
+    const qps = (s: Stats) => s.count / s.seconds;
+    const p = stats[stats.length - 1]!;
+    const row = (name: string, s: Stats) =>
+      `  ${name.padEnd(8)} ${qps(s).toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
+    const ratio = (name: string, d: Stats) =>
+      `  proxy/${name.padEnd(8)} throughput ${(qps(p) / qps(d)).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms`;
     process.stdout.write(
-      `${label}, concurrency ${concurrency}\n${row('direct', d, dq)}\n${row('proxy', p, pq)}\n` +
-        `  ratio   throughput ${(pq / dq).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms\n` +
-        (cpu > 0 ? `  proxy CPU ${((cpu * 1000) / p.count).toFixed(0)} µs a request\n` : ''),
+      [
+        `${label}, concurrency ${concurrency}`,
+        ...sides.map((side, k) => row(side.name, stats[k]!)),
+        ...directs.map((name, k) => ratio(name, stats[k]!)),
+        ...(cpu > 0 ? [`  proxy CPU ${((cpu * 1000) / p.count).toFixed(0)} µs a request`] : []),
+      ].join('\n') + '\n',
     );
   }
 }
@@ -194,7 +212,7 @@ try {
       // statistics, per-term candidates, BM25). A counter word makes every question new, so the
       // API's short cache of ranked lists never answers.
       let seq = 0;
-      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, [1]);
+      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, { concurrencies: [1], directs: ['direct'] });
     } finally {
       proxy.stop();
     }

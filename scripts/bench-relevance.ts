@@ -60,7 +60,7 @@ try {
     process.stdout.write(`${c.name}: ${c.docs.length} documents → ${summary.passages} passages (${summary.documents.failed} failed), ${c.queries.length} judged queries\n`);
 
     const key = await ensureSearchKey(client, uid);
-    const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }));
+    const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
     const api = new Map<string, string[]>();
     const latencies: number[] = [];
     for (const q of c.queries) {

@@ -6,13 +6,16 @@ import path from 'node:path';
 import { projectRoot } from '../../src/config.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createLogger } from '../../src/log.js';
+import { loadSynonyms } from '../../src/meili/settings.js';
 import { createApp } from '../../src/server/app.js';
 
-const { MEILI_URL, SEARCH_KEY, INDEX, LOG_FILE } = process.env;
+const { MEILI_URL, SEARCH_KEY, INDEX, LOG_FILE, SYNONYMS_FILE } = process.env;
 if (!MEILI_URL || !SEARCH_KEY || !INDEX) throw new Error('MEILI_URL, SEARCH_KEY and INDEX are required');
 // The service's logger at its default level; the request logs go to a file, as a deployment keeps them.
 const logger = createLogger('info', LOG_FILE ?? '/dev/null');
-const backend = new SearchBackend(() => ({ url: MEILI_URL, key: SEARCH_KEY, index: INDEX }));
+const backend = new SearchBackend(() => ({ url: MEILI_URL, key: SEARCH_KEY, index: INDEX }), {
+  synonyms: loadSynonyms(SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),
+});
 const app = createApp({
   search: backend,
   readiness: async () => ({ ready: true, passages: 1 }),

@@ -11,7 +11,8 @@ import { idf, stemOf, type CorpusStats } from './bm25.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { bestPerDocument, keepDocuments, rankPassages, type PostingLists, type RankedPassage } from './rerank.js';
 import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
-import { cropAndHighlight } from './snippet.js';
+import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
+import { cropAndHighlight, cropToMatches, wordSpans } from './snippet.js';
 
 /** Every call to Meilisearch is bounded: a stuck search must not hold a request forever. */
 export const SEARCH_TIMEOUT_MS = 5_000;
@@ -65,9 +66,15 @@ export interface Suggestion {
 export class SearchBackend {
   #target: () => SearchTarget;
   #agent: Agent;
+  #matching: MatchSettings;
 
-  constructor(target: () => SearchTarget) {
+  /**
+   * @param options.synonyms the synonyms the index was built with (see loadSynonyms): snippets mark
+   *   what they find, as Meilisearch does.
+   */
+  constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms'] }) {
     this.#target = target;
+    this.#matching = { ...INDEX_MATCH_SETTINGS, synonyms: options.synonyms };
     this.#agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
   }
 
@@ -146,7 +153,15 @@ export class SearchBackend {
       const ranked = await this.#rankedSearch(p, analyzed, started);
       if (ranked) return ranked;
     }
-    const raw = await this.#meiliSearch<RawSearchResponse>(buildSearchRequest(p));
+    // The snippets are cut and marked here unless the query needs Meilisearch's own word segmentation.
+    const matcher = queryMatcher(p.q, this.#matching);
+    const raw = await this.#meiliSearch<RawSearchResponse>(buildSearchRequest(p, { highlight: matcher === null }));
+    if (matcher) {
+      for (const h of raw.hits) {
+        const words = wordSpans(h.text);
+        h._formatted = { text: cropToMatches(h.text, matcher.find(h.text, words), CROP_WORDS, words) };
+      }
+    }
     return shapeResponse(p, raw, Math.round(performance.now() - started));
   }
 

@@ -11,13 +11,23 @@ export const CROP_WORDS = 32;
  */
 export const MATCHING_STRATEGY = 'frequency';
 
-/** Only what the response uses is retrieved: crop and highlight cost Meilisearch CPU per field. */
+/** Only what the response uses is retrieved. */
 export const RETRIEVED_FIELDS = [
   'id', 'docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end',
   'author', 'date', 'publisher', 'url', 'fragment',
 ] as const;
 
 export const FACETS = ['publisher', 'year'] as const;
+
+/** Meilisearch's crop and marks of the text, in sentinels for renderSnippet. */
+const MEILI_HIGHLIGHT = {
+  attributesToCrop: ['text'],
+  cropLength: CROP_WORDS,
+  cropMarker: CROP_MARKER,
+  attributesToHighlight: ['text'],
+  highlightPreTag: MARK_START,
+  highlightPostTag: MARK_END,
+};
 
 /** The Meilisearch filter expression for the request's filters, or undefined for none. */
 export function buildFilter(p: Pick<SearchParams, 'sources' | 'publishers' | 'years' | 'from' | 'to'>): string | undefined {
@@ -30,19 +40,17 @@ export function buildFilter(p: Pick<SearchParams, 'sources' | 'publishers' | 'ye
   return parts.length > 0 ? parts.join(' AND ') : undefined;
 }
 
-/** The body of a POST /indexes/:uid/search request for the API's search. */
-export function buildSearchRequest(p: SearchParams): Record<string, unknown> {
+/**
+ * The body of a POST /indexes/:uid/search request for the API's search. With `highlight`,
+ * Meilisearch crops and marks the text itself (see queryMatcher for when the API does it instead).
+ */
+export function buildSearchRequest(p: SearchParams, { highlight }: { highlight: boolean }): Record<string, unknown> {
   const body: Record<string, unknown> = {
     q: p.q,
     limit: p.limit,
     offset: p.offset,
     attributesToRetrieve: RETRIEVED_FIELDS,
-    attributesToCrop: ['text'],
-    cropLength: CROP_WORDS,
-    cropMarker: CROP_MARKER,
-    attributesToHighlight: ['text'],
-    highlightPreTag: MARK_START,
-    highlightPostTag: MARK_END,
+    ...(highlight ? MEILI_HIGHLIGHT : {}),
     showRankingScore: true,
     matchingStrategy: MATCHING_STRATEGY,
     facets: FACETS,

@@ -15,10 +15,50 @@ export function escapeHtml(text: string): string {
 
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
+/** Whether a character (one code point) is a letter or a digit: the characters words are made of. */
 function isWordChar(c: string): boolean {
   const code = c.charCodeAt(0);
   if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
   return WORD_CHAR.test(c);
+}
+
+/** Where a text's words (runs of letters and digits) start and end. */
+export interface WordSpans {
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * The words of a text, by a scan of its characters: a regular expression over Unicode classes
+ * costs about as much again for every word, and snippets are cut from every hit.
+ */
+export function wordSpans(text: string): WordSpans {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let size = 1;
+    let word: boolean;
+    if (c < 128) word = (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+    else {
+      size = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+      word = isWordChar(text.slice(i, i + size));
+    }
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      starts.push(start);
+      ends.push(i);
+      start = -1;
+    }
+    i += size;
+  }
+  if (start >= 0) {
+    starts.push(start);
+    ends.push(text.length);
+  }
+  return { starts, ends };
 }
 
 /** The character (a whole surrogate pair where there is one) that ends at `end`. */
@@ -84,11 +124,56 @@ export function renderSnippet(highlighted: string): string {
   return out.replace(/<\/mark>(\s+)<mark>/g, '$1').replace(/(\d)<\/mark>([.,])<mark>(\d)/g, '$1$2$3');
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A matched stretch of a text, and which part of the query it stands for. */
+export interface TextMatch {
+  start: number;
+  end: number;
+  part: number | string;
+}
 
 /**
- * Crops a text to the window of `cropWords` words holding the most distinct query terms and wraps
- * each matching word in sentinels, for renderSnippet. Used where the proxy ranks passages itself.
+ * Crops a text to the window of `cropWords` words holding the most distinct parts of the query,
+ * starting a little before the first of them so that it reads in context, and wraps each match in
+ * sentinels for renderSnippet. Without matches, the window is the text's start.
+ */
+export function cropToMatches(text: string, matches: readonly TextMatch[], cropWords: number, words = wordSpans(text)): string {
+  const count = words.starts.length;
+  if (count === 0) return text;
+  // The word each match starts in (matches and words are both in text order).
+  const at: number[] = [];
+  let w = 0;
+  for (const m of matches) {
+    while (w < count - 1 && words.ends[w]! <= m.start) w += 1;
+    at.push(w);
+  }
+  let bestFirst = 0;
+  let bestScore = -1;
+  for (let i = 0; i < matches.length; i += 1) {
+    const parts = new Set<TextMatch['part']>();
+    for (let j = i; j < matches.length && at[j]! < at[i]! + cropWords; j += 1) parts.add(matches[j]!.part);
+    if (parts.size > bestScore) {
+      bestScore = parts.size;
+      bestFirst = at[i]!;
+    }
+  }
+  const first = Math.max(0, Math.min(bestFirst - Math.floor(cropWords / 4), count - cropWords));
+  const last = Math.min(count, first + cropWords) - 1;
+  const from = first === 0 ? 0 : words.starts[first]!;
+  const to = last === count - 1 ? text.length : words.ends[last]!;
+  let out = from > 0 ? CROP_MARKER : '';
+  let pos = from;
+  for (const m of matches) {
+    if (m.start < from || m.end > to) continue;
+    out += text.slice(pos, m.start) + MARK_START + text.slice(m.start, m.end) + MARK_END;
+    pos = m.end;
+  }
+  out += text.slice(pos, to);
+  return to < text.length ? out + CROP_MARKER : out;
+}
+
+/**
+ * Crops a text around the words whose term (by `termOf`) is one of `terms`, and marks them. Used
+ * where the proxy ranks passages itself, by the terms it ranked with.
  */
 export function cropAndHighlight(
   text: string,
@@ -96,34 +181,11 @@ export function cropAndHighlight(
   cropWords: number,
   termOf: (word: string) => string = (w) => w,
 ): string {
-  const spans = [...text.matchAll(WORD)].map((m) => {
-    const word = termOf(m[0].toLowerCase());
-    return { start: m.index, end: m.index + m[0].length, hit: terms.has(word), word };
+  const words = wordSpans(text);
+  const matches: TextMatch[] = [];
+  words.starts.forEach((start, i) => {
+    const term = termOf(text.slice(start, words.ends[i]).toLowerCase());
+    if (terms.has(term)) matches.push({ start, end: words.ends[i]!, part: term });
   });
-  if (spans.length === 0) return text;
-  let bestStart = 0;
-  let bestScore = -1;
-  for (let i = 0; i < spans.length; i += 1) {
-    if (i > 0 && !spans[i]!.hit) continue;
-    const window = spans.slice(i, i + cropWords);
-    const score = new Set(window.filter((s) => s.hit).map((s) => s.word)).size;
-    if (score > bestScore) {
-      bestScore = score;
-      bestStart = i;
-    }
-  }
-  // Start a little before the first match, so it reads in context.
-  const first = Math.max(0, Math.min(bestStart - Math.floor(cropWords / 4), spans.length - cropWords));
-  const window = spans.slice(first, first + cropWords);
-  const from = first === 0 ? 0 : window[0]!.start;
-  const to = first + cropWords >= spans.length ? text.length : window[window.length - 1]!.end;
-  let out = from > 0 ? CROP_MARKER : '';
-  let pos = from;
-  for (const s of window) {
-    if (!s.hit) continue;
-    out += text.slice(pos, s.start) + MARK_START + text.slice(s.start, s.end) + MARK_END;
-    pos = s.end;
-  }
-  out += text.slice(pos, to);
-  return to < text.length ? out + CROP_MARKER : out;
+  return cropToMatches(text, matches, cropWords, words);
 }

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../log.js';
 import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
 import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../meili/embedded.js';
 import { ensureSearchKey } from '../meili/keys.js';
-import { indexSettings } from '../meili/settings.js';
+import { indexSettings, loadSynonyms } from '../meili/settings.js';
 import { SearchBackend } from '../search/backend.js';
 import { createApp, type Readiness } from './app.js';
 
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
     await seedIfEmpty(conn, config, logger);
     const searchKey = await ensureSearchKey(adminClient(conn), config.index);
-    backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }));
+    backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }), { synonyms: loadSynonyms(config.synonymsFile) });
   } catch (err) {
     const message = err instanceof CitableError ? err.message : (err as Error).stack;
     logger.fatal({ err }, 'could not start');

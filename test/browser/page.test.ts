@@ -39,10 +39,11 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(CHROMIUM), 'Debian chromium is installed (.ci/run installs it)');
     assert.ok(fs.existsSync(path.join(WEB_ROOT, 'app.js')), 'the page is built (npm test builds it)');
-    await runIndexJob(client, uid, indexSettings(path.join(projectRoot, 'config', 'synonyms.json')), { roots: [SEEDS_DIR] });
+    const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+    await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(client, uid);
-    const live = new SearchBackend(() => ({ url, key, index: uid }));
-    const dead = new SearchBackend(() => ({ url: 'http://127.0.0.1:9', key, index: uid }));
+    const live = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    const dead = new SearchBackend(() => ({ url: 'http://127.0.0.1:9', key, index: uid }), { synonyms: {} });
     backends.push(live, dead);
     const logger = createLogger('silent');
     const ok = await listen(createApp({ search: live, readiness: async () => ({ ready: true, passages: 1 }), logger, webRoot: WEB_ROOT, rateLimitPerMinute: 100_000 }));

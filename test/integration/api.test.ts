@@ -36,7 +36,7 @@ describe('search API against the seeds', () => {
   before(async () => {
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }));
+    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
     app = createApp({
       search: backend,
       readiness: async () => ({ ready: true, passages: await backend.passageCount() }),
@@ -304,7 +304,7 @@ describe('search API against the seeds', () => {
     await runIndexJob(client, bare, settings, { roots: [SEEDS_DIR] });
     await client.deleteIndex(termsIndexOf(bare)).waitTask();
     const key = await ensureSearchKey(client, bare);
-    const bareBackend = new SearchBackend(() => ({ url, key, index: bare }));
+    const bareBackend = new SearchBackend(() => ({ url, key, index: bare }), { synonyms: settings.synonyms ?? {} });
     try {
       await sameAnswers(bareBackend, ['Dutch police BlackBox IronChat', 'Ennetcom', 'Sky ECC', 'crypto phones seventy thousand customers', 'Europol']);
     } finally {

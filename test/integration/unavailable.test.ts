@@ -29,7 +29,7 @@ describe('when Meilisearch goes away', { timeout: 120_000 }, () => {
     await runIndexJob(admin, 'passages', indexSettings(path.join(projectRoot, 'config', 'synonyms.json')), { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(admin, 'passages');
     let url = meili.url;
-    const backend = new SearchBackend(() => ({ url, key, index: 'passages' }));
+    const backend = new SearchBackend(() => ({ url, key, index: 'passages' }), { synonyms: {} });
     const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent') });
 
     assert.equal((await request(app).get('/api/search?q=Ennetcom')).status, 200);

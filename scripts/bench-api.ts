@@ -138,8 +138,12 @@ async function compare(
     const p = stats[stats.length - 1]!;
     const row = (name: string, s: Stats) =>
       `  ${name.padEnd(8)} ${qps(s).toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
+    const added = (q: number, d: Stats) => {
+      const ms = pct(p.latencies, q) - pct(d.latencies, q);
+      return `${ms < 0 ? '−' : '+'}${Math.abs(ms).toFixed(2)} ms`;
+    };
     const ratio = (name: string, d: Stats) =>
-      `  proxy/${name.padEnd(8)} throughput ${(qps(p) / qps(d)).toFixed(2)}  p50 +${(pct(p.latencies, 50) - pct(d.latencies, 50)).toFixed(2)} ms  p99 +${(pct(p.latencies, 99) - pct(d.latencies, 99)).toFixed(2)} ms`;
+      `  proxy/${name.padEnd(8)} throughput ${(qps(p) / qps(d)).toFixed(2)}  p50 ${added(50, d)}  p99 ${added(99, d)}`;
     process.stdout.write(
       [
         `${label}, concurrency ${concurrency}`,

@@ -56,6 +56,7 @@ describe('query matcher, by the rules Meilisearch matches with', () => {
   });
   it('never marks an excluded word', () => {
     assert.deepEqual(marked('police -dutch', 'Dutch police'), ['police']);
+    assert.deepEqual(marked('police -"dutch police"', 'Dutch police and police'), ['police', 'police']);
   });
   it('marks synonyms, however many words they have', () => {
     assert.deepEqual(marked('pgp ', 'Pretty Good Privacy (PGP) phones'), ['Pretty', 'Good', 'Privacy', 'PGP']);

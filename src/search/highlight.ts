@@ -49,7 +49,6 @@ export const INDEX_MATCH_SETTINGS: Omit<MatchSettings, 'synonyms'> = {
 /** Runs of up to this many query words are looked up as synonyms and as one word, as Meilisearch does. */
 const NGRAM_MAX_WORDS = 3;
 
-const WORD = /[\p{L}\p{N}]+/gu;
 const MARKS = /\p{M}+/gu;
 /**
  * Scripts written without spaces between words: Meilisearch segments them with dictionaries, and
@@ -67,7 +66,8 @@ export function normalizeWord(word: string): string {
 }
 
 function wordsOf(text: string): string[] {
-  return (text.match(WORD) ?? []).map(normalizeWord);
+  const { starts, ends } = wordSpans(text);
+  return starts.map((start, i) => normalizeWord(text.slice(start, ends[i])));
 }
 
 /** Typos Meilisearch allows on a query word of this many characters. */

@@ -12,9 +12,7 @@ export function testMeili(): { url: string; masterKey: string; client: Meilisear
   const url = process.env.MEILI_URL;
   const masterKey = process.env.MEILI_MASTER_KEY;
   if (!url || !masterKey) throw new Error('Run the tests with `npm test`, which starts Meilisearch for them.');
-  // Uncompressed answers: with compression asked for, Meilisearch stalls ~40 ms on a reused connection.
-  const requestInit = { headers: { 'accept-encoding': 'identity' } };
-  return { url, masterKey, client: new Meilisearch({ host: url, apiKey: masterKey, timeout: 30_000, requestInit }) };
+  return { url, masterKey, client: new Meilisearch({ host: url, apiKey: masterKey, timeout: 30_000 }) };
 }
 
 /** An index name no other test uses. */

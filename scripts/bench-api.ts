@@ -23,7 +23,7 @@ import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
 import { ensureSearchKey } from '../src/meili/keys.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { parseSearchParams } from '../src/search/params.js';
-import { INDEX_MATCH_SETTINGS, queryMatcher } from '../src/search/highlight.js';
+import { needsMeiliHighlight } from '../src/search/highlight.js';
 import { buildSearchRequest } from '../src/search/query.js';
 
 const { values } = parseArgs({
@@ -92,7 +92,7 @@ function merge(a: Stats, b: Stats): Stats {
  */
 const DIRECT_BODIES = {
   direct: (q: string) => buildSearchRequest(parseSearchParams({ q }), { highlight: true }),
-  upstream: (q: string) => buildSearchRequest(parseSearchParams({ q }), { highlight: queryMatcher(q, { ...INDEX_MATCH_SETTINGS, synonyms: {} }) === null }),
+  upstream: (q: string) => buildSearchRequest(parseSearchParams({ q }), { highlight: needsMeiliHighlight(q) }),
 };
 
 async function compare(

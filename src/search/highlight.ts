@@ -1,5 +1,5 @@
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { wordSpans, type WordSpans } from './snippet.js';
+import { wordSpans, type TextMatch, type WordSpans } from './snippet.js';
 
 /**
  * Finds, in a passage, the words a keyword query matches, by the rules Meilisearch matches them
@@ -23,13 +23,6 @@ interface Unit {
   /** The last word may be only the start of a text word. */
   prefix: boolean;
   /** Query parts are counted once each when choosing where to crop; a synonym counts as its word. */
-  part: number;
-}
-
-export interface Match {
-  start: number;
-  end: number;
-  /** Which part of the query the match stands for. */
   part: number;
 }
 
@@ -127,15 +120,17 @@ function wordMatches(u: Unit, queryWord: string, textWord: string): boolean {
 
 export interface QueryMatcher {
   /** The matches in a text, in order; `spans` are the text's words when already known. */
-  find(text: string, spans?: WordSpans): Match[];
+  find(text: string, spans?: WordSpans): TextMatch[];
 }
 
-/**
- * A matcher for a keyword query as Meilisearch reads it, or null when the query needs Meilisearch's
- * own segmentation (a script written without spaces).
- */
+/** Whether only Meilisearch can mark a query's words: it is in a script written without spaces. */
+export function needsMeiliHighlight(q: string): boolean {
+  return UNSPACED_SCRIPT.test(q);
+}
+
+/** A matcher for a keyword query as Meilisearch reads it, or null when needsMeiliHighlight. */
 export function queryMatcher(q: string, settings: MatchSettings): QueryMatcher | null {
-  if (UNSPACED_SCRIPT.test(q)) return null;
+  if (needsMeiliHighlight(q)) return null;
   const units: Unit[] = [];
   let part = 0;
   const rest = q
@@ -180,7 +175,10 @@ function unitFinder(units: readonly Unit[]): QueryMatcher {
   const single = units.filter((u) => u.words.length === 1);
   const several = new Map<string, Unit[]>();
   for (const u of units) {
-    if (u.words.length > 1) several.set(u.words[0]!, [...(several.get(u.words[0]!) ?? []), u]);
+    if (u.words.length === 1) continue;
+    const list = several.get(u.words[0]!);
+    if (list) list.push(u);
+    else several.set(u.words[0]!, [u]);
   }
   const partOfWord = new Map<string, number>();
   const singlePart = (word: string): number => {
@@ -204,7 +202,7 @@ function unitFinder(units: readonly Unit[]): QueryMatcher {
       const count = starts.length;
       const normalized: Array<string | undefined> = new Array(count);
       const wordAt = (i: number) => (normalized[i] ??= normalizeWord(text.slice(starts[i], ends[i])));
-      const out: Match[] = [];
+      const out: TextMatch[] = [];
       for (let i = 0; i < count; i += 1) {
         if (!mayMatch(text.charCodeAt(starts[i]!), ends[i]! - starts[i]!)) continue;
         const word = wordAt(i);

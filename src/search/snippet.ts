@@ -15,11 +15,15 @@ export function escapeHtml(text: string): string {
 
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
+/** Whether an ASCII code is a letter or a digit. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+}
+
 /** Whether a character (one code point) is a letter or a digit: the characters words are made of. */
 function isWordChar(c: string): boolean {
   const code = c.charCodeAt(0);
-  if (code < 128) return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
-  return WORD_CHAR.test(c);
+  return code < 128 ? isAsciiWordCode(code) : WORD_CHAR.test(c);
 }
 
 /** Where a text's words (runs of letters and digits) start and end. */
@@ -40,7 +44,7 @@ export function wordSpans(text: string): WordSpans {
     const c = text.charCodeAt(i);
     let size = 1;
     let word: boolean;
-    if (c < 128) word = (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+    if (c < 128) word = isAsciiWordCode(c);
     else {
       size = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
       word = isWordChar(text.slice(i, i + size));

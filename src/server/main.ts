@@ -31,6 +31,19 @@ async function passageCount(conn: MeiliConnection, index: string): Promise<numbe
   }
 }
 
+/** Documents and passages in the index: each document's first passage stands for it. */
+async function collectionSize(conn: MeiliConnection, index: string): Promise<{ documents: number; passages: number } | null> {
+  try {
+    const idx = adminClient(conn).index(index);
+    const [docs, stats] = await Promise.all([idx.getDocuments({ filter: 'position = 0', limit: 1, fields: ['id'] }), idx.getStats()]);
+    return { documents: docs.total, passages: stats.numberOfDocuments };
+  } catch {
+    return null;
+  }
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
 /** Indexes the seeds when the index is missing or empty, so a fresh start serves something. */
 async function seedIfEmpty(conn: MeiliConnection, config: Config, logger: Logger): Promise<void> {
   const count = await passageCount(conn, config.index);
@@ -170,7 +183,13 @@ async function main(): Promise<void> {
   server = app.listen(config.port, config.host, () => {
     const addr = server?.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
-    logger.info({ url: `http://${config.host}:${port}/` }, 'Citable is listening');
+    // A wildcard address is not one a browser can open.
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}/`;
+    void collectionSize(conn, config.index).then((size) => {
+      const held = size ? `${plural(size.documents, 'document')} and ${plural(size.passages, 'passage')} indexed` : 'the index could not be counted';
+      logger.info({ url, documents: size?.documents ?? null, passages: size?.passages ?? null }, `Citable is ready: open ${url} in a browser (${held})`);
+    });
   });
   server.on('error', (err) => {
     logger.fatal({ err }, `cannot listen on ${config.host}:${config.port}`);

@@ -21,6 +21,12 @@ export interface Config {
   synonymsFile: string;
 }
 
+/**
+ * Requests per minute per client on the public API: ten a second, more than a person typing in the
+ * search box sends, few enough that one client cannot hold the service.
+ */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
 const port = (name: string, fallback: number) =>
   z
     .string()
@@ -70,7 +76,7 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MEILI_MAX_INDEXING_THREADS: positiveInt('MEILI_MAX_INDEXING_THREADS', null),
     CORS_ORIGINS: z.string().default(''),
-    RATE_LIMIT_PER_MINUTE: positiveInt('RATE_LIMIT_PER_MINUTE', 600),
+    RATE_LIMIT_PER_MINUTE: positiveInt('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     SYNONYMS_FILE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -121,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxIndexingThreads: e.MEILI_MAX_INDEXING_THREADS,
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     synonymsFile: path.resolve(e.SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),
   };
 }

@@ -1,10 +1,41 @@
-/**
- * The project's error hierarchy. Each error carries a stable `code` so that adapters (HTTP, CLI)
- * can map it to a status or an exit code without parsing messages.
+/*
+ * The project's one error hierarchy. Every error Citable raises is a CitableError with a code from
+ * a closed list, so that the adapters map codes, not messages: HTTP statuses in
+ * server/middleware/errors.ts (HTTP_STATUS), exit codes in indexing/cli.ts (EXIT_CODE_OF). An error
+ * caused by another keeps it as `cause`.
  */
+
+/** Every code an error of Citable can carry. */
+export type ErrorCode =
+  /** A configuration value is missing or malformed. */
+  | 'invalid_config'
+  /** Meilisearch could not be reached, started or answered in time, or lacks the index. */
+  | 'search_unavailable'
+  /** Meilisearch answered a request with an error of the request's own (4xx). */
+  | 'search_rejected'
+  /** A Meilisearch task finished in failure. */
+  | 'task_failed'
+  /** A document could not be read or parsed into passages. */
+  | 'ingest_failed'
+  /** A file is over the indexer's size limit. */
+  | 'file_too_large'
+  /** A request parameter is wrong; the error names it. */
+  | 'invalid_parameter'
+  /** A request the HTTP layer could not read (malformed encoding and the like). */
+  | 'bad_request'
+  /** No route answers this method and path. */
+  | 'not_found'
+  | 'document_not_found'
+  | 'uri_too_long'
+  | 'rate_limited'
+  /** Meilisearch answers but the index holds no passages yet. */
+  | 'not_ready'
+  /** A fault of Citable itself: a bug, never the caller's doing. */
+  | 'internal_error';
+
 export class CitableError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -25,16 +56,47 @@ export class SearchUnavailableError extends CitableError {
   }
 }
 
-/** A document could not be read or parsed into passages. */
-export class IngestError extends CitableError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('ingest_failed', message, options);
+/**
+ * Meilisearch answered with an error. `meiliCode` is Meilisearch's own code (`index_not_found`,
+ * `invalid_search_filter`…), by which callers recognise it. A server error or a missing index
+ * means search is unavailable; any other is a rejected request.
+ */
+export class MeiliApiError extends CitableError {
+  readonly meiliCode: string | null;
+  readonly httpStatus: number;
+  constructor(httpStatus: number, meiliCode: string | null, message: string, options?: ErrorOptions) {
+    super(httpStatus >= 500 || meiliCode === 'index_not_found' ? 'search_unavailable' : 'search_rejected', message, options);
+    this.meiliCode = meiliCode;
+    this.httpStatus = httpStatus;
   }
 }
 
-/** A Meilisearch task finished in failure. */
-export class TaskFailedError extends CitableError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('task_failed', message, options);
+/** A document could not be read or parsed into passages. */
+export class IngestError extends CitableError {
+  constructor(message: string, options?: ErrorOptions & { code?: 'ingest_failed' | 'file_too_large' }) {
+    super(options?.code ?? 'ingest_failed', message, options);
   }
+}
+
+/** A Meilisearch task finished in failure; `meiliCode` is the task's error code, when it has one. */
+export class TaskFailedError extends CitableError {
+  readonly meiliCode: string | null;
+  constructor(message: string, meiliCode: string | null = null, options?: ErrorOptions) {
+    super('task_failed', message, options);
+    this.meiliCode = meiliCode;
+  }
+}
+
+/** A parameter the client got wrong, with the parameter's name. */
+export class InvalidParameterError extends CitableError {
+  readonly param: string;
+  constructor(param: string, message: string, options?: ErrorOptions) {
+    super('invalid_parameter', message, options);
+    this.param = param;
+  }
+}
+
+/** The code of an error from anywhere: its own when it is a CitableError, else internal_error. */
+export function errorCodeOf(err: unknown): ErrorCode {
+  return err instanceof CitableError ? err.code : 'internal_error';
 }

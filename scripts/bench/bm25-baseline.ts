@@ -1,8 +1,9 @@
-import { bm25, tokens, type CorpusStats } from '../../src/search/bm25.js';
+import { bm25, type CorpusStats } from '../../src/text/bm25.js';
+import { words } from '../../src/text/words.js';
 import type { Collection } from './relevance-data.js';
 
 function counts(text: string): { counts: Map<string, number>; length: number } {
-  const ts = tokens(text);
+  const ts = words(text);
   const out = new Map<string, number>();
   for (const t of ts) out.set(t, (out.get(t) ?? 0) + 1);
   return { counts: out, length: ts.length };

@@ -1,13 +1,36 @@
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
-import { CitableError } from '../errors.js';
+import { CitableError, errorCodeOf, type ErrorCode } from '../errors.js';
 import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
 import { indexSettings } from '../meili/settings.js';
-import { DEFAULT_MAX_FILE_BYTES, ingestRoots, runIndexJob } from './indexer.js';
+import { runIndexJob } from './indexer.js';
+import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 
 /** Exit codes of `npm run index`, for scripts and schedulers. */
-export const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, fault: 3 } as const;
+
+/**
+ * The exit code of a job that ended in an error: the one place where error codes become exit
+ * codes. What the user can fix (the command, the configuration, an unreachable Meilisearch) is
+ * usage; a failed Meilisearch task leaves files unindexed; anything else is a fault of Citable.
+ */
+export const EXIT_CODE_OF: Readonly<Record<ErrorCode, number>> = {
+  invalid_config: EXIT.usage,
+  search_unavailable: EXIT.usage,
+  task_failed: EXIT.someFailed,
+  ingest_failed: EXIT.someFailed,
+  file_too_large: EXIT.someFailed,
+  search_rejected: EXIT.fault,
+  invalid_parameter: EXIT.fault,
+  bad_request: EXIT.fault,
+  not_found: EXIT.fault,
+  document_not_found: EXIT.fault,
+  uri_too_long: EXIT.fault,
+  rate_limited: EXIT.fault,
+  not_ready: EXIT.fault,
+  internal_error: EXIT.fault,
+};
 
 function parseSize(v: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
@@ -46,7 +69,7 @@ function program(): Command {
     .option('--index <uid>', 'index name (default: INDEX, or "passages")')
     .addHelpText(
       'after',
-      '\nExit codes: 0 all indexed; 1 some files failed (the rest were indexed); 2 usage or configuration error, or Meilisearch unreachable.\n' +
+      '\nExit codes: 0 all indexed; 1 some files failed (the rest were indexed); 2 usage or configuration error, or Meilisearch unreachable; 3 an internal fault.\n' +
         'Meilisearch: MEILI_URL and MEILI_MASTER_KEY, else the embedded instance under DATA_DIR (attached to when the service runs).',
     )
     .exitOverride();
@@ -133,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as Error;
     process.stderr.write(`error: ${e instanceof CitableError ? e.message : e.stack ?? e.message}\n`);
-    return e instanceof CitableError && e.code === 'task_failed' ? EXIT.someFailed : EXIT.usage;
+    return EXIT_CODE_OF[errorCodeOf(e)];
   } finally {
     await conn?.embedded?.stop();
   }

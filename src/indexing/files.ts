@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ErrorCode } from '../errors.js';
 
 /** A file found under one of the job's roots. */
 export interface FoundFile {
@@ -11,9 +12,11 @@ export interface FoundFile {
   rootId: string;
 }
 
+/** A file or folder the job could not index: its path, the reason, and the reason's code. */
 export interface Failure {
   file: string;
   error: string;
+  code: ErrorCode;
 }
 
 /** Deletions are scoped by root; the id hides the server's absolute paths from search clients. */
@@ -64,14 +67,14 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
 
   const visitDirectory = (p: string, real: string, rootId: string, ancestors: ReadonlySet<string>): void => {
     if (ancestors.has(real)) {
-      failures.push({ file: display(p), error: 'symbolic link loop' });
+      failures.push({ file: display(p), error: 'symbolic link loop', code: 'ingest_failed' });
       return;
     }
     let entries;
     try {
       entries = fs.readdirSync(p, { withFileTypes: true });
     } catch (err) {
-      failures.push({ file: display(p), error: reason(err) });
+      failures.push({ file: display(p), error: reason(err), code: 'ingest_failed' });
       return;
     }
     const inner = new Set(ancestors).add(real);
@@ -93,12 +96,12 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
       real = fs.realpathSync(p);
       stat = fs.statSync(real);
     } catch (err) {
-      failures.push({ file: display(p), error: reason(err) });
+      failures.push({ file: display(p), error: reason(err), code: 'ingest_failed' });
       return;
     }
     if (stat.isDirectory()) visitDirectory(p, real, rootId, ancestors);
     else if (stat.isFile()) addFile(p, real, rootId);
-    else failures.push({ file: display(p), error: 'not a regular file' });
+    else failures.push({ file: display(p), error: 'not a regular file', code: 'ingest_failed' });
   };
 
   for (const root of roots) {
@@ -106,7 +109,7 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
     try {
       realRoot = fs.realpathSync(root);
     } catch (err) {
-      failures.push({ file: display(path.resolve(root)), error: reason(err) });
+      failures.push({ file: display(path.resolve(root)), error: reason(err), code: 'ingest_failed' });
       continue;
     }
     const id = rootIdOf(realRoot);

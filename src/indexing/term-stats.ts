@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import { stopWordsFor } from '../ingest/text-stats.js';
-import { termWeight, terms } from '../search/bm25.js';
+import { termWeight } from '../text/bm25.js';
+import { terms } from '../text/stem.js';
+import { stopWordsFor } from '../text/stop-words.js';
+import { bestPostings, documentWeight, passageWeight, POSTINGS_PER_TERM, type DocumentPosting, type PassagePosting } from '../terms/postings.js';
 
 /** The text of a passage that ranking reads: its title, heading and text. */
 export interface ScoredFields {
@@ -12,29 +13,11 @@ export interface ScoredFields {
   docTokens?: number;
 }
 
-/** A passage holding a term: its document and position, the term's count, the passage's tokens. */
-export type PassagePosting = [docId: string, position: number, tf: number, length: number];
-/** A document holding a term: its id, the term's count over title and body, the document's tokens. */
-export type DocumentPosting = [docId: string, tf: number, length: number];
-
-/**
- * Postings kept per term, the passages and the documents where the term weighs most (BM25's term
- * weight). A term in fewer places than this has all of them; for a common term, the places left
- * out are those where its weight, and its IDF, count least. Ranking reads these in place of the
- * passages' text, so a question costs one small read however large the corpus.
- */
-export const POSTINGS_PER_TERM = 200;
-/**
- * Marks, on the corpus record, terms indexes whose every term record carries its postings in the
- * current encoding (version 1 stored them as JSON arrays).
- */
-export const POSTINGS_VERSION = 2;
-
 /**
  * A term's postings while passages are counted: the best so far (at most twice the number kept),
  * and `floor`, the weight the last trim kept, under which a new posting cannot make the cut (a tie
  * keeps the posting seen first). Weights use the mean length seen so far; the final choice
- * (bestPostings in the indexer) uses the corpus's.
+ * (applyTermStats, with bestPostings) uses the corpus's.
  */
 export interface PostingBuffer<P extends PassagePosting | DocumentPosting> {
   items: P[];
@@ -93,20 +76,6 @@ function termDelta(delta: TermStatsDelta, term: string): TermDelta {
   }
   return e;
 }
-
-/** Keeps the `keep` postings where the term weighs most; of equal weights, the earlier in the list. */
-export function bestPostings<P extends PassagePosting | DocumentPosting>(list: P[], keep: number, weight: (p: P) => number): P[] {
-  if (list.length <= keep) return list;
-  const weights = list.map(weight);
-  return list
-    .map((_, i) => i)
-    .sort((x, y) => weights[y]! - weights[x]! || x - y)
-    .slice(0, keep)
-    .map((i) => list[i]!);
-}
-
-export const passageWeight = (avgLength: number) => (p: PassagePosting) => termWeight(p[2], p[3], avgLength);
-export const documentWeight = (avgLength: number) => (p: DocumentPosting) => termWeight(p[1], p[2], avgLength);
 
 function countsOf(ts: readonly string[], into = new Map<string, number>()): Map<string, number> {
   for (const t of ts) into.set(t, (into.get(t) ?? 0) + 1);
@@ -171,61 +140,4 @@ export function accumulate(delta: TermStatsDelta, passages: readonly ScoredField
     if (sign === -1) delta.removedDocs.add(docId);
   }
   return delta;
-}
-
-/*
- * Postings as stored: "docId,position,tf,length docId,…" (document ids are Meilisearch-safe, so
- * never hold a comma or a space). Measured on 27k terms of 101k passages: Meilisearch indexes
- * these strings in 0.9 s against 4.0 s for the same postings as JSON arrays, and returns a
- * question's terms in 1.4 ms against 2.8 ms.
- */
-export function encodePostings(list: ReadonlyArray<PassagePosting | DocumentPosting>): string {
-  return list.map((p) => p.join(',')).join(' ');
-}
-
-/** Decoded postings; none for a record without them or from an older encoding. */
-export function decodePassagePostings(encoded: unknown): PassagePosting[] {
-  if (typeof encoded !== 'string' || encoded === '') return [];
-  return encoded.split(' ').map((p) => {
-    const [docId, position, tf, length] = p.split(',');
-    return [docId!, Number(position), Number(tf), Number(length)];
-  });
-}
-
-export function decodeDocumentPostings(encoded: unknown): DocumentPosting[] {
-  if (typeof encoded !== 'string' || encoded === '') return [];
-  return encoded.split(' ').map((p) => {
-    const [docId, tf, length] = p.split(',');
-    return [docId!, Number(tf), Number(length)];
-  });
-}
-
-/** A document of the terms index: one per term, and one for the corpus totals. */
-export interface TermRecord {
-  id: string;
-  term: string;
-  df: number;
-  /** Documents containing the term (on the corpus record: unused). */
-  ddf?: number;
-  /** Only on the corpus record: total tokens of all passages, documents, their tokens. */
-  tokens?: number;
-  docs?: number;
-  docTokens?: number;
-  /** Only on the corpus record: POSTINGS_VERSION when every term record carries postings. */
-  postings?: number;
-  /** The passages and documents where the term weighs most (see POSTINGS_PER_TERM), encoded. */
-  passages?: string;
-  documents?: string;
-}
-
-export const CORPUS_RECORD_ID = 'corpus';
-
-/** Meilisearch ids allow only [A-Za-z0-9_-]; terms are any letters, so the id is a hash. */
-export function termId(term: string): string {
-  return `t${createHash('sha1').update(term).digest('hex').slice(0, 24)}`;
-}
-
-/** The name of the index holding an index's term statistics. */
-export function termsIndexOf(indexUid: string): string {
-  return `${indexUid}__terms`;
 }

@@ -1,5 +1,5 @@
 import type { Block } from './blocks.js';
-import { endsLikeSentence, stopWordDensity, wordCount } from './text-stats.js';
+import { endsLikeSentence, stopWordDensity, wordCount } from '../text/prose.js';
 
 /*
  * Tuning constants of the cleaner, in the spirit of jusText (Pomikálek 2011) and of body-text

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { block, type Block, type BlockKind } from './blocks.js';
 import { readPageMeta, type HtmlMeta } from './page-meta.js';
-import { normalizeSpaces } from './text-stats.js';
+import { normalizeSpaces } from '../text/normalise.js';
 
 /** Elements that never hold article text. */
 const DROP_TAGS = new Set([

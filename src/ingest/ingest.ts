@@ -15,7 +15,8 @@ import {
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
 import { readableArticle } from './readable.js';
 import { textToBlocks } from './text.js';
-import { normalizeSpaces, words } from './text-stats.js';
+import { normalizeSpaces } from '../text/normalise.js';
+import { proseWords } from '../text/prose.js';
 
 export type SourceFormat = 'text' | 'html' | 'markdown' | 'wordpress';
 
@@ -77,7 +78,7 @@ export function detectFormat(file: string, text: string): SourceFormat {
   if (ext === '.md' || ext === '.markdown') return 'markdown';
   // Untitled HTML fragments: markup everywhere.
   const tags = text.match(HTML_HINT)?.length ?? 0;
-  if (tags >= 5 && tags * 40 > words(text).length) return 'html';
+  if (tags >= 5 && tags * 40 > proseWords(text).length) return 'html';
   return 'text';
 }
 
@@ -127,7 +128,7 @@ function parse(text: string, format: SourceFormat): Parsed {
     case 'text': {
       const blocks = textToBlocks(text);
       const first = blocks[0];
-      const title = first && words(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
+      const title = first && proseWords(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
       return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [] };
     }
     case 'html': {
@@ -231,7 +232,7 @@ function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Eviden
 const RETRY_BELOW_WORDS = 60;
 
 function bodyWords(items: readonly BodyItem[]): number {
-  return items.reduce((n, i) => n + (i.kind === 'paragraph' ? words(i.text).length : 0), 0);
+  return items.reduce((n, i) => n + (i.kind === 'paragraph' ? proseWords(i.text).length : 0), 0);
 }
 
 interface Extracted {
@@ -314,7 +315,7 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
   }
   // No prose at all (a table of figures, a list): index what the document holds rather than lose it.
   if (!items.some((i) => i.kind === 'paragraph')) {
-    const all = takeMetadataLines(parsed.blocks).blocks.filter((b) => b.linkDensity <= 0.5 && words(b.text).length > 0);
+    const all = takeMetadataLines(parsed.blocks).blocks.filter((b) => b.linkDensity <= 0.5 && proseWords(b.text).length > 0);
     items = all.map((b) => ({ kind: 'paragraph', text: b.text }));
   }
   if (items.length === 0) throw new IngestError('no text found');

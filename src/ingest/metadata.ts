@@ -1,4 +1,5 @@
-import { guessLanguage, words } from './text-stats.js';
+import { guessLanguage } from '../text/language.js';
+import { proseWords } from '../text/prose.js';
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
@@ -46,7 +47,7 @@ export function parseDate(input: string): string | null {
 /** A line that is only a date (with "Published", a weekday or a time around it) → ISO date. */
 export function dateLine(line: string): string | null {
   if (line.length > META_LINE_MAX_CHARS || !/\d{4}/.test(line)) return null;
-  if (words(line).length > META_LINE_MAX_WORDS) return null;
+  if (proseWords(line).length > META_LINE_MAX_WORDS) return null;
   const direct = parseDate(line);
   if (direct) return direct;
   const core = line.replace(DATE_LINE_NOISE, ' ').replace(/\s+/g, ' ').trim();
@@ -62,7 +63,7 @@ function looksLikeName(name: string): boolean {
 /** "By Tony Thompson" → "Tony Thompson"; null when the line is not a byline. */
 export function byline(line: string): string | null {
   if (line.length > META_LINE_MAX_CHARS || !/^\s*(?:written|words|posted|story|by)\b/i.test(line)) return null;
-  if (words(line).length > META_LINE_MAX_WORDS) return null;
+  if (proseWords(line).length > META_LINE_MAX_WORDS) return null;
   const m = /^(?:written\s+|words\s+|posted\s+|story\s+)?by[:\s]\s*(.+?)\s*$/i.exec(line.trim());
   if (!m) return null;
   // "By Jane Doe | Reuters", "By Jane Doe, Science Editor": the name is the first part.
@@ -86,7 +87,7 @@ export function isCreditLine(line: string): boolean {
 /** "Copyright © 2024 Police Professional" → "Police Professional". */
 export function copyrightOwner(line: string): string | null {
   if (line.length > META_LINE_MAX_CHARS || !/©|\(c\)|copyright/i.test(line)) return null;
-  if (words(line).length > 16) return null;
+  if (proseWords(line).length > 16) return null;
   const m = /(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?:by\s+)?(.+?)\s*(?:[.,|–—-]\s*all rights reserved.*|\.)?\s*$/iu.exec(line);
   if (!m) return null;
   const owner = m[1]!.replace(/^the\s+/i, (t) => t).trim();
@@ -97,7 +98,7 @@ export function copyrightOwner(line: string): string | null {
 /** "Image: Openbaar Ministerie", "Photo credit: AFP" → the credited organisation or person. */
 export function imageCredit(line: string): string | null {
   if (line.length > META_LINE_MAX_CHARS || !line.includes(':') && !line.includes('：')) return null;
-  if (words(line).length > 8) return null;
+  if (proseWords(line).length > 8) return null;
   const m = /^(?:image|photo|photograph|picture|illustration|foto|credit|source)s?(?:\s+(?:credit|by|source))?\s*[:：]\s*(.+?)\s*$/iu.exec(line.trim());
   if (!m) return null;
   const who = m[1]!.replace(/[.]$/, '');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { flatten, textFragmentFor } from './text-fragment.js';
-import { words } from './text-stats.js';
+import { proseWords } from '../text/prose.js';
 
 /*
  * Passage sizing. A passage is what a hit shows and what a citation quotes: long enough to stand on
@@ -70,7 +70,7 @@ interface Span {
 
 /** Splits one long paragraph at sentence ends into spans of at most PASSAGE_MAX_WORDS words. */
 function splitLong(text: string, offset: number): Span[] {
-  const sentences = sentenceRanges(text).map(([s, e]) => ({ start: s + offset, end: e + offset, words: words(text.slice(s, e)).length }));
+  const sentences = sentenceRanges(text).map(([s, e]) => ({ start: s + offset, end: e + offset, words: proseWords(text.slice(s, e)).length }));
   const spans: Span[] = [];
   let cur: Span | null = null;
   for (const s of sentences) {
@@ -123,7 +123,7 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
       heading = item.text;
       continue;
     }
-    const n = words(item.text).length;
+    const n = proseWords(item.text).length;
     const spans = n > PASSAGE_MAX_WORDS ? splitLong(item.text, start) : [{ start, end, words: n }];
     for (const span of spans) {
       if (pending && pending.words + span.words <= PASSAGE_MAX_WORDS && (pending.words < PASSAGE_MIN_WORDS || span.words < PASSAGE_MIN_WORDS)) {

@@ -1,4 +1,4 @@
-import { tokens } from '../search/bm25.js';
+import { words } from '../text/words.js';
 import type { CleanDocument } from './ingest.js';
 
 /** One passage as stored in Meilisearch. Field names are part of the API contract. */
@@ -41,7 +41,7 @@ export function passageId(docId: string, position: number): string {
 
 /** Turns a clean document into the records that go to Meilisearch. */
 export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = ''): PassageRecord[] {
-  const docTokens = tokens(`${doc.title ?? ''} ${doc.body}`).length;
+  const docTokens = words(`${doc.title ?? ''} ${doc.body}`).length;
   const year = doc.date ? Number(doc.date.slice(0, 4)) : null;
   const timestamp = doc.date ? Math.floor(Date.parse(`${doc.date.slice(0, 10)}T00:00:00Z`) / 1000) : null;
   return doc.passages.map((p) => ({

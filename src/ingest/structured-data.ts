@@ -1,4 +1,4 @@
-import { normalizeSpaces } from './text-stats.js';
+import { normalizeSpaces } from '../text/normalise.js';
 
 /** Trimmed, space-normalised text, or null when nothing is left. */
 export function cleanText(v: string | null | undefined): string | null {

@@ -1,5 +1,6 @@
 import { block, type Block } from './blocks.js';
-import { endsLikeSentence, normalizeSpaces } from './text-stats.js';
+import { normalizeSpaces } from '../text/normalise.js';
+import { endsLikeSentence } from '../text/prose.js';
 
 /*
  * Hard-wrapped text (e-mail, wire copy, plain-text archives) puts a paragraph on several lines of a

@@ -1,5 +1,5 @@
 import type { Meilisearch } from 'meilisearch';
-import { termsIndexOf } from '../indexing/term-stats.js';
+import { termsIndexOf } from './indexes.js';
 
 const KEY_NAME_PREFIX = 'citable-search-';
 

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import type { Settings } from 'meilisearch';
+import type { Index, Meilisearch, Settings } from 'meilisearch';
+import { ConfigError } from '../errors.js';
+import { waitAll } from './tasks.js';
 
 /**
  * Every index setting, in one place. The indexer applies it; the search path relies on it.
@@ -34,7 +36,7 @@ export function loadSynonyms(file: string): Record<string, string[]> {
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith('_')) continue;
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-      throw new Error(`synonyms file ${file}: "${key}" must map to a list of strings`);
+      throw new ConfigError(`synonyms file ${file}: "${key}" must map to a list of strings`);
     }
     out[key.toLowerCase()] = value.map((v) => v.toLowerCase());
   }
@@ -56,3 +58,32 @@ export const TERMS_SETTINGS = {
   displayedAttributes: ['*'],
   typoTolerance: { enabled: false },
 } satisfies Settings;
+
+/** Applies settings only where they differ from the index's current ones; true when any changed. */
+export async function applySettings(client: Meilisearch, index: Index<Record<string, any>>, wanted: Settings): Promise<boolean> {
+  const current = (await index.getSettings()) as Record<string, unknown>;
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wanted)) {
+    const ordered = ORDERED_SETTINGS.has(key);
+    if (!sameSetting(current[key], value, ordered)) changed[key] = value;
+  }
+  if (Object.keys(changed).length === 0) return false;
+  await waitAll(client, [index.updateSettings(changed as Settings)]);
+  return true;
+}
+
+/** Settings whose list order means something; Meilisearch returns the others sorted. */
+const ORDERED_SETTINGS = new Set(['searchableAttributes', 'rankingRules']);
+
+function sameSetting(a: unknown, b: unknown, ordered = false): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    const [x, y] = ordered ? [a, b] : [[...a].sort(), [...b].sort()];
+    return x.every((v, i) => sameSetting(v, y[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    // Only the keys we set are compared; Meilisearch adds defaults for the rest.
+    return Object.entries(b as Record<string, unknown>).every(([k, v]) => sameSetting((a as Record<string, unknown>)[k], v));
+  }
+  return a === b;
+}

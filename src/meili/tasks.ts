@@ -15,7 +15,7 @@ export async function waitAll(client: Meilisearch, tasks: readonly (EnqueuedTask
     const task = await client.tasks.waitForTask(t.taskUid, WAIT);
     if (task.status !== 'succeeded') {
       const msg = task.error ? `${task.error.code}: ${task.error.message}` : task.status;
-      throw new TaskFailedError(`Meilisearch task ${task.uid} (${task.type}) ${task.status}: ${msg}`);
+      throw new TaskFailedError(`Meilisearch task ${task.uid} (${task.type}) ${task.status}: ${msg}`, task.error?.code ?? null);
     }
     done.push(task);
   }

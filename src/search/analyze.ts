@@ -1,5 +1,6 @@
-import { stopWordsFor } from '../ingest/text-stats.js';
-import { stemOf, tokens } from './bm25.js';
+import { stemOf } from '../text/stem.js';
+import { stopWordsFor } from '../text/stop-words.js';
+import { words as wordsOf } from '../text/words.js';
 
 /**
  * Meilisearch reads only the first ten words of a query and ranks in buckets made for short
@@ -44,7 +45,7 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
   const seen = new Set<string>();
   const words: string[] = [];
   const terms: string[] = [];
-  for (const t of tokens(rest)) {
+  for (const t of wordsOf(rest)) {
     const stem = stemOf(t);
     if (stop.has(t) || seen.has(stem)) continue;
     seen.add(stem);

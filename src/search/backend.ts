@@ -1,34 +1,25 @@
-import { Agent, request, errors as undiciErrors } from 'undici';
-import { CitableError, SearchUnavailableError } from '../errors.js';
 import type { DocumentMetadata } from '../ingest/ingest.js';
-import { CORPUS_RECORD_ID, decodeDocumentPostings, decodePassagePostings, POSTINGS_VERSION, termsIndexOf, type TermRecord } from '../indexing/term-stats.js';
-import { Batcher } from '../meili/batch.js';
+import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
+import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { handled } from '../promises.js';
-import type { SearchParams } from './params.js';
+import { readTerms, termsLookup, type TermsRead } from '../terms/read.js';
+import type { TermRecord } from '../terms/schema.js';
+import { idf } from '../text/bm25.js';
+import { stemOf } from '../text/stem.js';
+import { wordSpans } from '../text/words.js';
 import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
-import { idf, stemOf, type CorpusStats } from './bm25.js';
-import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
-import { bestPerDocument, keepDocuments, rankPassages, type PostingLists, type RankedPassage } from './rerank.js';
-import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
-import { cropAndHighlight, cropToMatches, wordSpans } from './snippet.js';
+import type { SearchParams } from './params.js';
+import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
+import { RankedCache } from './ranked-cache.js';
+import { bestPerDocument, keepDocuments, rankPassages, type RankedPassage } from './rerank.js';
+import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { cropAndHighlight, cropToMatches } from './snippet.js';
+import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT, type Suggestion } from './suggest.js';
 
-/** Every call to Meilisearch is bounded: a stuck search must not hold a request forever. */
-export const SEARCH_TIMEOUT_MS = 5_000;
 /** A document is at most this many passages (a 20 MB text at ~100 words a passage is far fewer). */
 const DOCUMENT_MAX_PASSAGES = 1_000;
-
-/** Where to send searches and with which (search-only) key. Read on every call: Meilisearch may move. */
-export interface SearchTarget {
-  url: string;
-  key: string;
-  index: string;
-}
-
-/** Re-ranked candidate lists are kept this long, so paging through them costs one ranking. */
-const RANKED_CACHE_MS = 15_000;
-const RANKED_CACHE_ENTRIES = 200;
 
 /**
  * Meilisearch's own hits for a sentence-like query that join the postings' passages (its best, which
@@ -37,11 +28,8 @@ const RANKED_CACHE_ENTRIES = 200;
  */
 const MEILI_CANDIDATES = 20;
 const RESTRICTED_CANDIDATES = 200;
-/** Searches sent in one multi-search at most (Meilisearch runs a multi-search's searches one after another). */
-const SEARCH_BATCH_MAX = 4;
 
 interface RankedList {
-  at: number;
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
 }
@@ -53,97 +41,22 @@ export interface DocumentView extends DocumentMetadata {
   passages: Array<{ position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null }>;
 }
 
-export interface Suggestion {
-  text: string;
-  kind: 'title' | 'heading';
-  docId: string;
-}
-
 /**
- * Talks to Meilisearch for the API. Uses undici directly with `accept-encoding: identity`: with
- * compression negotiated, Meilisearch stalls ~40 ms on each reused connection.
+ * The API's search logic: keyword searches answered by Meilisearch with snippets cut here,
+ * sentence-like queries ranked here over the terms index, documents, suggestions.
  */
 export class SearchBackend {
-  #target: () => SearchTarget;
-  #agent: Agent;
+  #meili: MeiliSearchClient;
   #matching: MatchSettings;
+  #ranked = new RankedCache<RankedList>();
 
   /**
    * @param options.synonyms the synonyms the index was built with (see loadSynonyms): snippets mark
    *   what they find, as Meilisearch does.
    */
   constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms'] }) {
-    this.#target = target;
+    this.#meili = new MeiliSearchClient(target);
     this.#matching = { ...INDEX_MATCH_SETTINGS, synonyms: options.synonyms };
-    this.#agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
-  }
-
-  #ranked = new Map<string, RankedList>();
-
-  /** POSTs JSON to Meilisearch; unreachable or timed out is SearchUnavailableError, any answer is returned. */
-  async #send(path: string, body: unknown): Promise<{ status: number; payload: unknown }> {
-    const t = this.#target();
-    let res;
-    try {
-      res = await request(`${t.url}${path}`, {
-        method: 'POST',
-        dispatcher: this.#agent,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
-        body: JSON.stringify(body),
-        headersTimeout: SEARCH_TIMEOUT_MS,
-        bodyTimeout: SEARCH_TIMEOUT_MS,
-      });
-    } catch (err) {
-      throw new SearchUnavailableError(`Meilisearch did not answer: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      return { status: res.statusCode, payload: await res.body.json() };
-    } catch (err) {
-      if (err instanceof undiciErrors.BodyTimeoutError) throw new SearchUnavailableError('Meilisearch timed out', { cause: err });
-      throw new SearchUnavailableError('Meilisearch sent an unreadable answer', { cause: err });
-    }
-  }
-
-  /** A search's answer, or its error: 5xx and a missing index are SearchUnavailableError. */
-  async #search<T>(body: unknown, index = this.#target().index): Promise<T> {
-    const { status, payload } = await this.#send(`/indexes/${encodeURIComponent(index)}/search`, body);
-    if (status >= 200 && status < 300) return payload as T;
-    const e = payload as { code?: string; message?: string };
-    if (status >= 500 || e.code === 'index_not_found') {
-      throw new SearchUnavailableError(`Meilisearch: ${e.code ?? status}: ${e.message ?? ''}`);
-    }
-    throw new CitableError('search_failed', `Meilisearch rejected the search: ${e.code ?? status}: ${e.message ?? ''}`);
-  }
-
-  /**
-   * Searches that arrive in the same tick go to Meilisearch as one multi-search: under concurrent
-   * load that spares both processes an HTTP exchange per search (measured on the seeds at 16
-   * clients: Meilisearch answers 2,200 searches a second in batches of 2 to 4, against 1,800 one
-   * by one). A lone search goes out as a plain search.
-   */
-  #batches = new Batcher<{ index: string; body: unknown }, unknown>((items) => this.#searchMany(items), SEARCH_BATCH_MAX);
-
-  async #searchMany(items: ReadonlyArray<{ index: string; body: unknown }>): Promise<Array<PromiseSettledResult<unknown>>> {
-    const one = () => Promise.allSettled(items.map((x) => this.#search(x.body, x.index)));
-    if (items.length === 1) return one();
-    // A transport fault fails the whole batch (resending would only wait for it again).
-    const { status, payload } = await this.#send('/multi-search', { queries: items.map((x) => ({ indexUid: x.index, ...(x.body as object) })) });
-    const results = (payload as { results?: unknown[] }).results;
-    if (status >= 200 && status < 300 && Array.isArray(results) && results.length === items.length) {
-      return results.map((value) => ({ status: 'fulfilled', value }));
-    }
-    // Meilisearch fails a multi-search when any of its searches fails: each is sent alone, so
-    // that each gets its own answer or error.
-    return one();
-  }
-
-  /**
-   * Searches an index (the configured one unless another is named), in a batch with its neighbours
-   * in time. Searches sent side by side to save latency call #search instead: Meilisearch runs a
-   * multi-search's searches one after another.
-   */
-  async #meiliSearch<T>(body: unknown, index?: string): Promise<T> {
-    return this.#batches.add({ index: index ?? this.#target().index, body }) as Promise<T>;
   }
 
   async search(p: SearchParams): Promise<SearchResponse> {
@@ -155,7 +68,7 @@ export class SearchBackend {
     }
     // The snippets are cut and marked here unless the query needs Meilisearch's own word segmentation.
     const matcher = queryMatcher(p.q, this.#matching);
-    const raw = await this.#meiliSearch<RawSearchResponse>(buildSearchRequest(p, { highlight: matcher === null }));
+    const raw = await this.#meili.search<RawSearchResponse>(buildSearchRequest(p, { highlight: matcher === null }));
     if (matcher) {
       for (const h of raw.hits) {
         const words = wordSpans(h.text);
@@ -166,49 +79,33 @@ export class SearchBackend {
   }
 
   /**
-   * Corpus statistics and postings of the terms, or null when the index has none (empty, or built
-   * before postings existed: its next indexing job recounts them).
+   * Corpus statistics and postings of the terms, or null when the index has none (no terms index,
+   * empty, or built before postings existed: its next indexing job recounts them).
    */
-  async #termsOf(terms: readonly string[]): Promise<{ stats: CorpusStats; lists: Map<string, PostingLists> } | null> {
-    const t = this.#target();
-    const filter = `${eqAny('term', terms)} OR id = ${quote(CORPUS_RECORD_ID)}`;
+  async #termsOf(terms: readonly string[]): Promise<TermsRead | null> {
     let raw: { hits: TermRecord[] };
     try {
-      raw = await this.#search({ q: '', filter, limit: terms.length + 1 }, termsIndexOf(t.index));
+      raw = await this.#meili.searchNow(termsLookup(terms), termsIndexOf(this.#meili.index));
     } catch (err) {
-      if (err instanceof SearchUnavailableError && /index_not_found/.test(err.message)) return null;
+      if (meiliCodeOf(err) === 'index_not_found') return null;
       throw err;
     }
-    const corpus = raw.hits.find((h) => h.id === CORPUS_RECORD_ID);
-    if (!corpus || corpus.df === 0 || corpus.postings !== POSTINGS_VERSION) return null;
-    const termHits = raw.hits.filter((h) => h.id !== CORPUS_RECORD_ID);
-    return {
-      stats: {
-        passages: corpus.df,
-        avgLength: (corpus.tokens ?? 0) / corpus.df,
-        avgDocLength: corpus.docs ? (corpus.docTokens ?? 0) / corpus.docs : 0,
-        df: new Map(termHits.map((h) => [h.term, h.df])),
-        docs: corpus.docs,
-        ddf: new Map(termHits.map((h) => [h.term, h.ddf ?? h.df])),
-      },
-      lists: new Map(termHits.map((h) => [h.term, { passages: decodePassagePostings(h.passages), documents: decodeDocumentPostings(h.documents) }])),
-    };
+    return readTerms(raw.hits);
   }
-
   /**
    * Sentence-like queries, ranked with BM25 over the terms' postings and Meilisearch's own hits
    * (see rankPassages); the page shown is then read from Meilisearch. Null when the index has no
    * postings yet.
    */
   async #rankedSearch(p: SearchParams, a: AnalyzedQuery, started: number): Promise<SearchResponse | null> {
-    const key = JSON.stringify([this.#target().index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
+    const key = JSON.stringify([this.#meili.index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
     let list = this.#ranked.get(key);
-    if (!list || Date.now() - list.at > RANKED_CACHE_MS) {
+    if (!list) {
       const filter = buildFilter(p);
       // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
       const restricted = a.phrases.length > 0 || a.negated.length > 0;
       const search = (rarity?: (term: string) => number) =>
-        this.#search<RawSearchResponse>({
+        this.#meili.searchNow<RawSearchResponse>({
           q: candidateQuery(a, rarity),
           limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
           facets: FACETS,
@@ -232,8 +129,7 @@ export class SearchBackend {
       ]);
       if (allowed) lists = keepDocuments(lists, allowed);
       const ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
-      list = { at: Date.now(), hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {} };
-      if (this.#ranked.size >= RANKED_CACHE_ENTRIES) this.#ranked.delete(this.#ranked.keys().next().value!);
+      list = { hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {} };
       this.#ranked.set(key, list);
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
@@ -251,7 +147,7 @@ export class SearchBackend {
 
   /** Which of the documents pass a filter (the API's filters are all per document). */
   async #documentsMatching(filter: string, docIds: readonly string[]): Promise<Set<string>> {
-    const raw = await this.#meiliSearch<{ hits: Array<{ docId: string }> }>({
+    const raw = await this.#meili.search<{ hits: Array<{ docId: string }> }>({
       q: '',
       filter: `(${filter}) AND ${eqAny('docId', docIds)} AND position = 0`,
       limit: docIds.length,
@@ -263,7 +159,7 @@ export class SearchBackend {
   /** The passages at these places, by id. */
   async #passages(places: ReadonlyArray<{ docId: string; position: number }>): Promise<Map<string, RawHit>> {
     if (places.length === 0) return new Map();
-    const raw = await this.#meiliSearch<RawSearchResponse>({
+    const raw = await this.#meili.search<RawSearchResponse>({
       q: '',
       filter: places.map((x) => `(${eqAny('docId', [x.docId])} AND position = ${quote(x.position)})`).join(' OR '),
       limit: places.length,
@@ -274,7 +170,7 @@ export class SearchBackend {
 
   /** The clean document with its passages in order, or null when no passage has this docId. */
   async document(docId: string): Promise<DocumentView | null> {
-    const raw = await this.#meiliSearch<RawSearchResponse & { hits: Array<RawHit & { lang: string | null }> }>({
+    const raw = await this.#meili.search<RawSearchResponse & { hits: Array<RawHit & { lang: string | null }> }>({
       q: '',
       filter: eqAny('docId', [docId]),
       sort: ['position:asc'],
@@ -305,39 +201,24 @@ export class SearchBackend {
   }
 
   /** Titles and headings that complete what has been typed; prefix search makes this cheap. */
-  async suggest(q: string, limit = 8): Promise<Suggestion[]> {
-    const raw = await this.#meiliSearch<{ hits: Array<{ docId: string; title: string | null; heading: string | null }> }>({
+  async suggest(q: string, limit = SUGGEST_LIMIT): Promise<Suggestion[]> {
+    const raw = await this.#meili.search<{ hits: Array<{ docId: string; title: string | null; heading: string | null }> }>({
       q,
-      limit: 30,
+      limit: SUGGEST_CANDIDATES,
       attributesToSearchOn: ['title', 'heading'],
       attributesToRetrieve: ['docId', 'title', 'heading'],
       matchingStrategy: 'all',
     });
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    const seen = new Set<string>();
-    const out: Suggestion[] = [];
-    const consider = (text: string | null, kind: Suggestion['kind'], docId: string) => {
-      if (!text || seen.has(text.toLowerCase())) return;
-      const lower = text.toLowerCase();
-      // Keep only completions that contain what was typed, word by word as prefixes.
-      if (!words.every((w) => lower.split(/[^\p{L}\p{N}]+/u).some((t) => t.startsWith(w.replace(/[^\p{L}\p{N}]/gu, ''))))) return;
-      seen.add(lower);
-      out.push({ text, kind, docId });
-    };
-    for (const h of raw.hits) {
-      consider(h.title, 'title', h.docId);
-      consider(h.heading, 'heading', h.docId);
-    }
-    return out.slice(0, limit);
+    return pickSuggestions(q, raw.hits, limit);
   }
 
   /** Passages in the index, or an error when Meilisearch does not answer. */
   async passageCount(): Promise<number> {
-    const raw = await this.#meiliSearch<RawSearchResponse>({ q: '', limit: 0 });
+    const raw = await this.#meili.search<RawSearchResponse>({ q: '', limit: 0 });
     return raw.totalHits ?? raw.estimatedTotalHits ?? 0;
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await this.#meili.close();
   }
 }

@@ -1,5 +1,7 @@
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { wordSpans, type TextMatch, type WordSpans } from './snippet.js';
+import { normalizeWord } from '../text/normalise.js';
+import { wordSpans, type WordSpans } from '../text/words.js';
+import type { TextMatch } from './snippet.js';
 
 /**
  * Finds, in a passage, the words a keyword query matches, by the rules Meilisearch matches them
@@ -42,7 +44,6 @@ export const INDEX_MATCH_SETTINGS: Omit<MatchSettings, 'synonyms'> = {
 /** Runs of up to this many query words are looked up as synonyms and as one word, as Meilisearch does. */
 const NGRAM_MAX_WORDS = 3;
 
-const MARKS = /\p{M}+/gu;
 /**
  * Scripts written without spaces between words: Meilisearch segments them with dictionaries, and
  * only its own highlighter finds their words.
@@ -50,13 +51,6 @@ const MARKS = /\p{M}+/gu;
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 /** Punctuation that ends a sentence or a clause: a phrase does not match across it. */
 const HARD_SEPARATOR = /[.!?;:\n()[\]{}]/;
-
-/** Lower case without diacritics ("Café" and "cafe" are one word to Meilisearch). */
-export function normalizeWord(word: string): string {
-  const lower = word.toLowerCase();
-  // ASCII needs no decomposition, and most words are ASCII.
-  return /^[\x00-\x7f]*$/.test(lower) ? lower : lower.normalize('NFKD').replace(MARKS, '');
-}
 
 function wordsOf(text: string): string[] {
   const { starts, ends } = wordSpans(text);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidParameterError } from '../errors.js';
 
 export const LIMIT_MAX = 50;
 export const OFFSET_MAX = 1000;
@@ -17,16 +18,6 @@ export interface SearchParams {
   from: string | null;
   to: string | null;
   group: 'document' | null;
-}
-
-/** A parameter the client got wrong, with the parameter's name. */
-export class InvalidParameterError extends Error {
-  readonly param: string;
-  constructor(param: string, message: string) {
-    super(message);
-    this.name = 'InvalidParameterError';
-    this.param = param;
-  }
 }
 
 const isoDate = z

@@ -1,6 +1,8 @@
-import type { DocumentPosting, PassagePosting } from '../indexing/term-stats.js';
+import type { PostingLists } from '../terms/postings.js';
 import { passageId } from '../ingest/records.js';
-import { bm25, documentStats, stemOf, tokens, type CorpusStats } from './bm25.js';
+import { bm25, documentStats, type CorpusStats } from '../text/bm25.js';
+import { stemOf } from '../text/stem.js';
+import { words } from '../text/words.js';
 
 /*
  * Ranking of sentence-like queries. The indexer keeps, per term, the passages and documents where
@@ -31,12 +33,6 @@ export interface Candidate {
   _rankingScore?: number;
 }
 
-/** A term's postings as the terms index holds them. */
-export interface PostingLists {
-  passages?: readonly PassagePosting[];
-  documents?: readonly DocumentPosting[];
-}
-
 /** A ranked passage: where it is, its combined score, and Meilisearch's hit when it was one. */
 export interface RankedPassage<T> {
   id: string;
@@ -57,7 +53,7 @@ interface Counted {
  * passage are counted without that cost.
  */
 function analyse(text: string, wanted: ReadonlySet<string>, heads: ReadonlySet<string>, into = new Map<string, number>()): Counted {
-  const ts = tokens(text);
+  const ts = words(text);
   for (const w of ts) {
     if (!heads.has(w.slice(0, 2))) continue;
     const t = stemOf(w);

@@ -1,3 +1,5 @@
+import { isWordChar, wordSpans } from '../text/words.js';
+
 /**
  * Meilisearch wraps matches in whatever tags it is given and escapes nothing. We ask for control
  * characters that ingest strips from every text, escape the whole string, and only then turn the
@@ -11,58 +13,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
-const WORD_CHAR = /^[\p{L}\p{N}]$/u;
-
-/** Whether an ASCII code is a letter or a digit. */
-function isAsciiWordCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
-}
-
-/** Whether a character (one code point) is a letter or a digit: the characters words are made of. */
-function isWordChar(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return code < 128 ? isAsciiWordCode(code) : WORD_CHAR.test(c);
-}
-
-/** Where a text's words (runs of letters and digits) start and end. */
-export interface WordSpans {
-  starts: number[];
-  ends: number[];
-}
-
-/**
- * The words of a text, by a scan of its characters: a regular expression over Unicode classes
- * costs about as much again for every word, and snippets are cut from every hit.
- */
-export function wordSpans(text: string): WordSpans {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let start = -1;
-  for (let i = 0; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    let size = 1;
-    let word: boolean;
-    if (c < 128) word = isAsciiWordCode(c);
-    else {
-      size = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
-      word = isWordChar(text.slice(i, i + size));
-    }
-    if (word) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      starts.push(start);
-      ends.push(i);
-      start = -1;
-    }
-    i += size;
-  }
-  if (start >= 0) {
-    starts.push(start);
-    ends.push(text.length);
-  }
-  return { starts, ends };
 }
 
 /** The character (a whole surrogate pair where there is one) that ends at `end`. */

@@ -1,4 +1,5 @@
 import { LIMIT_MAX, OFFSET_MAX, QUERY_MAX_CHARS } from '../search/params.js';
+import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -56,7 +57,7 @@ export const openApiDocument = {
       get: {
         operationId: 'suggest',
         summary: 'Completions for a search box',
-        parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: 100 } }],
+        parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: SUGGEST_QUERY_MAX_CHARS } }],
         responses: {
           '200': { description: 'Suggestions', content: { 'application/json': { schema: { $ref: '#/components/schemas/Suggestions' } } } },
           '400': errorResponse('Invalid parameter'),

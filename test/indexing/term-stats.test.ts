@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import {
-  accumulate,
   bestPostings,
   decodeDocumentPostings,
   decodePassagePostings,
-  emptyDelta,
   encodePostings,
   passageWeight,
   POSTINGS_PER_TERM,
   type PassagePosting,
-} from '../../src/indexing/term-stats.js';
-import { stemOf } from '../../src/search/bm25.js';
+} from '../../src/terms/postings.js';
+import { stemOf } from '../../src/text/stem.js';
 
 const passage = (docId: string, position: number, text: string, title: string | null = null) => ({ docId, position, title, heading: null, text });
 

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { ingestDocument } from '../../src/ingest/ingest.js';
 import { bodyText, PASSAGE_MAX_WORDS, sentenceRanges, splitPassages, type BodyItem } from '../../src/ingest/passages.js';
 import { textFragmentFor } from '../../src/ingest/text-fragment.js';
-import { words } from '../../src/ingest/text-stats.js';
+import { proseWords as words } from '../../src/text/prose.js';
 import { SEEDS_DIR, seedFiles } from '../helpers.js';
 
 const sentence = (i: number) => `Sentence number ${i} tells the reader one more thing about the matter at hand.`;

@@ -10,7 +10,7 @@ import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { termsIndexOf } from '../../src/indexing/term-stats.js';
+import { termsIndexOf } from '../../src/meili/indexes.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { createApp } from '../../src/server/app.js';

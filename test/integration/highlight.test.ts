@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { INDEX_MATCH_SETTINGS, normalizeWord, queryMatcher } from '../../src/search/highlight.js';
+import { INDEX_MATCH_SETTINGS, queryMatcher } from '../../src/search/highlight.js';
+import { normalizeWord } from '../../src/text/normalise.js';
 import { MARK_END, MARK_START } from '../../src/search/snippet.js';
 import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
 

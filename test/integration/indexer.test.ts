@@ -7,7 +7,10 @@ import type { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { accumulate, CORPUS_RECORD_ID, decodeDocumentPostings, decodePassagePostings, emptyDelta, POSTINGS_VERSION, termId, termsIndexOf, type TermRecord } from '../../src/indexing/term-stats.js';
+import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
+import { termsIndexOf } from '../../src/meili/indexes.js';
+import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../../src/terms/schema.js';
 import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidParameterError, parseSearchParams } from '../../src/search/params.js';
+import { InvalidParameterError } from '../../src/errors.js';
+import { parseSearchParams } from '../../src/search/params.js';
 import { buildFilter, buildSearchRequest } from '../../src/search/query.js';
 
 const bad = (query: Record<string, unknown>, param: string) =>

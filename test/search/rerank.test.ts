@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeQuery, candidateQuery } from '../../src/search/analyze.js';
-import { bm25, idf, stemOf, termCounts, type CorpusStats } from '../../src/search/bm25.js';
-import { bestPerDocument, rankPassages, type PostingLists } from '../../src/search/rerank.js';
+import { bm25, idf, termCounts, type CorpusStats } from '../../src/text/bm25.js';
+import { stemOf } from '../../src/text/stem.js';
+import { bestPerDocument, rankPassages } from '../../src/search/rerank.js';
+import type { PostingLists } from '../../src/terms/postings.js';
 import { cropAndHighlight, MARK_END as E, MARK_START as S } from '../../src/search/snippet.js';
 
 const stats = (df: Record<string, number>, passages = 100): CorpusStats => ({ passages, avgLength: 20, avgDocLength: 40, df: new Map(Object.entries(df)) });

@@ -1,26 +1,34 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { CitableError } from '../../errors.js';
-import { InvalidParameterError } from '../../search/params.js';
+import { CitableError, InvalidParameterError, type ErrorCode } from '../../errors.js';
 
-/** Seconds a client should wait before retrying when Meilisearch is unavailable. */
+/** Seconds a client should wait before retrying when Meilisearch is unavailable or the index not ready. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** An HTTP error with its status and stable code, raised by route handlers. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+/** The HTTP status of every error code: the one place where codes become statuses. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  invalid_parameter: 400,
+  bad_request: 400,
+  not_found: 404,
+  document_not_found: 404,
+  uri_too_long: 414,
+  rate_limited: 429,
+  search_unavailable: 503,
+  not_ready: 503,
+  // Faults of the server or its set-up, never the client's.
+  search_rejected: 500,
+  task_failed: 500,
+  ingest_failed: 500,
+  file_too_large: 500,
+  invalid_config: 500,
+  internal_error: 500,
+};
+
+/** Codes whose answers tell the client to come back, after RETRY_AFTER_SECONDS. */
+const RETRY_LATER = new Set<ErrorCode>(['search_unavailable', 'not_ready']);
 
 /** JSON 404 for every route nobody handled. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+  next(new CitableError('not_found', `No route for ${req.method} ${req.path}`));
 };
 
 interface LogLike {
@@ -28,33 +36,38 @@ interface LogLike {
   error(obj: object, msg: string): void;
 }
 
+/** An error raised by Express or a middleware package, with the 4xx status it chose. */
+function isFrameworkClientError(err: unknown): err is { status: number; message?: string } {
+  const status = (err as { status?: unknown } | null)?.status;
+  return !(err instanceof CitableError) && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
- * Maps an error to its answer: known errors to their status and code; anything else is a real
- * fault, logged with its stack and answered 500 without details.
+ * Maps an error to its answer: a CitableError to its code's status, with its message where the
+ * client can act on it; anything else is a real fault, logged with its stack and answered 500
+ * without details.
  */
 export function errorAnswer(err: unknown, log?: LogLike): { status: number; headers: Record<string, string>; body: { error: Record<string, unknown> } } {
-  const headers: Record<string, string> = {};
-  let status = 500;
-  let body: Record<string, unknown> = { code: 'internal_error', message: 'Internal error' };
-  if (err instanceof HttpError) {
-    status = err.status;
-    body = { code: err.code, message: err.message, ...err.extra };
-  } else if (err instanceof InvalidParameterError) {
-    status = 400;
-    body = { code: 'invalid_parameter', message: err.message, param: err.param };
-  } else if (err instanceof CitableError && err.code === 'search_unavailable') {
-    status = 503;
-    headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
-    body = { code: 'search_unavailable', message: 'Search is temporarily unavailable; retry shortly.' };
-    log?.warn({ err }, 'search unavailable');
-  } else if (typeof (err as { status?: unknown }).status === 'number' && (err as { status: number }).status < 500) {
-    // Errors raised by body parsers and other middleware (malformed URL encoding, payload size).
-    const e = err as { status: number; type?: string; message?: string };
-    status = e.status;
-    body = { code: e.type?.replace(/\./g, '_') ?? 'bad_request', message: e.message ?? 'Bad request' };
-  } else {
+  // Malformed URL encoding and the like, raised by the framework before any route runs.
+  const known = isFrameworkClientError(err) ? new CitableError('bad_request', err.message ?? 'Bad request', { cause: err }) : err;
+  if (!(known instanceof CitableError)) {
     log?.error({ err }, 'unhandled error');
+    return { status: 500, headers: {}, body: { error: { code: 'internal_error', message: 'Internal error' } } };
   }
+  const status = HTTP_STATUS[known.code];
+  const headers: Record<string, string> = RETRY_LATER.has(known.code) ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {};
+  if (status >= 500) {
+    if (known.code === 'search_unavailable') {
+      log?.warn({ err }, 'search unavailable');
+      return { status, headers, body: { error: { code: known.code, message: 'Search is temporarily unavailable; retry shortly.' } } };
+    }
+    if (known.code !== 'not_ready') {
+      log?.error({ err }, 'server fault');
+      return { status, headers, body: { error: { code: 'internal_error', message: 'Internal error' } } };
+    }
+  }
+  const body: Record<string, unknown> = { code: known.code, message: known.message };
+  if (known instanceof InvalidParameterError) body.param = known.param;
   return { status, headers, body: { error: body } };
 }
 

@@ -2,7 +2,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { HttpError } from './errors.js';
+import { CitableError } from '../../errors.js';
 
 /** Search URLs are short; anything longer is a mistake or an attack. */
 export const MAX_URL_LENGTH = 4_096;
@@ -32,7 +32,7 @@ export function securityHeaders(): RequestHandler {
 export const limitUrlLength =
   (max = MAX_URL_LENGTH): RequestHandler =>
   (req, _res, next) => {
-    next((req.originalUrl ?? req.url ?? '').length > max ? new HttpError(414, 'uri_too_long', `The URL is longer than ${max} characters`) : undefined);
+    next((req.originalUrl ?? req.url ?? '').length > max ? new CitableError('uri_too_long', `The URL is longer than ${max} characters`) : undefined);
   };
 
 /** Per-client rate limit on the public API, answering a clear JSON 429. */
@@ -46,11 +46,8 @@ export function apiRateLimit(perMinute: number): RequestHandler {
     // Shared by the Express routes and the plain-node search path, so it reads only what both have.
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ''),
     validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
-    handler: (_req, res, _next, options) => {
-      const body = JSON.stringify({
-        error: { code: 'rate_limited', message: `Too many requests: at most ${perMinute} a minute. Retry after the time in the RateLimit header.` },
-      });
-      res.writeHead(options.statusCode, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
+    handler: (_req, _res, next) => {
+      next(new CitableError('rate_limited', `Too many requests: at most ${perMinute} a minute. Retry after the time in the RateLimit header.`));
     },
   });
 }

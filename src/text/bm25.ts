@@ -1,4 +1,4 @@
-import { stemmer } from 'stemmer';
+import { terms } from './stem.js';
 
 /*
  * Okapi BM25 over passages, with corpus statistics the indexer keeps. The usual constants: term
@@ -7,41 +7,15 @@ import { stemmer } from 'stemmer';
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
-
-/** Lower-cased letter/digit runs. */
-export function tokens(text: string): string[] {
-  return (text.toLowerCase().match(TOKEN) ?? []) as string[];
-}
-
-const stems = new Map<string, string>();
-/**
- * The ranking term of a word: its Porter stem, so that "missiles" and "missile" count as one.
- * Applied to every language alike; for other languages it is a consistent, if crude, folding.
- */
-export function stemOf(word: string): string {
-  let s = stems.get(word);
-  if (s === undefined) {
-    s = /^\p{N}+$/u.test(word) ? word : stemmer(word);
-    if (stems.size < 200_000) stems.set(word, s);
-  }
-  return s;
-}
-
-/** The terms BM25 counts: stemmed tokens. */
-export function terms(text: string): string[] {
-  return tokens(text).map(stemOf);
-}
-
 /** What BM25 needs to know about the whole collection. */
 export interface CorpusStats {
   /** Number of passages. */
   passages: number;
-  /** Mean passage length in tokens. */
+  /** Mean passage length in words. */
   avgLength: number;
   /** Passages containing each term (terms not listed are taken as rare). */
   df: ReadonlyMap<string, number>;
-  /** Mean document length in tokens (0 when unknown). */
+  /** Mean document length in words (0 when unknown). */
   avgDocLength: number;
   /** Number of documents, and documents containing each term, for document-level scores. */
   docs?: number;
@@ -61,14 +35,14 @@ export function idf(term: string, stats: CorpusStats): number {
 }
 
 /**
- * BM25's weight of a term occurring `tf` times in a text of `length` tokens, before IDF: it
+ * BM25's weight of a term occurring `tf` times in a text of `length` words, before IDF: it
  * saturates with repeats and discounts texts longer than the mean.
  */
 export function termWeight(tf: number, length: number, avgLength: number): number {
   return (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * length) / (avgLength || 1)));
 }
 
-/** BM25 of one passage (its token counts and length) for the query terms. */
+/** BM25 of one passage (its term counts and length in words) for the query terms. */
 export function bm25(counts: ReadonlyMap<string, number>, length: number, terms: readonly string[], stats: CorpusStats): number {
   let score = 0;
   for (const t of terms) {
@@ -78,7 +52,7 @@ export function bm25(counts: ReadonlyMap<string, number>, length: number, terms:
   return score;
 }
 
-/** Token counts and length of a text. */
+/** Term counts and length (in words) of a text. */
 export function termCounts(text: string): { counts: Map<string, number>; length: number } {
   const counts = new Map<string, number>();
   const ts = terms(text);

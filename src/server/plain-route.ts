@@ -1,11 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import querystring from 'node:querystring';
-import { parseSearchParams } from '../search/params.js';
-import type { SearchPort } from './routes/api.js';
 import { errorAnswer } from './middleware/errors.js';
 
 /** A connect-style middleware: works on plain node requests as well as inside Express. */
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * A route answered on node's own request and response, without Express's router and its
+ * per-request work. `handle` answers, or throws or passes an error to `fail`.
+ */
+export interface PlainRoute {
+  /** GET; HEAD is served the same way. */
+  method: 'GET';
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse, fail: (err: unknown) => void): void;
+}
 
 function runChain(chain: readonly Middleware[], req: IncomingMessage, res: ServerResponse, done: (err?: unknown) => void) {
   let i = 0;
@@ -24,22 +32,23 @@ function runChain(chain: readonly Middleware[], req: IncomingMessage, res: Serve
   next();
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  // Encoded once: measuring a string's byte length and then writing it encodes it twice.
+/** Sends a JSON body, encoded once: measuring a string's byte length and then writing it encodes it twice. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const bytes = Buffer.from(JSON.stringify(body));
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length }).end(bytes);
 }
 
 /**
- * `GET /api/search` (and HEAD) without Express: the same middleware (request log, URL bound, security
- * headers, CORS, rate limit) and the same core, minus the router's per-request work. Every
- * millisecond of proxy CPU is taken from Meilisearch on a shared machine; this path keeps the
- * proxy's cost near a plain node server's. Returns false for any other request.
+ * A request listener for plain routes, each behind the same middleware chain as the Express routes
+ * (request log, URL bound, security headers, CORS, rate limit), errors answered by the same
+ * errorAnswer. Returns false for a request no plain route serves.
  */
-export function searchFastPath(search: SearchPort, chain: readonly Middleware[]) {
+export function plainRouter(routes: readonly PlainRoute[], chain: readonly Middleware[]) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(url === '/api/search' || url.startsWith('/api/search?'))) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const route = routes.find((r) => url === r.path || (url.startsWith(r.path) && url[r.path.length] === '?'));
+    if (!route) return false;
     runChain(chain, req, res, (err) => {
       const fail = (e: unknown) => {
         // pino-http, first in the chain, has given the request its logger.
@@ -47,11 +56,9 @@ export function searchFastPath(search: SearchPort, chain: readonly Middleware[])
         if (!res.headersSent) sendJson(res, answer.status, answer.body, answer.headers);
       };
       if (err !== undefined) return fail(err);
-      if (res.writableEnded) return; // the rate limiter answered
-      const q = url.indexOf('?');
+      if (res.writableEnded) return;
       try {
-        const params = parseSearchParams(q === -1 ? {} : { ...querystring.parse(url.slice(q + 1)) });
-        search.search(params).then((body) => sendJson(res, 200, body), fail);
+        route.handle(req, res, fail);
       } catch (e) {
         fail(e);
       }

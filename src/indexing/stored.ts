@@ -1,0 +1,33 @@
+import type { Index } from 'meilisearch';
+import type { PassageRecord } from '../ingest/records.js';
+import { eqAny } from '../meili/filter.js';
+import type { ScoredFields } from './term-stats.js';
+
+/** Documents read per page, and document ids per filter. */
+const PAGE = 10_000;
+const IDS_PER_FILTER = 200;
+
+/** docId → docHash and root of every document in the index (read from each document's first passage). */
+export async function indexedDocuments(index: Index<PassageRecord>): Promise<Map<string, { docHash: string; rootId: string }>> {
+  const out = new Map<string, { docHash: string; rootId: string }>();
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await index.getDocuments({ fields: ['docId', 'docHash', 'rootId'], filter: 'position = 0', limit: PAGE, offset });
+    for (const d of page.results) out.set(d.docId, { docHash: d.docHash, rootId: d.rootId });
+    if (page.results.length < PAGE) break;
+  }
+  return out;
+}
+
+/** The title, heading and text of every passage of the given documents, as the index holds them. */
+export async function storedPassages(index: Index<PassageRecord>, docIds: readonly string[]): Promise<ScoredFields[]> {
+  const out: ScoredFields[] = [];
+  for (let i = 0; i < docIds.length; i += IDS_PER_FILTER) {
+    const filter = eqAny('docId', docIds.slice(i, i + IDS_PER_FILTER));
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await index.getDocuments({ fields: ['docId', 'title', 'heading', 'text', 'position', 'docTokens'], filter, limit: PAGE, offset });
+      out.push(...page.results);
+      if (page.results.length < PAGE) break;
+    }
+  }
+  return out;
+}

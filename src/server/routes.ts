@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import querystring from 'node:querystring';
+import express from 'express';
+import { CitableError, InvalidParameterError } from '../errors.js';
+import type { SearchBackend } from '../search/backend.js';
+import { parseSearchParams } from '../search/params.js';
+import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
+import { notFound } from './middleware/errors.js';
+import { openApiDocument } from './openapi.js';
+import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
+
+/** Document ids are what ingest produces: letters, digits, "_" and "-". */
+const DOC_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest'>;
+
+export interface Readiness {
+  ready: boolean;
+  passages: number;
+  reason?: string;
+}
+
+export interface RouteDeps {
+  search: SearchPort;
+  /** Whether Meilisearch answers and the index holds passages. */
+  readiness: () => Promise<Readiness>;
+  /** Folder with the built search page (index.html and its assets); none serves the API only. */
+  webRoot?: string | null;
+}
+
+/** What every /api route passes before its handler. */
+export interface ApiGuards {
+  cors: Middleware | null;
+  rateLimit: Middleware;
+}
+
+/**
+ * Every route of the service, in one place. `GET /api/search` is a plain node route (see
+ * plain-route.ts): on this path, the hottest, Express's router costs proxy CPU that a shared machine
+ * takes from Meilisearch. It passes the same middleware and /api guards as the routes below it, and
+ * is listed here with them. Returns the plain routes; registers the others on `app`.
+ *
+ *   GET /healthz                   the process is up
+ *   GET /readyz                    Meilisearch answers and the index holds passages
+ *   GET /api/search                ranked passages (plain route)
+ *   GET /api/documents/:docId      a clean document with its passages
+ *   GET /api/suggest               completions from titles and headings
+ *   GET /api/openapi.json          the API's contract
+ *   GET /, /documents/:docId       the search page
+ */
+export function registerRoutes(app: express.Express, deps: RouteDeps, guards: ApiGuards): PlainRoute[] {
+  const plain: PlainRoute[] = [{ method: 'GET', path: '/api/search', handle: searchHandler(deps.search) }];
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await deps.readiness();
+    if (!r.ready) throw new CitableError('not_ready', r.reason ?? 'Not ready');
+    res.json({ status: 'ready', passages: r.passages });
+  });
+
+  if (guards.cors) app.use('/api', guards.cors as unknown as express.RequestHandler);
+  app.use('/api', guards.rateLimit as unknown as express.RequestHandler);
+
+  app.get('/api/documents/:docId', async (req, res) => {
+    const { docId } = req.params;
+    if (!DOC_ID.test(docId)) throw new InvalidParameterError('docId', 'docId may hold only letters, digits, "_" and "-" (at most 128)');
+    const doc = await deps.search.document(docId);
+    if (!doc) throw new CitableError('document_not_found', `No document with id "${docId}"`);
+    res.json(doc);
+  });
+
+  app.get('/api/suggest', async (req, res) => {
+    const extra = Object.keys(req.query).find((k) => k !== 'q');
+    if (extra) throw new InvalidParameterError(extra, `unknown parameter "${extra}"`);
+    const q = req.query.q ?? '';
+    if (typeof q !== 'string') throw new InvalidParameterError('q', 'q must be given once');
+    if (q.length > SUGGEST_QUERY_MAX_CHARS) throw new InvalidParameterError('q', `q must be at most ${SUGGEST_QUERY_MAX_CHARS} characters`);
+    const trimmed = q.replace(/[\u0000-\u001F\u007F]/g, ' ').trim();
+    res.json({ query: trimmed, suggestions: trimmed === '' ? [] : await deps.search.suggest(trimmed) });
+  });
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use('/api', notFound);
+
+  const webRoot = deps.webRoot;
+  if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
+    app.use(express.static(webRoot, { index: 'index.html', etag: true, maxAge: '1h' }));
+    // The page routes itself: a document view is the same page.
+    app.get('/documents/:docId', (_req, res) => {
+      res.sendFile(path.join(webRoot, 'index.html'));
+    });
+  } else {
+    app.get('/', () => {
+      throw new CitableError('not_found', 'The search page is not built; run `npm run build:web`.');
+    });
+  }
+  return plain;
+}
+
+/** `GET /api/search`: parameters from the query string, the answer as JSON. */
+function searchHandler(search: SearchPort): PlainRoute['handle'] {
+  return (req, res, fail) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const params = parseSearchParams(q === -1 ? {} : { ...querystring.parse(url.slice(q + 1)) });
+    search.search(params).then((body) => sendJson(res, 200, body), fail);
+  };
+}

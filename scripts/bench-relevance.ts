@@ -3,32 +3,53 @@
  * abstract goes through Citable's own ingest and indexer into its own index; every judged query goes
  * through the API's search code path (group=document, paged as a client would); MAP, nDCG@10, P@10
  * and recall@100 are printed beside whole-document BM25 and Meilisearch's own ranking, from the
- * same run.
- *   npm run bench:relevance -- ../shared/bench/relevance
+ * same run. Each collection also prints its candidate recall: of full BM25's top 100 documents
+ * (stemmed, stop words dropped, every document scored), the share the API's ranked list holds at
+ * all. The same is measured on Reuters-21578 (the dev dependency), once as it is and once written
+ * several times over, with known-item queries sampled from its stories (see synthetic-queries.ts),
+ * to show how candidate recall holds as the collection grows.
+ *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Meilisearch } from 'meilisearch';
 import { stringify } from 'yaml';
 import { projectRoot } from '../src/config.js';
 import { runIndexJob } from '../src/indexing/indexer.js';
+import { termsIndexOf } from '../src/meili/indexes.js';
+import { docIdFromFile } from '../src/ingest/ingest.js';
+import { stopWordsFor } from '../src/text/stop-words.js';
 import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
 import { ensureSearchKey } from '../src/meili/keys.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { SearchBackend } from '../src/search/backend.js';
+import { words } from '../src/text/words.js';
 import { parseSearchParams } from '../src/search/params.js';
 import { bm25Runs } from './bench/bm25-baseline.js';
+import { FullBm25, meanReciprocalRank, recallOf } from './bench/candidate-recall.js';
 import { evaluate, readCranfield, readTime, type Collection } from './bench/relevance-data.js';
+import { readReuters, writeReuters } from './bench/reuters.js';
+import { sampleQueries } from './bench/synthetic-queries.js';
 
-const dir = process.argv[2];
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'reuters-copies': { type: 'string', default: '1,4' }, queries: { type: 'string', default: '200' } },
+});
+const dir = positionals[0];
 if (!dir) {
-  process.stderr.write('usage: npm run bench:relevance -- <relevance dir>\n');
+  process.stderr.write('usage: npm run bench:relevance -- <relevance dir> [--reuters-copies 1,4] [--queries 200]\n');
   process.exit(2);
 }
 /** Documents ranked per query: deep enough for MAP as the baseline computes it. */
 const DEPTH = 1000;
 const PAGE = 50;
+/** Full BM25's top documents whose presence among the candidates is counted. */
+const RECALL_DEPTH = 100;
+/** Synthetic queries: fixed seed, four to eight words (sentence-like, so BM25 ranks them). */
+const QUERY_SEED = 21;
+const QUERY_WORDS = { minWords: 4, maxWords: 8 };
 
 /** One Markdown file per document, with its title and authors as front matter. */
 function writeCollection(c: Collection, out: string) {
@@ -46,24 +67,26 @@ const print = (c: string, rows: Row[]) => {
     process.stdout.write(`${r.name.padEnd(42)} ${r.map.toFixed(3)}  ${r.ndcg10.toFixed(3)}   ${r.p10.toFixed(3)}  ${r.recall100.toFixed(3)}\n`);
   }
 };
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-rel-'));
 const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili') });
 const client = new Meilisearch({ host: meili.url, apiKey: meili.masterKey, timeout: 600_000 });
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
-try {
-  for (const c of [readTime(path.join(dir, 'time')), readCranfield(path.join(dir, 'cran'))]) {
-    const uid = `relevance_${c.name.toLowerCase()}`;
-    const docsDir = path.join(tmp, uid);
-    writeCollection(c, docsDir);
-    const summary = await runIndexJob(client, uid, settings, { roots: [docsDir] });
-    process.stdout.write(`${c.name}: ${c.docs.length} documents → ${summary.passages} passages (${summary.documents.failed} failed), ${c.queries.length} judged queries\n`);
 
-    const key = await ensureSearchKey(client, uid);
-    const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
-    const api = new Map<string, string[]>();
-    const latencies: number[] = [];
-    for (const q of c.queries) {
+/** Drops an index and its terms index, so the next collection has the machine to itself. */
+async function dropIndex(uid: string) {
+  for (const name of [uid, termsIndexOf(uid)]) await client.deleteIndex(name).waitTask({ timeout: 600_000 });
+}
+
+/** Every query through the API's search path (group=document), paged to the end of its list or DEPTH. */
+async function apiRuns(uid: string, queries: ReadonlyArray<{ id: string; text: string }>) {
+  const key = await ensureSearchKey(client, uid);
+  const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+  const runs = new Map<string, string[]>();
+  const latencies: number[] = [];
+  try {
+    for (const q of queries) {
       const ranking: string[] = [];
       for (let offset = 0; offset < DEPTH && offset <= 1000; offset += PAGE) {
         const t = performance.now();
@@ -72,9 +95,29 @@ try {
         ranking.push(...res.hits.map((h) => h.source.docId));
         if (res.hits.length < PAGE) break;
       }
-      api.set(q.id, ranking);
+      runs.set(q.id, ranking);
     }
+  } finally {
     await backend.close();
+  }
+  return { runs, latencies };
+}
+
+/** Mean candidate recall of the API's lists against full BM25's top RECALL_DEPTH. */
+function candidateRecall(full: FullBm25, queries: ReadonlyArray<{ id: string; text: string }>, runs: ReadonlyMap<string, readonly string[]>) {
+  let sum = 0;
+  for (const q of queries) sum += recallOf(full.top(q.text, RECALL_DEPTH), new Set(runs.get(q.id)));
+  return sum / Math.max(1, queries.length);
+}
+
+try {
+  for (const c of [readTime(path.join(dir, 'time')), readCranfield(path.join(dir, 'cran'))]) {
+    const uid = `relevance_${c.name.toLowerCase()}`;
+    const docsDir = path.join(tmp, uid);
+    writeCollection(c, docsDir);
+    const summary = await runIndexJob(client, uid, settings, { roots: [docsDir] });
+    process.stdout.write(`${c.name}: ${c.docs.length} documents → ${summary.passages} passages (${summary.documents.failed} failed), ${c.queries.length} judged queries\n`);
+    const { runs: api, latencies } = await apiRuns(uid, c.queries);
 
     // Meilisearch ranking alone, on the same passages, one document per hit.
     const meiliRuns = async (strategy: 'last' | 'frequency') => {
@@ -91,8 +134,47 @@ try {
       { name: 'Meilisearch, matchingStrategy frequency', ...evaluate(c, await meiliRuns('frequency')) },
       { name: 'Citable API (GET /api/search path)', ...evaluate(c, api) },
     ]);
-    latencies.sort((a, b) => a - b);
-    process.stdout.write(`API search latency over ${latencies.length} calls: p50 ${latencies[Math.floor(latencies.length / 2)]!.toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)} ms\n\n`);
+    const full = new FullBm25(c.docs.map((d) => ({ id: d.id, text: `${d.title ?? ''} ${d.text}` })));
+    process.stdout.write(`candidate recall@${RECALL_DEPTH} against full BM25 (stemmed): ${candidateRecall(full, c.queries, api).toFixed(3)}\n`);
+    process.stdout.write(`API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms\n\n`);
+    await dropIndex(uid);
+  }
+
+  // Reuters-21578, as it is and written several times over: candidate recall as the collection grows.
+  const stories = readReuters();
+  const stop = stopWordsFor('en');
+  const queries = sampleQueries(
+    stories.map((s) => ({ id: s.name, text: `${s.title} ${s.body}` })),
+    words,
+    (w) => stop.has(w),
+    { count: Number(values.queries), seed: QUERY_SEED, ...QUERY_WORDS },
+  );
+  for (const copies of values['reuters-copies']!.split(',').map(Number)) {
+    const uid = `relevance_reuters_${copies}`;
+    const docsDir = path.join(tmp, uid);
+    fs.mkdirSync(docsDir);
+    writeReuters(docsDir, copies, stories);
+    const started = performance.now();
+    const summary = await runIndexJob(client, uid, settings, { roots: [docsDir] });
+    const indexSeconds = (performance.now() - started) / 1000;
+    const { runs: api, latencies } = await apiRuns(uid, queries);
+    const docs = stories.flatMap((s) => Array.from({ length: copies }, (_, c) => ({ id: docIdFromFile(`${s.name}-${c}.txt`), text: `${s.title} ${s.body}` })));
+    const full = new FullBm25(docs);
+    const known = new Map(queries.map((q) => [q.id, docIdFromFile(`${q.docId}-0.txt`)]));
+    const fullRuns = new Map(queries.map((q) => [q.id, full.top(q.text, DEPTH)]));
+    const stats = await client.index(uid).getStats();
+    const termStats = await client.index(termsIndexOf(uid)).getStats();
+    process.stdout.write(
+      `\nReuters-21578 ×${copies}: ${summary.documents.indexed} documents → ${summary.passages} passages, indexed in ${indexSeconds.toFixed(0)} s ` +
+        `(${(summary.passages / indexSeconds).toFixed(0)} passages/s); terms index ${termStats.numberOfDocuments} records, ` +
+        `${(termStats.rawDocumentDbSize / 2 ** 20).toFixed(0)} MB of documents beside ${(stats.rawDocumentDbSize / 2 ** 20).toFixed(0)} MB of passages\n` +
+        `${queries.length} sampled queries (seed ${QUERY_SEED}, ${QUERY_WORDS.minWords}–${QUERY_WORDS.maxWords} words drawn from a story)\n` +
+        `candidate recall@${RECALL_DEPTH} against full BM25 (stemmed): ${candidateRecall(full, queries, api).toFixed(3)}\n` +
+        `known story's MRR: full BM25 ${meanReciprocalRank(fullRuns, known).toFixed(3)}, Citable API ${meanReciprocalRank(api, known).toFixed(3)}\n` +
+        `API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms\n`,
+    );
+    await dropIndex(uid);
+    fs.rmSync(docsDir, { recursive: true, force: true });
   }
 } finally {
   await meili.stop();

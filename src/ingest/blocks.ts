@@ -15,6 +15,15 @@ export interface Block {
   markedHeading: boolean;
   /** HTML: ids of the enclosing elements, outermost first; empty for plain text. */
   path: readonly number[];
+  /** Paged sources (PDF): the page the block starts on, and where later pages start in its text. */
+  page?: number;
+  breaks?: readonly PageBreak[];
+}
+
+/** A page that starts inside a text, at `offset`. Pages are 1-based. */
+export interface PageBreak {
+  offset: number;
+  page: number;
 }
 
 export function block(text: string, init: Partial<Omit<Block, 'text'>> = {}): Block {
@@ -25,5 +34,6 @@ export function block(text: string, init: Partial<Omit<Block, 'text'>> = {}): Bl
     groupStart: init.groupStart ?? true,
     markedHeading: init.markedHeading ?? false,
     path: init.path ?? [],
+    ...(init.page !== undefined ? { page: init.page, breaks: init.breaks ?? [] } : {}),
   };
 }

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { marked } from 'marked';
 import { IngestError } from '../errors.js';
@@ -14,11 +13,13 @@ import {
 } from './metadata.js';
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
 import { readableArticle } from './readable.js';
+import { decodeTextFile } from './formats/encoding.js';
 import { textToBlocks } from './text.js';
 import { normalizeSpaces } from '../text/normalise.js';
 import { proseWords } from '../text/prose.js';
 
-export type SourceFormat = 'text' | 'html' | 'markdown' | 'wordpress';
+/** What the document was written in. Messages from an mbox are 'eml', as each is one message. */
+export type SourceFormat = 'text' | 'html' | 'markdown' | 'wordpress' | 'pdf' | 'docx' | 'eml';
 
 export interface DocumentMetadata {
   title: string | null;
@@ -39,6 +40,31 @@ export interface CleanDocument extends DocumentMetadata {
   /** The clean body text that passage ranges point into. */
   body: string;
   passages: Passage[];
+  /** The text encoding the file was read in (text formats), else null. */
+  encoding: string | null;
+  /** Paged sources: the printed label of each page (index 0 is page 1), where the file declares them. */
+  pageLabels: Array<string | null>;
+  /** Where the document sits inside another: "attachment memo.pdf of message Berth allocation". */
+  partOf: string | null;
+  /** Text the cleaner recognised and kept out of the body (running headers, quoted replies…). */
+  removed: RemovedText[];
+}
+
+export interface RemovedText {
+  text: string;
+  reason: string;
+  page?: number;
+}
+
+/** What a format's reader knows besides the blocks: set by the readers of PDF, Word and e-mail. */
+export interface SourceInfo {
+  format: SourceFormat;
+  encoding?: string | null;
+  pageLabels?: Array<string | null>;
+  partOf?: string | null;
+  removed?: RemovedText[];
+  /** A stable id the source gives (an e-mail's Message-ID), instead of the file name's. */
+  docId?: string;
 }
 
 /** A first line longer than this is prose, not a title. */
@@ -54,20 +80,13 @@ export function docIdFromFile(file: string): string {
   return slug === '' ? 'doc' : slug;
 }
 
-/** Decodes bytes as UTF-8 text, refusing binary data and invalid encodings with a clear reason. */
+/** Decodes a text file's bytes in the encoding that fits (see decodeTextFile). */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes.length === 0) throw new IngestError('empty file');
-  const probe = bytes.subarray(0, 8_192);
-  if (probe.includes(0)) throw new IngestError('binary file (NUL bytes), not a text document');
-  // isUtf8 validates natively, several times faster than a fatal TextDecoder.
-  if (!isUtf8(bytes)) throw new IngestError('not valid UTF-8 text');
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new IngestError('empty document (only whitespace)');
-  return text.replace(/^\uFEFF/, '');
+  return decodeTextFile(bytes).text;
 }
 
 /** Tells the format from the content first, the file extension second. */
-export function detectFormat(file: string, text: string): SourceFormat {
+export function detectFormat(file: string, text: string): TextFormat {
   const ext = path.extname(file).toLowerCase();
   if (hasFrontMatter(text)) {
     const { body } = splitFrontMatter(text);
@@ -88,7 +107,8 @@ interface Candidate {
   scope: 'page' | 'article';
 }
 
-interface Parsed {
+/** A document parsed into blocks and declared metadata, before cleaning. */
+export interface Parsed {
   title: string | null;
   blocks: Block[];
   scope?: Candidate['scope'];
@@ -123,7 +143,10 @@ function fromFrontMatter(data: Record<string, unknown>): Partial<DocumentMetadat
   };
 }
 
-function parse(text: string, format: SourceFormat): Parsed {
+/** Text formats only: the readers of PDF, Word and e-mail parse their own files. */
+type TextFormat = 'text' | 'html' | 'markdown' | 'wordpress';
+
+function parse(text: string, format: TextFormat): Parsed {
   switch (format) {
     case 'text': {
       const blocks = textToBlocks(text);
@@ -181,7 +204,7 @@ function stripNulls<T extends object>(o: T): Partial<T> {
 }
 
 /** Evidence found in the text itself: date lines, bylines, credits, copyright lines. */
-interface Evidence {
+export interface Evidence {
   date: string | null;
   author: string | null;
   creditAuthor: string | null;
@@ -235,7 +258,7 @@ function bodyWords(items: readonly BodyItem[]): number {
   return items.reduce((n, i) => n + (i.kind === 'paragraph' ? proseWords(i.text).length : 0), 0);
 }
 
-interface Extracted {
+export interface Extracted {
   items: BodyItem[];
   evidence: Evidence;
   lang: string | null;
@@ -270,8 +293,9 @@ function extractBody(candidate: Candidate, declaredLang: string | null, title: s
   const items: BodyItem[] = [];
   blocks.forEach((b, i) => {
     const label = labels[i];
-    if (label === 'body') items.push({ kind: 'paragraph', text: b.text });
-    else if (label === 'heading' && !(items.length === 0 && title && sameText(b.text, title))) items.push({ kind: 'heading', text: b.text });
+    const paged = b.page !== undefined ? { page: b.page, breaks: b.breaks ?? [] } : {};
+    if (label === 'body') items.push({ kind: 'paragraph', text: b.text, ...paged });
+    else if (label === 'heading' && !(items.length === 0 && title && sameText(b.text, title))) items.push({ kind: 'heading', text: b.text, ...paged });
   });
   // A heading with no paragraph after it introduces nothing.
   while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
@@ -297,7 +321,12 @@ function sameText(a: string, b: string): boolean {
  * 6. Split the body into passages.
  */
 export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
-  const text = decodeText(bytes);
+  const { text, encoding } = decodeTextFile(bytes);
+  return ingestText(file, text, encoding);
+}
+
+/** Cleans a decoded text document (plain text, HTML, Markdown, WordPress export). */
+export function ingestText(file: string, text: string, encoding: string | null = null): CleanDocument {
   const format = detectFormat(file, text);
   let parsed: Parsed;
   try {
@@ -305,6 +334,19 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
   } catch (err) {
     throw new IngestError(`could not parse as ${format}: ${(err as Error).message}`, { cause: err });
   }
+  return cleanParsed(file, parsed, { format, encoding });
+}
+
+/** Cleans HTML that another format's reader produced (a Word file's content), with its own metadata. */
+export function parseHtml(html: string): Parsed {
+  return parse(html, 'html');
+}
+
+/**
+ * Steps 3 to 6 for a parsed document, whatever its format: metadata lines out, body and headings,
+ * metadata merged, passages.
+ */
+export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): CleanDocument {
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
   let { items, evidence, lang } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
   // Little article found: try the other readings and keep whichever finds most.
@@ -327,9 +369,9 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
   const url = d.url ?? sourceLink;
   const body = bodyText(items);
   return {
-    docId: docIdFromFile(file),
+    docId: source.docId ?? docIdFromFile(file),
     file: path.basename(file),
-    format,
+    format: source.format,
     title: title ?? d.title ?? null,
     author: author && !isPlaceholderAuthor(author) ? author : null,
     date: d.date ?? evidence.date,
@@ -339,5 +381,9 @@ export function ingestDocument(file: string, bytes: Uint8Array): CleanDocument {
     items,
     body,
     passages: splitPassages(items),
+    encoding: source.encoding ?? null,
+    pageLabels: source.pageLabels ?? [],
+    partOf: source.partOf ?? null,
+    removed: source.removed ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PageBreak } from './blocks.js';
 import { flatten, textFragmentFor } from './text-fragment.js';
 import { proseWords } from '../text/prose.js';
 
@@ -14,6 +15,9 @@ export const PASSAGE_MAX_WORDS = 150;
 export interface BodyItem {
   kind: 'heading' | 'paragraph';
   text: string;
+  /** Paged sources: the page the item starts on, and where later pages start inside its text. */
+  page?: number;
+  breaks?: readonly PageBreak[];
 }
 
 export interface Passage {
@@ -26,6 +30,9 @@ export interface Passage {
   hash: string;
   /** Text-fragment directive quoting this passage in the original page (encoded). */
   fragment: string;
+  /** Paged sources: the page the passage starts on and the page it ends on (1-based), else null. */
+  page: number | null;
+  pageEnd: number | null;
 }
 
 /** Separator between body items in the clean body text. */
@@ -34,6 +41,44 @@ export const PARAGRAPH_SEPARATOR = '\n\n';
 /** The clean body text: headings and paragraphs, one per item, separated by blank lines. */
 export function bodyText(items: readonly BodyItem[]): string {
   return items.map((i) => i.text).join(PARAGRAPH_SEPARATOR);
+}
+
+/**
+ * Where each page starts in the clean body text, in order: the first page of each paged item and
+ * the breaks inside items. Empty for documents without pages.
+ */
+export function pageStarts(items: readonly BodyItem[]): PageBreak[] {
+  const out: PageBreak[] = [];
+  let offset = 0;
+  const add = (at: number, page: number) => {
+    const last = out[out.length - 1];
+    if (last && last.page === page) return;
+    if (last && last.offset === at) out[out.length - 1] = { offset: at, page };
+    else out.push({ offset: at, page });
+  };
+  for (const item of items) {
+    if (item.page !== undefined) {
+      add(offset, item.page);
+      for (const b of item.breaks ?? []) add(offset + b.offset, b.page);
+    }
+    offset += item.text.length + PARAGRAPH_SEPARATOR.length;
+  }
+  return out;
+}
+
+/** The page of a character of the body: the last page that starts at or before it. */
+export function pageAt(starts: readonly PageBreak[], offset: number): number | null {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found: number | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]!.offset <= offset) {
+      found = starts[mid]!.page;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -97,6 +142,7 @@ function splitLong(text: string, offset: number): Span[] {
 export function splitPassages(items: readonly BodyItem[]): Passage[] {
   const body = bodyText(items);
   const flat = flatten(body);
+  const starts = pageStarts(items);
   const passages: Passage[] = [];
   let offset = 0;
   let heading: string | null = null;
@@ -107,6 +153,7 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
     passages.push({
       position: passages.length, heading, text, start: span.start, end: span.end,
       hash: contentHash(text), fragment: textFragmentFor(body, span.start, span.end, flat),
+      page: pageAt(starts, span.start), pageEnd: pageAt(starts, Math.max(span.start, span.end - 1)),
     });
   };
   const closeSection = () => {

@@ -149,7 +149,9 @@ describe('bad input', () => {
   it('refuses an empty file', () => assert.throws(() => decodeText(new Uint8Array()), /empty/));
   it('refuses whitespace only', () => assert.throws(() => decodeText(enc(' \n\t ')), /empty/));
   it('refuses binary data', () => assert.throws(() => decodeText(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1])), /binary/));
-  it('refuses invalid UTF-8', () => assert.throws(() => decodeText(new Uint8Array([0x61, 0xff, 0xfe, 0x62])), /UTF-8/));
+  it('reads text that is not UTF-8 in the encoding that fits', () => assert.equal(decodeText(new Uint8Array([0x61, 0xff, 0xfe, 0x62])), 'aÿþb'));
+  it('refuses bytes that no encoding fits, naming those tried', () =>
+    assert.throws(() => decodeText(new Uint8Array([0x01, 0x02, 0x03, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86])), /no text encoding fits \(tried utf-8, .*windows-1252\)/));
   it('refuses a document with no text', () => assert.throws(() => ingestDocument('a.txt', enc('Title\n\n* * *\n---')), /no text/));
   it('keeps a document of figures rather than lose it', () => {
     const doc = ingestDocument('a.txt', enc('RESULTS\n\nShr 34 cts vs 1.19 dlrs\nNet 807,000 vs 2,858,000\nAssets 510.2 mln vs 479.7 mln'));

@@ -1,5 +1,5 @@
 import { words } from '../text/words.js';
-import type { CleanDocument } from './ingest.js';
+import type { CleanDocument, SourceFormat } from './ingest.js';
 
 /** One passage as stored in Meilisearch. Field names are part of the API contract. */
 export interface PassageRecord {
@@ -32,6 +32,16 @@ export interface PassageRecord {
   docTokens: number;
   /** Which indexing root the document came from (an opaque id), to scope deletions. */
   rootId: string;
+  /** What the document was written in: pdf, docx, eml, html, markdown, wordpress or text. */
+  format: SourceFormat;
+  /** Paged documents (PDF): the page the passage starts on and the page it ends on, 1-based. */
+  page: number | null;
+  pageEnd: number | null;
+  /** The printed labels of those pages, where the PDF declares labels ("iv", "12"). */
+  pageLabel: string | null;
+  pageEndLabel: string | null;
+  /** Where the document sits inside another: "attachment memo.pdf of message Berth allocation". */
+  partOf: string | null;
 }
 
 /** The passage id: the document id and the passage's position, so re-indexing is idempotent. */
@@ -67,5 +77,11 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     passages: doc.passages.length,
     docTokens,
     rootId,
+    format: doc.format,
+    page: p.page,
+    pageEnd: p.pageEnd,
+    pageLabel: p.page === null ? null : (doc.pageLabels[p.page - 1] ?? null),
+    pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
+    partOf: doc.partOf,
   }));
 }

@@ -167,12 +167,13 @@ describe('indexing jobs against Meilisearch', () => {
 
   it('names unreadable paths, symlink loops and oversized files, and indexes the rest', async () => {
     const uid = fresh('bad');
-    const dir = seedFolder({ 'latin1.txt': Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x61, 0x75]), 'big.txt': 'word '.repeat(5_000) });
+    // Control bytes that no text encoding reads as text (Latin-1 text itself is read: see the formats tests).
+    const dir = seedFolder({ 'garbled.txt': Buffer.from([0x01, 0x02, 0x03, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86]), 'big.txt': 'word '.repeat(5_000) });
     fs.symlinkSync(dir, path.join(dir, 'loop'));
     const s = await runIndexJob(client, uid, settings, { roots: [dir, path.join(dir, 'missing')], maxFileBytes: 20_000 });
     assert.equal(s.documents.indexed, 5);
     const reasons = Object.fromEntries(s.failures.map((f) => [path.basename(f.file), f.error]));
-    assert.match(reasons['latin1.txt']!, /UTF-8/);
+    assert.match(reasons['garbled.txt']!, /no text encoding fits \(tried utf-8/);
     assert.match(reasons['big.txt']!, /over the limit/);
     assert.match(reasons.loop!, /loop/);
     assert.match(reasons.missing!, /no such file/);

@@ -4,57 +4,116 @@ import { endsLikeSentence } from '../text/prose.js';
 
 /*
  * Hard-wrapped text (e-mail, wire copy, plain-text archives) puts a paragraph on several lines of a
- * fixed width; copies of web pages put a paragraph on one long line.
+ * fixed width; copies of web pages put a paragraph on one long line. Some dumps are double-spaced:
+ * a blank line after every line, so blank lines no longer mark paragraphs.
  */
-/** Wrapped lines are mostly between these widths. */
+/** The usual width of wrapped lines lies between these (72 and 80 columns are the common ones). */
 const WRAP_MIN_CHARS = 40;
 const WRAP_MAX_CHARS = 100;
-/** In wrapped text, a sentence-final line shorter than this share of the usual width ends a paragraph. */
-const PARAGRAPH_END_WIDTH = 0.6;
-/** Share of a group's lines that must be of wrapped width (the rest end paragraphs). */
-const WRAPPED_SHARE = 0.8;
+/**
+ * A group is wrapped when at least this share of its lines are full: the next line's first word
+ * would not have fit. In Reuters wire stories (two or three lines a paragraph) about two thirds are.
+ */
+const FULL_LINE_SHARE = 0.5;
+/**
+ * The wrapping width at a line is the longest line among this many on either side: a text may change
+ * width part-way (a quoted letter, a table) and one long line (a URL) only sets it nearby.
+ */
+const WIDTH_WINDOW_LINES = 4;
+/** Double-spaced: at least this share of the gaps between lines hold a blank line (one, or two between paragraphs)… */
+const DOUBLE_SPACED_GAP_SHARE = 0.8;
+/** …and at most this share of lines end a sentence (one paragraph a line would end nearly all). */
+const DOUBLE_SPACED_SENTENCE_END_SHARE = 0.5;
+/** Fewer lines than this say nothing about how a text is spaced. */
+const DOUBLE_SPACED_MIN_LINES = 4;
 const LIST_ITEM = /^\s*(?:[-*•·]|\d+[.)])\s/;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
+function indentOf(line: string): number {
+  return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
 }
 
-/** Lines of a group wrapped at a fixed width: most lines of similar, moderate length. */
-function isWrapped(lines: string[]): boolean {
-  if (lines.length < 2) return false;
-  const lengths = lines.map((l) => l.trim().length);
-  const head = lengths.slice(0, -1);
-  const m = median(head);
-  return (
-    m >= WRAP_MIN_CHARS &&
-    Math.max(...head) <= WRAP_MAX_CHARS &&
-    head.filter((n) => n >= WRAP_MIN_CHARS).length >= head.length * WRAPPED_SHARE &&
-    !lines.every((l) => LIST_ITEM.test(l))
-  );
+function firstWordLength(line: string): number {
+  return /^\s*(\S*)/.exec(line)![1]!.length;
 }
 
-/** Splits a wrapped group into paragraphs at indented lines and at short sentence-final lines. */
-function unwrap(lines: string[]): string[] {
-  const width = median(lines.map((l) => l.trim().length));
-  const paragraphs: string[][] = [];
-  let current: string[] = [];
-  lines.forEach((raw, i) => {
-    const indented = /^[ \t]{2,}\S/.test(raw);
-    if (i > 0 && (indented || LIST_ITEM.test(raw)) && current.length > 0) {
-      paragraphs.push(current);
-      current = [];
-    }
-    current.push(raw.trim());
-    const t = raw.trim();
-    if (endsLikeSentence(t) && t.length < width * PARAGRAPH_END_WIDTH) {
-      paragraphs.push(current);
-      current = [];
+/**
+ * True when the break after `line` is a soft wrap: the next line does not open a paragraph
+ * (indented, a list item), and the line either stops inside a sentence or is full (the next line's
+ * first word would not have fit within the wrapping width). Wire copy is not always wrapped
+ * greedily, so a short line inside a sentence still joins the next.
+ */
+function isSoftBreak(line: string, next: string, width: number, baseIndent: number): boolean {
+  if (opensParagraph(next, baseIndent)) return false;
+  return !endsLikeSentence(line) || isFull(line, next, width);
+}
+
+function opensParagraph(line: string, baseIndent: number): boolean {
+  return indentOf(line) > baseIndent || LIST_ITEM.test(line);
+}
+
+/** The next line's first word would not have fit on this line. */
+function isFull(line: string, next: string, width: number): boolean {
+  return line.trimEnd().length + 1 + firstWordLength(next) > width;
+}
+
+/** The wrapping width at each line of a group, or null when the group is not hard-wrapped. */
+function wrapWidths(lines: readonly string[]): number[] | null {
+  if (lines.length < 2 || lines.every((l) => LIST_ITEM.test(l))) return null;
+  const base = Math.min(...lines.map(indentOf));
+  // Lines that open a paragraph may be indented beyond the width; the others show it.
+  const lengths = lines.map((l) => (indentOf(l) === base ? l.trimEnd().length : 0));
+  const widths = lines.map((_, i) => Math.max(...lengths.slice(Math.max(0, i - WIDTH_WINDOW_LINES), i + WIDTH_WINDOW_LINES + 1)));
+  const typical = [...widths].sort((a, b) => a - b)[Math.floor(widths.length / 2)]!;
+  if (typical < WRAP_MIN_CHARS || typical > WRAP_MAX_CHARS) return null;
+  // Full lines tell wrapped text from lines that merely stop short of a full stop (a list of headlines).
+  let full = 0;
+  for (let i = 0; i < lines.length - 1; i++) if (!opensParagraph(lines[i + 1]!, base) && isFull(lines[i]!, lines[i + 1]!, widths[i]!)) full++;
+  return full >= (lines.length - 1) * FULL_LINE_SHARE ? widths : null;
+}
+
+/** Joins a wrapped group's lines into paragraphs, breaking where a line ends a sentence before the width. */
+function unwrap(lines: readonly string[], widths: readonly number[]): string[] {
+  const base = Math.min(...lines.map(indentOf));
+  const paragraphs: string[] = [];
+  let current = '';
+  lines.forEach((line, i) => {
+    const t = line.trim();
+    // A word hyphenated across a line break ("govern-\nment") is one word again; in capitals a
+    // hyphen may be the word's own ("BUG-RIDDEN"), so it stays, without the space.
+    if (current === '') current = t;
+    else if (/\p{Ll}-$/u.test(current) && /^\p{Ll}/u.test(t)) current = current.slice(0, -1) + t;
+    else if (/\p{L}-$/u.test(current)) current += t;
+    else current = `${current} ${t}`;
+    const next = lines[i + 1];
+    if (next === undefined || !isSoftBreak(line, next, widths[i]!, base)) {
+      paragraphs.push(normalizeSpaces(current));
+      current = '';
     }
   });
-  if (current.length > 0) paragraphs.push(current);
-  // A word hyphenated across a line break ("govern-\nment") is one word again.
-  return paragraphs.map((p) => normalizeSpaces(p.join('\n').replace(/(\p{Ll})-\n(\p{Ll})/gu, '$1$2').replace(/\n/g, ' ')));
+  return paragraphs.filter((p) => p !== '');
+}
+
+/**
+ * Double-spaced text: nearly every line is followed by one blank line, and the lines break inside
+ * sentences, as wrapped text does. There a blank line is a line break, and two mark a paragraph.
+ */
+export function isDoubleSpaced(lines: readonly string[]): boolean {
+  const filled: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.trim() !== '') filled.push(i);
+  });
+  if (filled.length < DOUBLE_SPACED_MIN_LINES) return false;
+  let blank = 0;
+  let oneBlank = 0;
+  for (let k = 1; k < filled.length; k++) {
+    const gap = filled[k]! - filled[k - 1]!;
+    if (gap > 1) blank++;
+    if (gap === 2) oneBlank++;
+  }
+  // Most gaps one blank line: paragraphs then stand out by two.
+  if (blank < (filled.length - 1) * DOUBLE_SPACED_GAP_SHARE || oneBlank * 2 < filled.length - 1) return false;
+  const sentenceEnds = filled.filter((i) => endsLikeSentence(lines[i]!)).length;
+  return sentenceEnds <= filled.length * DOUBLE_SPACED_SENTENCE_END_SHARE;
 }
 
 /**
@@ -62,13 +121,16 @@ function unwrap(lines: string[]): string[] {
  * except that a group of lines wrapped at a fixed width is joined back into its paragraphs.
  */
 export function textToBlocks(text: string): Block[] {
-  const groups = text.replace(/\r\n?/g, '\n').split(/\n[ \t\u00A0]*\n/);
+  const lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => (/^[ \t\u00A0]*$/.test(l) ? '' : l));
+  const joined = lines.join('\n');
+  const groups = isDoubleSpaced(lines) ? joined.split(/\n{3,}/).map((g) => g.replace(/\n\n/g, '\n')) : joined.split(/\n{2,}/);
   const blocks: Block[] = [];
   for (const group of groups) {
     const raw = group.split('\n').filter((l) => l.trim() !== '');
     if (raw.length === 0) continue;
-    if (isWrapped(raw)) {
-      for (const p of unwrap(raw)) if (p !== '') blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
+    const widths = wrapWidths(raw);
+    if (widths !== null) {
+      for (const p of unwrap(raw, widths)) blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
       continue;
     }
     raw.map(normalizeSpaces).forEach((line, i) => {

@@ -5,6 +5,7 @@ import { CitableError, errorCodeOf, type ErrorCode } from '../errors.js';
 import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
 import { indexSettings } from '../meili/settings.js';
 import { runIndexJob } from './indexer.js';
+import { describeFlag, formatReport, retentionLine } from './loss-report.js';
 import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 
 /** Exit codes of `npm run index`, for scripts and schedulers. */
@@ -51,6 +52,7 @@ interface CliOptions {
   dryRun: boolean;
   ndjson: boolean;
   json: boolean;
+  report: boolean;
   maxFileSize: number;
   maxIndexingThreads?: number;
   index?: string;
@@ -64,6 +66,7 @@ function program(): Command {
     .option('--dry-run', 'clean and split the documents but send nothing to Meilisearch', false)
     .option('--ndjson', 'with --dry-run: print each passage record on its own line, as it would be sent', false)
     .option('--json', 'print one summary object on stdout', false)
+    .option('--report', 'with --dry-run: print, for each document, the words it came with and kept, and flag heavy losses of prose', false)
     .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', parseSize, DEFAULT_MAX_FILE_BYTES)
     .option('--max-indexing-threads <n>', 'threads an embedded Meilisearch started for this job may index with', parsePositive)
     .option('--index <uid>', 'index name (default: INDEX, or "passages")')
@@ -104,8 +107,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cmd.opts<CliOptions>();
   const roots = cmd.processedArgs[0] as string[];
-  if (opts.ndjson && !opts.dryRun) {
-    process.stderr.write('error: --ndjson goes with --dry-run\n');
+  if ((opts.ndjson || opts.report) && !opts.dryRun) {
+    process.stderr.write(`error: ${opts.ndjson ? '--ndjson' : '--report'} goes with --dry-run\n`);
     return EXIT.usage;
   }
 
@@ -121,9 +124,22 @@ export async function main(argv: string[]): Promise<number> {
       for (const f of ingested) for (const r of f.records) process.stdout.write(`${JSON.stringify(r)}\n`);
     }
     for (const f of failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
-    const summary = { documents: { indexed: ingested.length, unchanged: 0, removed: 0, failed: failures.length }, passages, failures, tookMs: 0 };
+    const lines = ingested.map((f) => retentionLine(f.file.path, f.docId, f.retention));
+    const flagged = lines.filter((l) => l.flagged).map(({ flagged: _, ...flag }) => flag);
+    const summary = {
+      documents: { indexed: ingested.length, unchanged: 0, removed: 0, failed: failures.length },
+      passages,
+      failures,
+      flagged,
+      ...(opts.report ? { report: lines } : {}),
+      tookMs: 0,
+    };
     if (opts.json && !opts.ndjson) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else if (!opts.ndjson) process.stderr.write(`dry run: ${ingested.length} documents, ${passages} passages, ${failures.length} failed\n`);
+    else if (!opts.ndjson) {
+      if (opts.report) process.stdout.write(formatReport(lines));
+      for (const f of flagged) process.stderr.write(`${describeFlag(f)}\n`);
+      process.stderr.write(`dry run: ${ingested.length} documents, ${passages} passages, ${failures.length} failed, ${flagged.length} flagged\n`);
+    }
     return failures.length > 0 ? EXIT.someFailed : EXIT.ok;
   }
 

@@ -4,6 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import { errorCodeOf, IngestError } from '../errors.js';
 import { docIdFromFile, ingestDocument } from '../ingest/ingest.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
+import type { Retention } from '../ingest/retention.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 
 /** Bumped when cleaning changes, so that unchanged files are re-indexed under new rules. */
@@ -23,6 +24,8 @@ export interface IngestedFile {
   docId: string;
   docHash: string;
   records: PassageRecord[];
+  /** Words the document came with and kept. */
+  retention: Retention;
 }
 
 /** Hash of a file's bytes under the current cleaning rules. */
@@ -74,7 +77,7 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
       const doc = ingestDocument(file.path, bytes);
       const docId = ids.assign(file);
       const docHash = docHashOf(bytes);
-      yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId) };
+      yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId), retention: doc.retention };
     } catch (err) {
       // A read error of the system (ENOENT…) is a failure to ingest the file.
       const code = errorCodeOf(err);

@@ -8,12 +8,12 @@ import { endsLikeSentence, stopWordDensity, wordCount } from '../text/prose.js';
 /** Blocks with at least this many words and prose-like stop-word density are article text on their own. */
 const GOOD_MIN_WORDS = 20;
 /** Running prose in English has 30–50% stop words; menus, tags and credits have few. */
-const GOOD_MIN_STOP_DENSITY = 0.22;
+export const GOOD_MIN_STOP_DENSITY = 0.22;
 /** A sentence of this many words is prose even when short (a one-line quote, a short paragraph). */
-const NEAR_MIN_WORDS = 7;
+export const NEAR_MIN_WORDS = 7;
 const NEAR_MIN_STOP_DENSITY = 0.15;
 /** Blocks that are mostly link text are navigation, whatever their length. */
-const MAX_LINK_DENSITY = 0.4;
+export const MAX_LINK_DENSITY = 0.4;
 /** Headings are short and do not end like a sentence. */
 const HEADING_MAX_WORDS = 14;
 /** What a furniture line costs the body run beyond its own words: keeps isolated fragments out. */

@@ -14,6 +14,34 @@ const DROP_TAGS = new Set([
 /** ARIA roles of page furniture. */
 const DROP_ROLES = new Set(['navigation', 'complementary', 'banner', 'contentinfo', 'dialog']);
 
+/** Dropped elements that hold no reading text at all (code, media, form controls), so are not listed as removed. */
+const NO_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'svg', 'canvas', 'object', 'embed', 'video', 'audio', 'map', 'button', 'select', 'input', 'textarea']);
+
+function isHidden(el: Element): boolean {
+  return el.attribs.hidden !== undefined || el.attribs['aria-hidden'] === 'true';
+}
+
+/** The text of an element dropped as furniture and the share of it inside links, for the list of what cleaning removed. */
+function droppedText(el: Element): { text: string; linkChars: number } {
+  let text = '';
+  let linkChars = 0;
+  const gather = (node: AnyNode, inLink: boolean): void => {
+    if (node.type === 'text') {
+      const data = (node as unknown as { data: string }).data;
+      text += data;
+      if (inLink) linkChars += normalizeSpaces(data).length;
+      return;
+    }
+    if (node.type !== 'tag') return;
+    const child = node as Element;
+    if (NO_TEXT_TAGS.has(child.name) || isHidden(child)) return;
+    if (BLOCK_TAGS.has(child.name)) text += ' ';
+    for (const c of child.children ?? []) gather(c, inLink || child.name === 'a');
+  };
+  for (const c of el.children ?? []) gather(c, el.name === 'a');
+  return { text: normalizeSpaces(text), linkChars };
+}
+
 function isDropped(el: Element): boolean {
   const a = el.attribs;
   return DROP_TAGS.has(el.name) || a.hidden !== undefined || a['aria-hidden'] === 'true' || (a.role !== undefined && DROP_ROLES.has(a.role));
@@ -56,7 +84,7 @@ function kindOf(tag: string | undefined): BlockKind {
 export function htmlToBlocks(
   html: string,
   opts: { dropByName?: boolean } = {},
-): { blocks: Block[]; meta: HtmlMeta; links: string[]; outerHtml: (id: number) => string } {
+): { blocks: Block[]; dropped: Block[]; meta: HtmlMeta; links: string[]; outerHtml: (id: number) => string } {
   const dropByName = opts.dropByName ?? true;
   // htmlparser2, not parse5: it reads pages several times faster (a fifth of the cleaner's time went
   // to parse5 on the article-extraction pages), with the same F1 there.
@@ -65,6 +93,8 @@ export function htmlToBlocks(
   const { meta, links } = readPageMeta(root, (el) => $(el).text());
 
   const blocks: Block[] = [];
+  /** Shown text of the elements dropped whole (navigation, asides, footers, elements named as furniture). */
+  const dropped: Block[] = [];
   let buf = '';
   let linkChars = 0;
   const tagStack: string[] = [];
@@ -101,8 +131,14 @@ export function htmlToBlocks(
     }
     if (node.type !== 'tag' && node.type !== 'root') return;
     const el = node as Element;
-    // Dropped elements are skipped whole, as if removed before the walk.
-    if (node.type === 'tag' && (isDropped(el) || (dropByName && isFurnitureElement(el)))) return;
+    // Dropped elements are skipped whole, as if removed before the walk; what they showed is kept aside.
+    if (node.type === 'tag' && (isDropped(el) || (dropByName && isFurnitureElement(el)))) {
+      if (!NO_TEXT_TAGS.has(el.name) && !isHidden(el)) {
+        const { text, linkChars: inLinks } = droppedText(el);
+        if (text !== '') dropped.push(block(text, { linkDensity: Math.min(1, (inLink ? text.length : inLinks) / text.length) }));
+      }
+      return;
+    }
     const tag = node.type === 'tag' ? el.name : undefined;
     const isBlock = tag !== undefined && BLOCK_TAGS.has(tag);
     if (isBlock) flush();
@@ -124,5 +160,5 @@ export function htmlToBlocks(
     const el = elements[id];
     return el ? $.html(el) : '';
   };
-  return { blocks, meta, links, outerHtml };
+  return { blocks, dropped, meta, links, outerHtml };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { marked } from 'marked';
 import { IngestError } from '../errors.js';
-import type { Block } from './blocks.js';
+import { block, type Block } from './blocks.js';
 import { classifyBlocks, labelArticleBlocks, type BlockLabel } from './classify.js';
 import { agreementWithDensest, densestContainer, readingScope } from './densest.js';
 import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
@@ -14,6 +14,7 @@ import {
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
 import { readableArticle } from './readable.js';
 import { decodeTextFile } from './formats/encoding.js';
+import { account, type RemovalReason, type RemovedBlock, type Retention } from './retention.js';
 import { textToBlocks } from './text.js';
 import { normalizeSpaces } from '../text/normalise.js';
 import { proseWords } from '../text/prose.js';
@@ -46,15 +47,19 @@ export interface CleanDocument extends DocumentMetadata {
   pageLabels: Array<string | null>;
   /** Where the document sits inside another: "attachment memo.pdf of message Berth allocation". */
   partOf: string | null;
-  /** Text the cleaner recognised and kept out of the body (running headers, quoted replies…). */
-  removed: RemovedText[];
+  /** Words the document came with and kept, overall and of its prose-like text. */
+  retention: Retention;
+  /**
+   * What cleaning left out of the body, with the reason: what the format's reader recognised
+   * (running headers, quoted replies…), then the blocks the cleaner left out, in document order.
+   */
+  removed: RemovedBlock[];
+  /** Removed blocks not listed, past the size kept with a document. */
+  removedOmitted: number;
 }
 
-export interface RemovedText {
-  text: string;
-  reason: string;
-  page?: number;
-}
+/** Text a format's reader recognised and kept out of the body. */
+export type RemovedText = RemovedBlock;
 
 /** What a format's reader knows besides the blocks: set by the readers of PDF, Word and e-mail. */
 export interface SourceInfo {
@@ -118,6 +123,10 @@ export interface Parsed {
   extracted?: Extracted;
   declared: Partial<DocumentMetadata>;
   sourceLinks: string[];
+  /** Every block of text the document shows, what retention is counted against: `blocks` when not given. */
+  pageBlocks?: Block[];
+  /** Of those, the text of elements dropped whole while parsing (navigation, asides, footers). */
+  droppedBlocks?: Block[];
 }
 
 function fromHtmlMeta(meta: HtmlMeta): Partial<DocumentMetadata> {
@@ -152,7 +161,7 @@ function parse(text: string, format: TextFormat): Parsed {
       const blocks = textToBlocks(text);
       const first = blocks[0];
       const title = first && proseWords(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
-      return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [] };
+      return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [], pageBlocks: blocks };
     }
     case 'html': {
       // Own rules first, over the whole page. Where they disagree with the page's densest
@@ -165,7 +174,10 @@ function parse(text: string, format: TextFormat): Parsed {
       // or "tags" container), as Readability retries.
       const lenient = (): Candidate => ({ blocks: htmlToBlocks(text, { dropByName: false }).blocks, scope: 'page' });
       const own = extractBody({ blocks: page.blocks, scope: 'page' }, declared.lang ?? null, title);
-      const ownReading: Parsed = { title: page.meta.title, blocks: page.blocks, declared, sourceLinks: page.links, extracted: own, alternatives: [lenient] };
+      const ownReading: Parsed = {
+        title: page.meta.title, blocks: page.blocks, declared, sourceLinks: page.links, extracted: own, alternatives: [lenient],
+        pageBlocks: [...page.blocks, ...page.dropped], droppedBlocks: page.dropped,
+      };
       const top = densestContainer(own.blocks);
       if (agreesWithDensest(own, top)) return ownReading;
       // Readability reads only the part of the page around the article, not the whole page:
@@ -185,6 +197,8 @@ function parse(text: string, format: TextFormat): Parsed {
         declared: fromHtmlMeta(meta),
         sourceLinks: page.links,
         alternatives: [() => ({ blocks: page.blocks, scope: 'page' }), lenient],
+        pageBlocks: [...page.blocks, ...page.dropped],
+        droppedBlocks: page.dropped,
       };
     }
     case 'wordpress':
@@ -192,9 +206,9 @@ function parse(text: string, format: TextFormat): Parsed {
       const { data, body } = splitFrontMatter(text);
       const declared = fromFrontMatter(data);
       const html = format === 'markdown' ? (marked.parse(body, { async: false }) as string) : body.replace(SHORTCODE, ' ');
-      const { blocks, meta, links } = htmlToBlocks(html);
+      const { blocks, dropped, meta, links } = htmlToBlocks(html);
       const title = declared.title ?? (blocks[0]?.markedHeading ? blocks[0].text : null) ?? meta.title;
-      return { title, blocks, declared: { ...fromHtmlMeta(meta), ...stripNulls(declared) }, sourceLinks: links };
+      return { title, blocks, declared: { ...fromHtmlMeta(meta), ...stripNulls(declared) }, sourceLinks: links, pageBlocks: [...blocks, ...dropped], droppedBlocks: dropped };
     }
   }
 }
@@ -212,39 +226,45 @@ export interface Evidence {
   imageCredit: string | null;
 }
 
-/** Takes metadata lines out of the block list, keeping what they say. */
-function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Evidence } {
+/** Takes metadata lines out of the block list, keeping what they say and why each line left. */
+function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Evidence; reasons: Map<string, RemovalReason> } {
   const evidence: Evidence = { date: null, author: null, creditAuthor: null, copyright: null, imageCredit: null };
+  const reasons = new Map<string, RemovalReason>();
   const kept: Block[] = [];
   for (const b of blocks) {
     const t = b.text;
     const d = dateLine(t);
     if (d) {
       evidence.date ??= d;
+      reasons.set(t, 'date line');
       continue;
     }
     const by = byline(t);
     if (by) {
       evidence.author ??= by;
+      reasons.set(t, 'byline');
       continue;
     }
     if (isCreditLine(t)) {
       evidence.creditAuthor ??= reportingCredit(t);
+      reasons.set(t, 'credit line');
       continue;
     }
     const owner = copyrightOwner(t);
     if (owner) {
       evidence.copyright ??= owner;
+      reasons.set(t, 'copyright line');
       continue;
     }
     const credit = imageCredit(t);
     if (credit) {
       evidence.imageCredit ??= credit;
+      reasons.set(t, 'image credit');
       continue;
     }
     kept.push(b);
   }
-  return { blocks: kept, evidence };
+  return { blocks: kept, evidence, reasons };
 }
 
 /**
@@ -265,6 +285,8 @@ export interface Extracted {
   /** The blocks judged (metadata lines taken out) and the verdict on each. */
   blocks: Block[];
   labels: BlockLabel[];
+  /** Why each block left out of the body was left out, by its text. */
+  reasons?: Map<string, RemovalReason>;
 }
 
 /**
@@ -284,7 +306,7 @@ function agreesWithDensest(e: Extracted, top: number | null): boolean {
 
 /** Steps 3 and 4 of the workflow: metadata lines out, then body, headings and furniture. */
 function extractBody(candidate: Candidate, declaredLang: string | null, title: string | null): Extracted {
-  const { blocks, evidence } = takeMetadataLines(candidate.blocks);
+  const { blocks, evidence, reasons } = takeMetadataLines(candidate.blocks);
   // The language decides which function words count as prose; tell it from the longest blocks.
   const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
   // Pages often declare a template's language, not the article's: the text decides.
@@ -299,7 +321,10 @@ function extractBody(candidate: Candidate, declaredLang: string | null, title: s
   });
   // A heading with no paragraph after it introduces nothing.
   while (items.length > 0 && items[items.length - 1]!.kind === 'heading') items.pop();
-  return { items, evidence, lang, blocks, labels };
+  blocks.forEach((b, i) => {
+    if (labels[i] === 'furniture' && !reasons.has(b.text)) reasons.set(b.text, 'furniture');
+  });
+  return { items, evidence, lang, blocks, labels, reasons };
 }
 
 function sameText(a: string, b: string): boolean {
@@ -348,12 +373,12 @@ export function parseHtml(html: string): Parsed {
  */
 export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): CleanDocument {
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
-  let { items, evidence, lang } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
+  let { items, evidence, lang, reasons } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
   // Little article found: try the other readings and keep whichever finds most.
   for (const alternative of parsed.alternatives ?? []) {
     if (bodyWords(items) >= RETRY_BELOW_WORDS) break;
     const other = extractBody(alternative(), parsed.declared.lang ?? null, title);
-    if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang } = other);
+    if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang, reasons } = other);
   }
   // No prose at all (a table of figures, a list): index what the document holds rather than lose it.
   if (!items.some((i) => i.kind === 'paragraph')) {
@@ -368,6 +393,14 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
   const sourceLink = parsed.sourceLinks[parsed.sourceLinks.length - 1] ?? null;
   const url = d.url ?? sourceLink;
   const body = bodyText(items);
+  const docLang = lang ?? detectLang(body);
+  const keptTexts = new Set(items.map((i) => i.text));
+  if (title) keptTexts.add(title);
+  const allReasons = new Map<string, RemovalReason>((parsed.droppedBlocks ?? []).map((b) => [b.text, 'furniture element']));
+  for (const [text, reason] of reasons ?? []) allReasons.set(text, reason);
+  // A reader that hands over the body itself (an e-mail's own words) shows what it kept.
+  const shown = parsed.pageBlocks ?? (parsed.blocks.length > 0 ? parsed.blocks : items.map((i) => block(i.text)));
+  const { retention, removed, removedOmitted } = account(shown, { texts: keptTexts, body }, allReasons, docLang);
   return {
     docId: source.docId ?? docIdFromFile(file),
     file: path.basename(file),
@@ -377,13 +410,15 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
     date: d.date ?? evidence.date,
     publisher: d.publisher ?? evidence.copyright ?? siteNameFromUrl(sourceLink) ?? evidence.imageCredit ?? null,
     url,
-    lang: lang ?? detectLang(body),
+    lang: docLang,
     items,
     body,
     passages: splitPassages(items),
     encoding: source.encoding ?? null,
     pageLabels: source.pageLabels ?? [],
     partOf: source.partOf ?? null,
-    removed: source.removed ?? [],
+    retention,
+    removed: [...(source.removed ?? []), ...removed],
+    removedOmitted,
   };
 }

@@ -1,5 +1,16 @@
 import { words } from '../text/words.js';
 import type { CleanDocument, SourceFormat } from './ingest.js';
+import type { RemovedBlock, Retention } from './retention.js';
+
+/**
+ * What is known of a whole document beyond its passages: the words it came with and kept, and what
+ * cleaning left out. Stored once, on the document's first passage; never searched, never in hits.
+ */
+export interface DocumentDetails {
+  retention: Retention;
+  removed: RemovedBlock[];
+  removedOmitted: number;
+}
 
 /** One passage as stored in Meilisearch. Field names are part of the API contract. */
 export interface PassageRecord {
@@ -42,6 +53,8 @@ export interface PassageRecord {
   pageEndLabel: string | null;
   /** Where the document sits inside another: "attachment memo.pdf of message Berth allocation". */
   partOf: string | null;
+  /** On the first passage (position 0) only. */
+  details?: DocumentDetails;
 }
 
 /** The passage id: the document id and the passage's position, so re-indexing is idempotent. */
@@ -83,5 +96,6 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageLabel: p.page === null ? null : (doc.pageLabels[p.page - 1] ?? null),
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
     partOf: doc.partOf,
+    ...(p.position === 0 ? { details: { retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
   }));
 }

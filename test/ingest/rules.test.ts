@@ -70,10 +70,10 @@ describe('plain-text cleaning', () => {
     const nl =
       'De gemeenteraad heeft dinsdag besloten de oude havenbrug te sluiten voor herstel, nadat inspecteurs hadden vastgesteld dat een aantal van de stalen steunen de afgelopen winter was doorgeroest.';
     const nl2 =
-      'Volgens de ingenieurs duurt het werk minstens vier maanden en zullen veerboten de forensen in de tussentijd over de rivier brengen, zonder extra kosten voor wie een maandabonnement heeft.';
+      'Volgens de coördinator duurt het werk minstens vier maanden en zullen veerboten de forensen in de tussentijd over de rivier brengen, zonder extra kosten voor wie één maandabonnement heeft.';
     const doc = ingestDocument('a.txt', enc(`Brug dicht\n\n${nl}\n\n${nl2}`));
     assert.equal(doc.lang, 'nl');
-    assert.ok(doc.body.includes('één') || doc.body.includes(nl.slice(0, 40)));
+    assert.ok(doc.body.includes(nl2), doc.body);
   });
 });
 

@@ -14,6 +14,8 @@ import { termsIndexOf } from '../../src/meili/indexes.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { createApp } from '../../src/server/app.js';
+import { stemOf } from '../../src/text/stem.js';
+import { words } from '../../src/text/words.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
 
@@ -89,17 +91,21 @@ describe('search API against the seeds', () => {
   }
 
   // Questions as people paste them: ranked by BM25 over the corpus statistics.
-  const questions: Array<[string, string, string]> = [
-    ['how did the Dutch police read messages sent on BlackBox IronChat cryptophones', '002_b09c8a4e056d45ba', 'IronChat'],
-    ['which Canadian provider of crypto phones with seventy thousand customers was hacked in the Argus investigation', '003_ae79e258a1b5c6aa', 'Argus'],
-    ['what happened to the owner of the Nijmegen company selling customized phones for criminals', '000_89e9f66e6ae9edbb', 'Nijmegen'],
+  const questions: Array<[string, string]> = [
+    ['how did the Dutch police read messages sent on BlackBox IronChat cryptophones', '002_b09c8a4e056d45ba'],
+    ['which Canadian provider of crypto phones with seventy thousand customers was hacked in the Argus investigation', '003_ae79e258a1b5c6aa'],
+    ['what happened to the owner of the Nijmegen company selling customized phones for criminals', '000_89e9f66e6ae9edbb'],
   ];
-  for (const [q, docId, word] of questions) {
-    it(`the question "${q.slice(0, 40)}…" cites ${docId} first`, async () => {
+  for (const [q, docId] of questions) {
+    it(`the question "${q.slice(0, 40)}…" cites ${docId} first, its snippet marking words of the question`, async () => {
       const res = await search({ q });
       assert.equal(res.status, 200);
-      assert.equal(res.body.hits[0].source.docId, docId);
-      assert.ok((res.body.hits[0].snippet as string).includes(`<mark>${word}</mark>`) || res.body.hits.slice(0, 3).some((h: { snippet: string }) => h.snippet.includes('<mark>')), res.body.hits[0].snippet);
+      const top = res.body.hits[0];
+      assert.equal(top.source.docId, docId);
+      const marked = [...(top.snippet as string).matchAll(/<mark>(.*?)<\/mark>/g)].flatMap((m) => words(m[1]!));
+      assert.ok(marked.length > 0, top.snippet);
+      const asked = new Set(words(q).map(stemOf));
+      for (const w of marked) assert.ok(asked.has(stemOf(w)), `${w} marked in ${top.snippet}`);
       assert.equal(validator('SearchResponse')(res.body), true);
     });
   }

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: string;
   /** Threads Meilisearch may use to index; null leaves its own default. */
   maxIndexingThreads: number | null;
+  /** Memory the embedded Meilisearch may index with (its --max-indexing-memory); null leaves its own default. */
+  maxIndexingMemory: string | null;
   /** Origins allowed by CORS; empty means CORS is off. */
   corsOrigins: string[];
   /** Requests per minute per client on the public API. */
@@ -55,6 +57,9 @@ const positiveInt = (name: string, fallback: number | null) =>
       return n;
     });
 
+/** A size as Meilisearch's --max-indexing-memory reads it: bytes, or a number with a unit. */
+const BYTE_SIZE = /^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?$/i;
+
 const schema = z
   .object({
     PORT: port('PORT', 3000),
@@ -75,6 +80,12 @@ const schema = z
       }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MEILI_MAX_INDEXING_THREADS: positiveInt('MEILI_MAX_INDEXING_THREADS', null),
+    MEILI_MAX_INDEXING_MEMORY: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v === '' || BYTE_SIZE.test(v), {
+        message: 'MEILI_MAX_INDEXING_MEMORY must be a size such as 2GiB, 512MB or 1073741824',
+      }),
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     SYNONYMS_FILE: z.string().optional(),
@@ -126,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     index: e.INDEX,
     logLevel: e.LOG_LEVEL,
     maxIndexingThreads: e.MEILI_MAX_INDEXING_THREADS,
+    maxIndexingMemory: e.MEILI_MAX_INDEXING_MEMORY || null,
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     synonymsFile: path.resolve(e.SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),

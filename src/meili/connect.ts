@@ -31,6 +31,7 @@ export async function connectMeilisearch(
   const embedded = await EmbeddedMeilisearch.startOrAttach({
     dataDir: config.dataDir,
     maxIndexingThreads: config.maxIndexingThreads,
+    maxIndexingMemory: config.maxIndexingMemory,
     onUnexpectedExit: opts.onUnexpectedExit,
   });
   return { url: embedded.url, masterKey: embedded.masterKey, embedded };

@@ -39,6 +39,8 @@ export interface EmbeddedOptions {
   /** A port to reuse (after a restart, so clients keep their address); a free one when taken. */
   port?: number;
   maxIndexingThreads?: number | null;
+  /** Memory Meilisearch may use to index (its --max-indexing-memory, e.g. "2 GiB"); null: its default. */
+  maxIndexingMemory?: string | null;
   /** Called when an owned instance exits without being asked to. */
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -245,6 +247,7 @@ export class EmbeddedMeilisearch {
       '--log-level', 'WARN',
     ];
     if (opts.maxIndexingThreads) args.push('--max-indexing-threads', String(opts.maxIndexingThreads));
+    if (opts.maxIndexingMemory) args.push('--max-indexing-memory', opts.maxIndexingMemory);
     // The key goes through the environment, not argv, so that `ps` does not show it.
     const child = spawn(bin, args, {
       stdio: ['ignore', log, log],

@@ -118,6 +118,7 @@ async function main(): Promise<void> {
         dataDir: config.dataDir,
         port,
         maxIndexingThreads: config.maxIndexingThreads,
+        maxIndexingMemory: config.maxIndexingMemory,
         onUnexpectedExit,
       });
       conn = { url: embedded.url, masterKey: embedded.masterKey, embedded };

@@ -3,6 +3,54 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
+/** One of several Meilisearch instances serving one collection (MEILI_NODES; meili/nodes.ts). */
+export interface MeiliNode {
+  /** Stable name: the node's place in the network, and what routing hashes. */
+  name: string;
+  url: string;
+  /** Its master key (never leaves the server process). */
+  key: string;
+}
+
+/**
+ * Reads MEILI_NODES: entries separated by commas, each a URL optionally followed by a space and
+ * that node's master key (else `defaultKey`, MEILI_MASTER_KEY). A node's name is its host and
+ * port, so that listing the nodes in another order routes every document as before.
+ * Returns the nodes, or the problems found (one line each).
+ */
+export function parseNodes(spec: string, defaultKey: string | null): { nodes: MeiliNode[]; problems: string[] } {
+  const nodes: MeiliNode[] = [];
+  const problems: string[] = [];
+  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [rawUrl, key, ...extra] = entry.split(/\s+/);
+    let url: URL;
+    try {
+      url = new URL(rawUrl!);
+    } catch {
+      problems.push(`"${rawUrl}" is not a URL`);
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      problems.push(`"${rawUrl}" must be an http(s) URL`);
+      continue;
+    }
+    if (extra.length > 0) problems.push(`"${entry}" holds more than a URL and a key`);
+    const apiKey = key ?? defaultKey;
+    if (!apiKey) problems.push(`${rawUrl} has no key: follow it with its master key, or set MEILI_MASTER_KEY`);
+    const name = nodeName(url);
+    if (nodes.some((n) => n.name === name)) problems.push(`${rawUrl} is listed twice`);
+    nodes.push({ name, url: rawUrl!.replace(/\/+$/, ''), key: apiKey ?? '' });
+  }
+  if (nodes.length === 0 && problems.length === 0) problems.push('lists no node');
+  return { nodes, problems };
+}
+
+/** A node's name from its URL: host and port, in the letters Meilisearch allows in a remote's name. */
+export function nodeName(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.hostname}-${port}${url.pathname.replace(/\/+$/, '')}`.replace(/[^A-Za-z0-9_-]+/g, '-');
+}
+
 /** Runtime configuration, read once from the environment and validated as a whole. */
 export interface Config {
   port: number;
@@ -10,6 +58,8 @@ export interface Config {
   dataDir: string;
   meiliUrl: string | null;
   meiliMasterKey: string | null;
+  /** Several Meilisearch nodes serving the collection (MEILI_NODES); empty for one. */
+  meiliNodes: MeiliNode[];
   index: string;
   logLevel: string;
   /** Threads Meilisearch may use to index; null leaves its own default. */
@@ -72,6 +122,7 @@ const schema = z
         message: 'MEILI_URL must be an http(s) URL such as http://localhost:7700',
       }),
     MEILI_MASTER_KEY: z.string().optional(),
+    MEILI_NODES: z.string().optional(),
     INDEX: z
       .string()
       .default('passages')
@@ -91,6 +142,12 @@ const schema = z
     SYNONYMS_FILE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.MEILI_NODES) {
+      if (env.MEILI_URL) ctx.addIssue({ code: 'custom', path: ['MEILI_NODES'], message: 'MEILI_NODES and MEILI_URL exclude each other: list every node in MEILI_NODES' });
+      for (const problem of parseNodes(env.MEILI_NODES, env.MEILI_MASTER_KEY || null).problems) {
+        ctx.addIssue({ code: 'custom', path: ['MEILI_NODES'], message: `MEILI_NODES: ${problem}` });
+      }
+    }
     const url = env.MEILI_URL ?? '';
     if (url !== '' && !env.MEILI_MASTER_KEY) {
       ctx.addIssue({
@@ -134,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     meiliUrl,
     meiliMasterKey: e.MEILI_MASTER_KEY || null,
+    meiliNodes: e.MEILI_NODES ? parseNodes(e.MEILI_NODES, e.MEILI_MASTER_KEY || null).nodes : [],
     index: e.INDEX,
     logLevel: e.LOG_LEVEL,
     maxIndexingThreads: e.MEILI_MAX_INDEXING_THREADS,

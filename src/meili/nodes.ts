@@ -1,57 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Meilisearch, Remote } from 'meilisearch';
+import type { MeiliNode } from '../config.js';
 
-/**
- * Several Meilisearch instances serving one collection. Each document, with all its passages,
- * lives on one node; searches go to one node, which asks the others through Meilisearch's own
- * remote federated search (the experimental `network` feature) and merges their ranked hits.
+/*
+ * Several Meilisearch instances serving one collection (MEILI_NODES; see MeiliNode in config.ts).
+ * Each document, with all its passages, lives on one node; searches go to one node, which asks the
+ * others through Meilisearch's own remote federated search (the experimental `network` feature)
+ * and merges their ranked hits.
  */
-export interface MeiliNode {
-  /** Stable name: the node's place in the network, and what routing hashes. */
-  name: string;
-  url: string;
-  /** Its master key (never leaves the server process). */
-  key: string;
-}
-
-/**
- * Reads MEILI_NODES: entries separated by commas, each a URL optionally followed by a space and
- * that node's master key (else `defaultKey`, MEILI_MASTER_KEY). A node's name is its host and
- * port, so that listing the nodes in another order routes every document as before.
- * Returns the nodes, or the problems found (one line each).
- */
-export function parseNodes(spec: string, defaultKey: string | null): { nodes: MeiliNode[]; problems: string[] } {
-  const nodes: MeiliNode[] = [];
-  const problems: string[] = [];
-  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [rawUrl, key, ...extra] = entry.split(/\s+/);
-    let url: URL;
-    try {
-      url = new URL(rawUrl!);
-    } catch {
-      problems.push(`"${rawUrl}" is not a URL`);
-      continue;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      problems.push(`"${rawUrl}" must be an http(s) URL`);
-      continue;
-    }
-    if (extra.length > 0) problems.push(`"${entry}" holds more than a URL and a key`);
-    const apiKey = key ?? defaultKey;
-    if (!apiKey) problems.push(`${rawUrl} has no key: follow it with its master key, or set MEILI_MASTER_KEY`);
-    const name = nodeName(url);
-    if (nodes.some((n) => n.name === name)) problems.push(`${rawUrl} is listed twice`);
-    nodes.push({ name, url: rawUrl!.replace(/\/+$/, ''), key: apiKey ?? '' });
-  }
-  if (nodes.length === 0 && problems.length === 0) problems.push('lists no node');
-  return { nodes, problems };
-}
-
-/** A node's name from its URL: host and port, in the letters Meilisearch allows in a remote's name. */
-export function nodeName(url: URL): string {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `${url.hostname}-${port}${url.pathname.replace(/\/+$/, '')}`.replace(/[^A-Za-z0-9_-]+/g, '-');
-}
 
 /** Rendezvous score of a document on a node: the first 52 bits of a hash of both names. */
 function score(node: string, docId: string): number {

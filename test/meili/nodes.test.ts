@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nodeFor, parseNodes } from '../../src/meili/nodes.js';
+import { parseNodes } from '../../src/config.js';
+import { nodeFor } from '../../src/meili/nodes.js';
 
 const named = (...names: string[]) => names.map((name) => ({ name }));
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stopWordsFor } from '../ingest/text-stats.js';
-import { terms } from '../search/bm25.js';
-import type { DocumentPosting, PassagePosting, ScoredFields } from './term-stats.js';
+import type { DocumentPosting, PassagePosting } from '../terms/postings.js';
+import { terms } from '../text/stem.js';
+import { stopWordsFor } from '../text/stop-words.js';
+import type { ScoredFields } from './term-stats.js';
 
 /**
  * Term statistics counted in bounded memory.

@@ -32,12 +32,10 @@ export type WriteLimits = { [K in keyof typeof WRITE_LIMITS]: number };
 export class IndexWriteError extends TaskFailedError {
   readonly index: string;
   readonly batch: number;
-  readonly meiliCode: string;
   constructor(args: { index: string; batch: number; meiliCode: string; detail: string }, options?: ErrorOptions) {
-    super(`index ${args.index}, batch ${args.batch}: ${args.meiliCode}: ${args.detail}`, options);
+    super(`index ${args.index}, batch ${args.batch}: ${args.meiliCode}: ${args.detail}`, args.meiliCode, options);
     this.index = args.index;
     this.batch = args.batch;
-    this.meiliCode = args.meiliCode;
   }
 }
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ingestRoots } from '../../src/indexing/indexer.js';
-import { accumulate, bestPostings, emptyDelta, passageWeight, type PassagePosting } from '../../src/indexing/term-stats.js';
+import { ingestRoots } from '../../src/indexing/read-files.js';
+import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
+import { bestPostings, passageWeight, type PassagePosting } from '../../src/terms/postings.js';
 import { TermSpill, topPostings, type TermTotals } from '../../src/indexing/term-spill.js';
-import { stemOf } from '../../src/search/bm25.js';
+import { stemOf } from '../../src/text/stem.js';
 import { SEEDS_DIR, tempDir } from '../helpers.js';
 
 const passage = (docId: string, position: number, text: string, title: string | null = null, docTokens?: number) => ({ docId, position, title, heading: null, text, docTokens });

@@ -2,9 +2,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { CitableError, errorCodeOf, type ErrorCode } from '../errors.js';
-import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
+import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
+import { IndexWriteError } from '../meili/writer.js';
 import { indexSettings } from '../meili/settings.js';
-import { runIndexJob } from './indexer.js';
+import { runIndexJob, type JobNode } from './job.js';
 import { describeFlag, formatReport, retentionLine } from './loss-report.js';
 import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 
@@ -124,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
       for (const f of ingested) for (const r of f.records) process.stdout.write(`${JSON.stringify(r)}\n`);
     }
     for (const f of failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
-    const lines = ingested.map((f) => retentionLine(f.file.path, f.docId, f.retention));
+    // A dry run cleans every file, so each has its retention.
+    const lines = ingested.map((f) => retentionLine(f.file.path, f.docId, f.retention!));
     const flagged = lines.filter((l) => l.flagged).map(({ flagged: _, ...flag }) => flag);
     const summary = {
       documents: { indexed: ingested.length, unchanged: 0, removed: 0, failed: failures.length },
@@ -147,9 +149,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     if (opts.maxIndexingThreads) config.maxIndexingThreads = opts.maxIndexingThreads;
-    conn = await connectMeilisearch(config);
-    const client = adminClient(conn);
-    const summary = await runIndexJob(client, opts.index ?? config.index, indexSettings(config.synonymsFile), {
+    let nodes: JobNode[];
+    if (config.meiliNodes.length > 0) nodes = (await connectNodes(config)).map((n) => ({ name: n.name, client: adminClient(n) }));
+    else {
+      conn = await connectMeilisearch(config);
+      nodes = [{ name: 'meilisearch', client: adminClient(conn) }];
+    }
+    const summary = await runIndexJob(nodes, opts.index ?? config.index, indexSettings(config.synonymsFile), {
       roots,
       rebuild: opts.rebuild,
       maxFileBytes: opts.maxFileSize,
@@ -172,6 +178,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as Error;
     process.stderr.write(`error: ${e instanceof CitableError ? e.message : e.stack ?? e.message}\n`);
+    // A script reading --json gets the failure as an object too: its code, and for a write
+    // Meilisearch refused, the index, the batch and Meilisearch's own code.
+    if (opts.json) {
+      const where = e instanceof IndexWriteError ? { index: e.index, batch: e.batch, meiliCode: e.meiliCode } : {};
+      process.stdout.write(`${JSON.stringify({ error: { code: errorCodeOf(e), ...where, message: e.message } })}\n`);
+    }
     return EXIT_CODE_OF[errorCodeOf(e)];
   } finally {
     await conn?.embedded?.stop();

@@ -15,6 +15,12 @@ const EVENT_LOOP_TURN_MS = 1;
 
 export interface ReadOptions {
   maxFileBytes?: number;
+  /**
+   * Asked before a file is cleaned: true when the index already holds this document with this
+   * hash. The file is then yielded with no records, uncleaned (most of a job over an unchanged
+   * folder is spared).
+   */
+  isUnchanged?: (docId: string, docHash: string) => boolean;
   onProgress?: (event: { phase: 'ingest' | 'upload'; done: number; total: number }) => void;
 }
 
@@ -24,8 +30,10 @@ export interface IngestedFile {
   docId: string;
   docHash: string;
   records: PassageRecord[];
-  /** Words the document came with and kept. */
-  retention: Retention;
+  /** Words the document came with and kept (absent for an unchanged file, which is not cleaned). */
+  retention?: Retention;
+  /** Set when isUnchanged said so: the file was not cleaned and `records` is empty. */
+  unchanged?: true;
 }
 
 /** Hash of a file's bytes under the current cleaning rules. */
@@ -74,10 +82,13 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
     }
     try {
       const bytes = read(file);
-      const doc = ingestDocument(file.path, bytes);
       const docId = ids.assign(file);
       const docHash = docHashOf(bytes);
-      yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId), retention: doc.retention };
+      if (opts.isUnchanged?.(docId, docHash)) yield { file, docId, docHash, records: [], unchanged: true };
+      else {
+        const doc = ingestDocument(file.path, bytes);
+        yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId), retention: doc.retention };
+      }
     } catch (err) {
       // A read error of the system (ENOENT…) is a failure to ingest the file.
       const code = errorCodeOf(err);

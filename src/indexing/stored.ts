@@ -31,3 +31,22 @@ export async function storedPassages(index: Index<PassageRecord>, docIds: readon
   }
   return out;
 }
+
+/** Fields of a stored passage that the term statistics and leftover deletions read. */
+const STORED_FIELDS = ['id', 'docId', 'title', 'heading', 'text', 'position', 'docTokens'] as const;
+export type StoredPassage = ScoredFields & { id: string; docId: string; position: number };
+
+/**
+ * The stored passages of the given documents (all documents when `docIds` is null), a page at a
+ * time, so that reading them costs one page of memory however many there are.
+ */
+export async function* storedPassagePages(index: Index<PassageRecord>, docIds: readonly string[] | null): AsyncGenerator<StoredPassage[]> {
+  const filters = docIds === null ? [undefined] : Array.from({ length: Math.ceil(docIds.length / IDS_PER_FILTER) }, (_, i) => eqAny('docId', docIds.slice(i * IDS_PER_FILTER, (i + 1) * IDS_PER_FILTER)));
+  for (const filter of filters) {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await index.getDocuments({ fields: [...STORED_FIELDS], ...(filter ? { filter } : {}), limit: PAGE, offset });
+      if (page.results.length > 0) yield page.results as unknown as StoredPassage[];
+      if (page.results.length < PAGE) break;
+    }
+  }
+}

@@ -41,3 +41,16 @@ export async function connectMeilisearch(
 export function adminClient(conn: Pick<MeiliConnection, 'url' | 'masterKey'>): Meilisearch {
   return new Meilisearch({ host: conn.url, apiKey: conn.masterKey, timeout: ADMIN_TIMEOUT_MS });
 }
+
+/**
+ * The nodes of MEILI_NODES, each checked to answer /health; an unreachable one is named. (With
+ * several nodes nothing is embedded: each is a Meilisearch of its own.)
+ */
+export async function connectNodes(config: Config): Promise<Array<MeiliConnection & { name: string }>> {
+  const answers = await Promise.all(config.meiliNodes.map((n) => isHealthy(n.url, 5_000)));
+  const down = config.meiliNodes.filter((_, i) => !answers[i]);
+  if (down.length > 0) {
+    throw new SearchUnavailableError(`Meilisearch node${down.length > 1 ? 's' : ''} of MEILI_NODES not answering /health: ${down.map((n) => n.url).join(', ')}`);
+  }
+  return config.meiliNodes.map((n) => ({ name: n.name, url: n.url, masterKey: n.key, embedded: null }));
+}

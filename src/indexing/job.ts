@@ -1,0 +1,443 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Index, Meilisearch, Settings } from 'meilisearch';
+import { docIdFromFile } from '../ingest/ingest.js';
+import type { PassageRecord } from '../ingest/records.js';
+import { eqAny, quote } from '../meili/filter.js';
+import { ensureIndex, termsIndexOf } from '../meili/indexes.js';
+import { nodeFor } from '../meili/nodes.js';
+import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
+import { waitAll } from '../meili/tasks.js';
+import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
+import {
+  decodeDocumentPostings,
+  decodePassagePostings,
+  documentWeight,
+  encodePostings,
+  passageWeight,
+  POSTINGS_PER_TERM,
+  type DocumentPosting,
+  type PassagePosting,
+} from '../terms/postings.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../terms/schema.js';
+import { collectFiles, type Failure, type FoundFile } from './files.js';
+import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
+import { indexedDocuments, storedPassagePages } from './stored.js';
+import { TermSpill, topPostings, type SpillLimits, type TermTotals } from './term-spill.js';
+
+/** Changed documents whose old passages are read together (one filter) before their new ones go out. */
+const REPLACED_PER_READ = 200;
+/** Documents per deletion by filter. */
+const DELETIONS_PER_FILTER = 500;
+/** Passage ids per deletion by ids. */
+const IDS_PER_DELETION = 10_000;
+/** Term records read per request: they carry their postings, so a few hundred keep a page small. */
+const RECORDS_PER_READ = 250;
+/** The first batch of a job goes out small, so that Meilisearch starts while the rest is cleaned. */
+const FIRST_BATCH_DOCUMENTS = 1_000;
+
+/** One Meilisearch the job writes to: a name (routing hashes it) and an administrative client. */
+export interface JobNode {
+  name: string;
+  client: Meilisearch;
+}
+
+export interface IndexJobOptions extends ReadOptions {
+  roots: readonly string[];
+  rebuild?: boolean;
+  /** Bounds of writes and of the term statistics' spill files (tests make them small). */
+  writeLimits?: Partial<WriteLimits>;
+  spillLimits?: Partial<SpillLimits>;
+  /** Where the spill files go (a temporary folder under it, removed at the end). */
+  spillDir?: string;
+}
+
+export interface IndexSummary {
+  documents: { indexed: number; unchanged: number; removed: number; failed: number };
+  passages: number;
+  failures: Failure[];
+  tookMs: number;
+}
+
+/** Where a document is now: which node holds it, under which hash, from which root. */
+interface Held {
+  node: NodeJob;
+  docHash: string;
+  rootId: string;
+}
+
+/** A node's part of a job: its indexes, write queue, term statistics and pending replacements. */
+class NodeJob {
+  readonly name: string;
+  readonly client: Meilisearch;
+  readonly queue: WriteQueue;
+  readonly uid: string;
+  readonly termsUid: string;
+  readonly passages: DocumentBatcher;
+  readonly spill: TermSpill;
+  /** True when the statistics are counted from nothing: a new or rebuilt index, or a recount. */
+  fresh = false;
+  /** The corpus record as the job found it (null when fresh). */
+  corpus: TermRecord | null = null;
+  /** Changed documents waiting for their old passages to be read. */
+  #replacing: IngestedFile[] = [];
+  #replacingPassages = 0;
+  /** Documents to delete whole (gone from the roots, or moved to another node). */
+  #removing: string[] = [];
+  /** Passages left over from documents that got shorter. */
+  #leftovers: string[] = [];
+  /** Documents whose passages stay as they are: what a recount reads back. */
+  readonly kept = new Set<string>();
+
+  constructor(node: JobNode, uid: string, opts: IndexJobOptions, spillRoot: string) {
+    this.name = node.name;
+    this.client = node.client;
+    this.queue = new WriteQueue(node.client, opts.writeLimits);
+    this.uid = uid;
+    this.termsUid = termsIndexOf(uid);
+    this.passages = new DocumentBatcher(this.queue, node.client, uid, { firstDocuments: FIRST_BATCH_DOCUMENTS });
+    this.spill = new TermSpill(path.join(spillRoot, node.name), opts.spillLimits);
+  }
+
+  get index(): Index<PassageRecord> {
+    return this.client.index<PassageRecord>(this.uid);
+  }
+
+  /** A new document: counted and sent. */
+  async add(records: readonly PassageRecord[]): Promise<void> {
+    this.spill.add(records, 1);
+    await this.passages.add(records);
+  }
+
+  /** A changed document this node already holds: its old passages are read first (in groups). */
+  async replace(file: IngestedFile): Promise<void> {
+    this.#replacing.push(file);
+    this.#replacingPassages += file.records.length;
+    if (this.#replacing.length >= REPLACED_PER_READ || this.#replacingPassages >= this.queue.limits.maxDocuments) await this.flushReplacements();
+  }
+
+  async flushReplacements(): Promise<void> {
+    const files = this.#replacing;
+    if (files.length === 0) return;
+    this.#replacing = [];
+    this.#replacingPassages = 0;
+    const newCount = new Map(files.map((f) => [f.docId, f.records.length]));
+    for await (const page of storedPassagePages(this.index, [...newCount.keys()])) {
+      if (!this.fresh) this.spill.add(page, -1);
+      for (const p of page) if (p.position >= (newCount.get(p.docId) ?? 0)) this.#leftovers.push(p.id);
+    }
+    for (const f of files) await this.add(f.records);
+    if (this.#leftovers.length >= IDS_PER_DELETION) await this.#deleteLeftovers();
+  }
+
+  async #deleteLeftovers(): Promise<void> {
+    while (this.#leftovers.length > 0) {
+      const ids = this.#leftovers.splice(0, IDS_PER_DELETION);
+      const index = this.index;
+      await this.queue.send(this.uid, this.queue.nextBatch(this.uid), `deletion of ${ids.length} leftover passages`, () => index.deleteDocuments(ids));
+    }
+  }
+
+  /** A document this node holds that must go (gone from the roots, or now routed elsewhere). */
+  remove(docId: string): void {
+    this.#removing.push(docId);
+  }
+
+  /** Reads the removed documents' passages for the statistics, then deletes them. */
+  async flushRemovals(): Promise<number> {
+    const docs = this.#removing;
+    this.#removing = [];
+    for (let i = 0; i < docs.length; i += DELETIONS_PER_FILTER) {
+      const group = docs.slice(i, i + DELETIONS_PER_FILTER);
+      if (!this.fresh) for await (const page of storedPassagePages(this.index, group)) this.spill.add(page, -1);
+      const index = this.index;
+      await this.queue.send(this.uid, this.queue.nextBatch(this.uid), `deletion of ${group.length} documents`, () =>
+        index.deleteDocuments({ filter: eqAny('docId', group) }),
+      );
+    }
+    await this.#deleteLeftovers();
+    return docs.length;
+  }
+
+  /** A recount: adds the passages of every document kept as it is. */
+  async recountKept(): Promise<void> {
+    if (this.kept.size === 0) return;
+    for await (const page of storedPassagePages(this.index, null)) {
+      const kept = page.filter((p) => this.kept.has(p.docId));
+      if (kept.length > 0) this.spill.add(kept, 1);
+    }
+  }
+
+  /** The corpus totals once this job's change is applied. */
+  totals(): Required<Pick<TermRecord, 'df' | 'tokens' | 'docs' | 'docTokens'>> {
+    const c = this.corpus;
+    return {
+      df: Math.max(0, (c?.df ?? 0) + this.spill.passages),
+      tokens: Math.max(0, (c?.tokens ?? 0) + this.spill.tokens),
+      docs: Math.max(0, (c?.docs ?? 0) + this.spill.docs),
+      docTokens: Math.max(0, (c?.docTokens ?? 0) + this.spill.docTokens),
+    };
+  }
+
+  /**
+   * Writes the change of term statistics, partition by partition. Postings are chosen with the
+   * mean lengths of the whole collection (every node's), so that the nodes' lists together hold
+   * what one node holding everything would.
+   *
+   * The corpus record is first marked stale (postings 0), and made current only by `commitTerms`
+   * once every write of the job has succeeded: a job that fails or dies in between leaves the
+   * statistics marked, ranking falls back to Meilisearch's, and the next job recounts them.
+   */
+  async writeTerms(avgLength: number, avgDocLength: number): Promise<void> {
+    const terms = this.client.index<TermRecord>(this.termsUid);
+    const records = new DocumentBatcher(this.queue, this.client, this.termsUid);
+    if (this.fresh) {
+      await this.queue.send(this.termsUid, this.queue.nextBatch(this.termsUid), 'emptying the statistics', () => terms.deleteAllDocuments());
+    }
+    await records.add([{ ...this.#corpusRecord(), postings: 0 }]);
+    await records.flush();
+    const passageWeigh = passageWeight(avgLength);
+    const documentWeigh = documentWeight(avgDocLength);
+    const removed = this.spill.removedDocs;
+    const kept = <P extends PassagePosting | DocumentPosting>(stored: P[], added: P[], weigh: (p: P) => number) =>
+      topPostings([...stored.filter((p) => !removed.has(p[0])), ...added], POSTINGS_PER_TERM, weigh);
+    await this.spill.forEachPartition(async (changes: TermTotals[]) => {
+      const current = this.fresh ? new Map<string, TermRecord>() : await this.#storedTerms(changes.map((c) => c.term));
+      const deletions: string[] = [];
+      const upserts: TermRecord[] = [];
+      for (const change of changes) {
+        const id = termId(change.term);
+        const stored = current.get(id);
+        const df = (stored?.df ?? 0) + change.df;
+        const ddf = (stored?.ddf ?? 0) + change.ddf;
+        if (df > 0) {
+          upserts.push({
+            id,
+            term: change.term,
+            df,
+            ddf: Math.max(1, ddf),
+            passages: encodePostings(kept(decodePassagePostings(stored?.passages), change.passages, passageWeigh)),
+            documents: encodePostings(kept(decodeDocumentPostings(stored?.documents), change.documents, documentWeigh)),
+          });
+        } else if (stored) deletions.push(id);
+      }
+      await records.add(upserts);
+      if (deletions.length > 0) {
+        await this.queue.send(this.termsUid, this.queue.nextBatch(this.termsUid), `deletion of ${deletions.length} terms`, () => terms.deleteDocuments(deletions));
+      }
+    });
+    await records.flush();
+  }
+
+  #corpusRecord(): TermRecord {
+    return { id: CORPUS_RECORD_ID, term: '', ...this.totals(), postings: POSTINGS_VERSION };
+  }
+
+  /** Marks the statistics current: the last write of a job whose every other write succeeded. */
+  async commitTerms(): Promise<void> {
+    const records = new DocumentBatcher(this.queue, this.client, this.termsUid);
+    await records.add([this.#corpusRecord()]);
+    await records.flush();
+  }
+
+  async #storedTerms(terms: readonly string[]): Promise<Map<string, TermRecord>> {
+    const out = new Map<string, TermRecord>();
+    const index = this.client.index<TermRecord>(this.termsUid);
+    const ids = terms.map(termId);
+    for (let i = 0; i < ids.length; i += RECORDS_PER_READ) {
+      const page = await index.getDocuments({ filter: `id IN [${ids.slice(i, i + RECORDS_PER_READ).map((id) => quote(id)).join(', ')}]`, limit: RECORDS_PER_READ });
+      for (const r of page.results) out.set(r.id, r);
+    }
+    return out;
+  }
+
+  async readCorpus(): Promise<void> {
+    const page = await this.client.index<TermRecord>(this.termsUid).getDocuments({ filter: `id = ${quote(CORPUS_RECORD_ID)}`, limit: 1 });
+    this.corpus = page.results[0] ?? null;
+  }
+}
+
+/** The mean passage and document lengths over every node, after the job. */
+function collectionAverages(nodes: readonly NodeJob[]): { avgLength: number; avgDocLength: number } {
+  const t = nodes.map((n) => n.totals());
+  const sum = (k: 'df' | 'tokens' | 'docs' | 'docTokens') => t.reduce((s, x) => s + x[k], 0);
+  return { avgLength: sum('df') > 0 ? sum('tokens') / sum('df') : 0, avgDocLength: sum('docs') > 0 ? sum('docTokens') / sum('docs') : 0 };
+}
+
+/**
+ * Runs one indexing job against one Meilisearch, or several (each document, with all its
+ * passages, goes to the node rendezvous hashing picks for its id).
+ *
+ * 1. List the files under the roots; read which documents each node holds (incremental mode).
+ * 2. Read each file and hash it; an unchanged document is not even cleaned. Changed and new ones
+ *    are cleaned, counted into the term statistics (spilled to disk, see term-spill.ts) and sent
+ *    in batches bounded by bytes and count, at most a few requests at a time (meili/writer.ts):
+ *    the job's memory does not grow with the collection.
+ *    Incremental (default): changed documents replace their passages (their old ones are read
+ *    first, in groups, for the statistics, and leftovers deleted by id); documents gone from the
+ *    roots, or now routed to another node, are deleted.
+ *    Rebuild: everything goes to fresh indexes beside the live ones, swapped in on every node
+ *    once every node has all of it; a failure before or during the swaps leaves (or puts) every
+ *    node back on its old index.
+ * 3. Write each node's term statistics, partition by partition; wait for every task. A failed
+ *    write throws an IndexWriteError naming its index, batch and Meilisearch's code.
+ */
+export async function runIndexJob(target: Meilisearch | readonly JobNode[], indexUid: string, settings: Settings, opts: IndexJobOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const targets: readonly JobNode[] = Array.isArray(target) ? target : [{ name: 'meilisearch', client: target as Meilisearch }];
+  const { files, failures, rootIds } = await collectFiles(opts.roots);
+  const summary: IndexSummary = { documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 }, passages: 0, failures, tookMs: 0 };
+  const spillRoot = fs.mkdtempSync(path.join(opts.spillDir ?? os.tmpdir(), 'citable-terms-'));
+  try {
+    if (opts.rebuild) await rebuild(targets, indexUid, settings, files, summary, opts, spillRoot);
+    else await update(targets, indexUid, settings, files, rootIds, summary, opts, spillRoot);
+  } finally {
+    fs.rmSync(spillRoot, { recursive: true, force: true });
+  }
+  summary.documents.failed = failures.length;
+  opts.onProgress?.({ phase: 'upload', done: summary.passages, total: summary.passages });
+  summary.tookMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+async function prepare(node: NodeJob, settings: Settings): Promise<void> {
+  await applySettings(node.client, await ensureIndex<PassageRecord>(node.client, node.uid), settings);
+  await applySettings(node.client, await ensureIndex<TermRecord>(node.client, node.termsUid), TERMS_SETTINGS);
+}
+
+/** Writes every node's statistics, waits for all their writes, then marks the statistics current. */
+async function finish(nodes: readonly NodeJob[], opts: IndexJobOptions): Promise<void> {
+  for (const n of nodes) await n.passages.flush();
+  const { avgLength, avgDocLength } = collectionAverages(nodes);
+  for (const n of nodes) await n.writeTerms(avgLength, avgDocLength);
+  opts.onProgress?.({ phase: 'upload', done: 0, total: nodes.reduce((s, n) => s + n.passages.sent, 0) });
+  await Promise.all(nodes.map((n) => n.queue.wait()));
+  for (const n of nodes) await n.commitTerms();
+  await Promise.all(nodes.map((n) => n.queue.wait()));
+}
+
+async function rebuild(
+  targets: readonly JobNode[],
+  indexUid: string,
+  settings: Settings,
+  files: readonly FoundFile[],
+  summary: IndexSummary,
+  opts: IndexJobOptions,
+  spillRoot: string,
+): Promise<void> {
+  const tmpUid = `${indexUid}__rebuild_${Date.now().toString(36)}`;
+  const nodes = targets.map((t) => new NodeJob(t, tmpUid, opts, spillRoot));
+  const swapped: NodeJob[] = [];
+  const swap = (n: NodeJob) =>
+    waitAll(n.client, [
+      n.client.swapIndexes([
+        { indexes: [indexUid, tmpUid], rename: false },
+        { indexes: [termsIndexOf(indexUid), termsIndexOf(tmpUid)], rename: false },
+      ]),
+    ]);
+  try {
+    for (const n of nodes) {
+      n.fresh = true;
+      await prepare(n, settings);
+      // The live indexes must exist for the swap.
+      await ensureIndex(n.client, indexUid);
+      await ensureIndex(n.client, termsIndexOf(indexUid));
+    }
+    for await (const r of ingestFiles(files, opts)) {
+      if (isFailure(r)) summary.failures.push(r);
+      else {
+        await nodeFor(r.docId, nodes).add(r.records);
+        summary.documents.indexed++;
+      }
+    }
+    await finish(nodes, opts);
+    summary.passages = nodes.reduce((s, n) => s + n.passages.sent, 0);
+    try {
+      for (const n of nodes) {
+        await swap(n);
+        swapped.push(n);
+      }
+    } catch (err) {
+      // Swapping twice restores: the nodes already swapped go back to the old index.
+      for (const n of swapped) await swap(n).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    // After the swaps these hold the old passages and statistics; after a failure, the half-built new ones.
+    for (const n of nodes) {
+      n.spill.close();
+      await waitAll(n.client, [n.client.deleteIndex(tmpUid), n.client.deleteIndex(termsIndexOf(tmpUid))]).catch(() => undefined);
+    }
+  }
+}
+
+async function update(
+  targets: readonly JobNode[],
+  indexUid: string,
+  settings: Settings,
+  files: readonly FoundFile[],
+  rootIds: readonly string[],
+  summary: IndexSummary,
+  opts: IndexJobOptions,
+  spillRoot: string,
+): Promise<void> {
+  const nodes = targets.map((t) => new NodeJob(t, indexUid, opts, spillRoot));
+  const held = new Map<string, Held>();
+  for (const n of nodes) {
+    await prepare(n, settings);
+    for (const [docId, d] of await indexedDocuments(n.index)) held.set(docId, { node: n, ...d });
+    await n.readCorpus();
+    // Statistics missing, stale (a job failed or died before marking them current), or kept by
+    // an older release are recounted whole: from the passages kept and those this job brings.
+    n.fresh = n.corpus?.postings !== POSTINGS_VERSION;
+    if (n.fresh) n.corpus = null;
+  }
+  const present = new Set<string>();
+  const isUnchanged = (docId: string, docHash: string) => {
+    const h = held.get(docId);
+    return h !== undefined && h.docHash === docHash && h.node === nodeFor(docId, nodes);
+  };
+  try {
+    for await (const r of ingestFiles(files, { ...opts, isUnchanged })) {
+      if (isFailure(r)) {
+        summary.failures.push(r);
+        continue;
+      }
+      present.add(r.docId);
+      const h = held.get(r.docId);
+      if (r.unchanged) {
+        summary.documents.unchanged++;
+        h!.node.kept.add(r.docId);
+        continue;
+      }
+      summary.documents.indexed++;
+      const owner = nodeFor(r.docId, nodes);
+      if (h?.node === owner) await owner.replace(r);
+      else {
+        // A document routed to another node than the one holding it (the nodes changed) moves.
+        if (h) h.node.remove(r.docId);
+        await owner.add(r.records);
+      }
+    }
+    // Documents gone from the roots this job scanned. Files that failed keep their old passages.
+    const failedIds = new Set(summary.failures.map((f) => docIdFromFile(f.file)));
+    const scanned = new Set(rootIds);
+    for (const [docId, h] of held) {
+      if (present.has(docId)) continue;
+      if (scanned.has(h.rootId) && !failedIds.has(docId)) h.node.remove(docId);
+      else h.node.kept.add(docId);
+    }
+    for (const n of nodes) {
+      await n.flushReplacements();
+      summary.documents.removed += await n.flushRemovals();
+      if (n.fresh) await n.recountKept();
+    }
+    // A document moved between nodes was counted as removed once: it is not gone.
+    summary.documents.removed -= [...present].filter((d) => held.has(d) && held.get(d)!.node !== nodeFor(d, nodes)).length;
+    await finish(nodes, opts);
+    summary.passages = nodes.reduce((s, n) => s + n.passages.sent, 0);
+  } finally {
+    for (const n of nodes) n.spill.close();
+  }
+}

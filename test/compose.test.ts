@@ -7,7 +7,8 @@ import { projectRoot } from '../src/config.js';
 import { EMBEDDED_MEILI_VERSION, findEmbeddedBinary } from '../src/meili/embedded.js';
 
 describe('deployment files', () => {
-  const compose = parse(fs.readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'));
+  // Merge keys (<<), which Compose reads, as YAML 1.1 defines them.
+  const compose = parse(fs.readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true });
 
   it('run the same Meilisearch version as the embedded binary', () => {
     assert.equal(compose.services.meilisearch.image, `getmeili/meilisearch:v${EMBEDDED_MEILI_VERSION}`);
@@ -33,5 +34,19 @@ describe('deployment files', () => {
     assert.equal(compose.services.app.depends_on.meilisearch.condition, 'service_healthy');
     assert.ok(compose.services.meilisearch.healthcheck);
     assert.deepEqual(compose.services.indexer.profiles, ['indexer']);
+  });
+
+  it('run three nodes of the same version in the nodes profile, the app listing them all', () => {
+    const names = ['meili-node-1', 'meili-node-2', 'meili-node-3'];
+    for (const name of names) {
+      assert.equal(compose.services[name].image, compose.services.meilisearch.image, name);
+      assert.deepEqual(compose.services[name].profiles, ['nodes']);
+      assert.ok(compose.services[name].healthcheck, name);
+    }
+    assert.equal(new Set(names.map((n) => compose.services[n].volumes[0])).size, 3, 'a volume each');
+    const app = compose.services['app-nodes'];
+    assert.deepEqual(app.environment.MEILI_NODES.split(',').map((u: string) => u.trim()), names.map((n) => `http://${n}:7700`));
+    for (const name of names) assert.equal(app.depends_on[name].condition, 'service_healthy');
+    assert.equal(compose.services['indexer-nodes'].environment.MEILI_NODES, app.environment.MEILI_NODES);
   });
 });

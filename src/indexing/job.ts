@@ -11,6 +11,7 @@ import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
 import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
 import {
+  bestPostings,
   decodeDocumentPostings,
   decodePassagePostings,
   documentWeight,
@@ -24,7 +25,7 @@ import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
 import { indexedDocuments, storedPassagePages } from './stored.js';
-import { TermSpill, topPostings, type SpillLimits, type TermTotals } from './term-spill.js';
+import { TermSpill, type SpillLimits, type TermTotals } from './term-spill.js';
 
 /** Changed documents whose old passages are read together (one filter) before their new ones go out. */
 const REPLACED_PER_READ = 200;
@@ -201,7 +202,7 @@ class NodeJob {
     const documentWeigh = documentWeight(avgDocLength);
     const removed = this.spill.removedDocs;
     const kept = <P extends PassagePosting | DocumentPosting>(stored: P[], added: P[], weigh: (p: P) => number) =>
-      topPostings([...stored.filter((p) => !removed.has(p[0])), ...added], POSTINGS_PER_TERM, weigh);
+      bestPostings([...stored.filter((p) => !removed.has(p[0])), ...added], POSTINGS_PER_TERM, weigh);
     await this.spill.forEachPartition(async (changes: TermTotals[]) => {
       const current = this.fresh ? new Map<string, TermRecord>() : await this.#storedTerms(changes.map((c) => c.term));
       const deletions: string[] = [];

@@ -1,6 +1,7 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { MeiliApiError, SearchUnavailableError } from '../errors.js';
 import { Batcher } from './batch.js';
+import { federatedSearch, fromFederated, type FederatedAnswer, type SearchBody } from './federation.js';
 
 /** Every call to Meilisearch is bounded: a stuck search must not hold a request forever. */
 export const SEARCH_TIMEOUT_MS = 5_000;
@@ -12,6 +13,23 @@ export interface SearchTarget {
   url: string;
   key: string;
   index: string;
+  /**
+   * With several Meilisearch nodes (MEILI_NODES): each node's name (its name in the network), URL
+   * and search-only key. Every search is then one federated multi-search over all of them, sent
+   * to each node in turn, and to the next when one does not answer.
+   */
+  nodes?: ReadonlyArray<{ name: string; url: string; key: string }>;
+}
+
+/** Set on an answer some nodes did not contribute to: the names of those nodes. */
+export interface PartialAnswer {
+  partial?: { unanswered: string[] };
+}
+
+/** Options of one search. */
+export interface SearchOptions {
+  /** Over several nodes, the body's limit is per node (a lookup of records wherever they live). */
+  limitPerNode?: boolean;
 }
 
 /**
@@ -33,14 +51,13 @@ export class MeiliSearchClient {
   }
 
   /** POSTs JSON to Meilisearch; unreachable or timed out is SearchUnavailableError, any answer is returned. */
-  async #send(path: string, body: unknown): Promise<{ status: number; payload: unknown }> {
-    const t = this.#target();
+  async #send(path: string, body: unknown, to: { url: string; key: string } = this.#target()): Promise<{ status: number; payload: unknown }> {
     let res;
     try {
-      res = await request(`${t.url}${path}`, {
+      res = await request(`${to.url}${path}`, {
         method: 'POST',
         dispatcher: this.#agent,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.key}`, 'accept-encoding': 'identity' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${to.key}`, 'accept-encoding': 'identity' },
         body: JSON.stringify(body),
         headersTimeout: SEARCH_TIMEOUT_MS,
         bodyTimeout: SEARCH_TIMEOUT_MS,
@@ -60,12 +77,47 @@ export class MeiliSearchClient {
    * One search, sent at once (searches sent side by side to save latency use this: Meilisearch
    * runs a multi-search's searches one after another). An error answer is a MeiliApiError.
    */
-  async searchNow<T>(body: unknown, index = this.#target().index): Promise<T> {
+  async searchNow<T>(body: unknown, index = this.#target().index, opts: SearchOptions = {}): Promise<T> {
+    const nodes = this.#target().nodes;
+    if (nodes && nodes.length > 1) return this.#federated<T>(nodes, body as SearchBody, index, opts);
     const { status, payload } = await this.#send(`/indexes/${encodeURIComponent(index)}/search`, body);
     if (status >= 200 && status < 300) return payload as T;
-    const e = payload as { code?: unknown; message?: unknown };
-    const code = typeof e.code === 'string' ? e.code : null;
-    throw new MeiliApiError(status, code, `Meilisearch answered ${status}: ${code ?? ''}: ${typeof e.message === 'string' ? e.message : ''}`);
+    throw apiError(status, payload);
+  }
+
+  #nextEntry = 0;
+
+  /**
+   * One search over every node, through Meilisearch's remote federated search, sent to the nodes
+   * in turn (each merges in its turn). A node that does not answer is skipped for the next; a
+   * node that answers without some remotes gives a partial answer that names them. Only when no
+   * node answers is search unavailable.
+   */
+  async #federated<T>(nodes: NonNullable<SearchTarget['nodes']>, body: SearchBody, index: string, opts: SearchOptions): Promise<T> {
+    const request = federatedSearch(index, body, nodes.map((n) => n.name), opts);
+    const first = this.#nextEntry++ % nodes.length;
+    let unavailable: unknown = null;
+    for (let k = 0; k < nodes.length; k++) {
+      const entry = nodes[(first + k) % nodes.length]!;
+      let answer;
+      try {
+        answer = await this.#send('/multi-search', request, entry);
+      } catch (err) {
+        if (!(err instanceof SearchUnavailableError)) throw err;
+        unavailable = err;
+        continue;
+      }
+      const { status, payload } = answer;
+      if (status >= 200 && status < 300) {
+        const { answer: merged, unanswered } = fromFederated<T & PartialAnswer>(payload as FederatedAnswer);
+        if (unanswered.length > 0) merged.partial = { unanswered };
+        return merged;
+      }
+      const error = apiError(status, payload);
+      if (error.code !== 'search_unavailable') throw error;
+      unavailable = error;
+    }
+    throw unavailable ?? new SearchUnavailableError('no Meilisearch node answered');
   }
 
   /**
@@ -92,10 +144,19 @@ export class MeiliSearchClient {
 
   /** Searches an index (the configured one unless another is named), in a batch with its neighbours in time. */
   search<T>(body: unknown, index?: string): Promise<T> {
+    // A federated search is one multi-search already.
+    if ((this.#target().nodes?.length ?? 0) > 1) return this.searchNow<T>(body, index);
     return this.#batches.add({ index: index ?? this.#target().index, body }) as Promise<T>;
   }
 
   async close(): Promise<void> {
     await this.#agent.close();
   }
+}
+
+/** Meilisearch's error answer as a MeiliApiError. */
+function apiError(status: number, payload: unknown): MeiliApiError {
+  const e = (payload ?? {}) as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : null;
+  return new MeiliApiError(status, code, `Meilisearch answered ${status}: ${code ?? ''}: ${typeof e.message === 'string' ? e.message : ''}`);
 }

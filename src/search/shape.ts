@@ -18,6 +18,8 @@ export interface RawSearchResponse {
   totalHits?: number;
   processingTimeMs: number;
   facetDistribution?: Record<string, Record<string, number>>;
+  /** Over several nodes: the nodes that did not answer (their hits are missing). */
+  partial?: { unanswered: string[] };
 }
 
 export interface Hit {
@@ -39,6 +41,8 @@ export interface SearchResponse {
   tookMs: number;
   hits: Hit[];
   facets: { publisher: Record<string, number>; year: Record<string, number> };
+  /** Present only when some Meilisearch nodes did not answer: the hits are those of the others. */
+  partial?: { unanswered: string[] };
 }
 
 /** Where the document view shows a passage. */
@@ -77,5 +81,6 @@ export function shapeResponse(p: SearchParams, raw: RawSearchResponse, tookMs: n
     tookMs,
     hits: raw.hits.map(shapeHit),
     facets: { publisher: facets.publisher ?? {}, year: facets.year ?? {} },
+    ...(raw.partial ? { partial: raw.partial } : {}),
   };
 }

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { loadConfig, projectRoot, type Config } from '../config.js';
 import { CitableError } from '../errors.js';
-import { runIndexJob } from '../indexing/indexer.js';
+import { runIndexJob, type JobNode } from '../indexing/job.js';
 import { createLogger, type Logger } from '../log.js';
-import { adminClient, connectMeilisearch, type MeiliConnection } from '../meili/connect.js';
+import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
 import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../meili/embedded.js';
 import { ensureSearchKey } from '../meili/keys.js';
+import { configureNetwork } from '../meili/nodes.js';
 import { indexSettings, loadSynonyms } from '../meili/settings.js';
+import type { SearchTarget } from '../meili/client.js';
 import { SearchBackend } from '../search/backend.js';
 import { createApp, type Readiness } from './app.js';
 
@@ -22,9 +24,9 @@ const MONITOR_INTERVAL_MS = 2_000;
 const SEEDS_DIR = path.join(projectRoot, 'seeds');
 const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
 
-async function passageCount(conn: MeiliConnection, index: string): Promise<number | null> {
+async function passageCount(client: JobNode['client'], index: string): Promise<number | null> {
   try {
-    const stats = await adminClient(conn).index(index).getStats();
+    const stats = await client.index(index).getStats();
     return stats.numberOfDocuments;
   } catch {
     return null;
@@ -44,13 +46,28 @@ async function collectionSize(conn: MeiliConnection, index: string): Promise<{ d
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
-/** Indexes the seeds when the index is missing or empty, so a fresh start serves something. */
-async function seedIfEmpty(conn: MeiliConnection, config: Config, logger: Logger): Promise<void> {
-  const count = await passageCount(conn, config.index);
-  if (count !== null && count > 0) return;
+/** Indexes the seeds when the index is missing or empty (on every node), so a fresh start serves something. */
+async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Logger): Promise<void> {
+  const counts = await Promise.all(nodes.map((n) => passageCount(n.client, config.index)));
+  if (counts.some((c) => c !== null && c > 0)) return;
   logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
-  const summary = await runIndexJob(adminClient(conn), config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
+  const summary = await runIndexJob(nodes, config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
   logger.info({ summary }, 'seeds indexed');
+}
+
+/**
+ * Several nodes (MEILI_NODES): each gets a search-only key and knows the others as remotes, and
+ * searches are federated over all of them. Returns the first node's connection (for health and
+ * counts) and the search target.
+ */
+async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: MeiliConnection; target: () => SearchTarget }> {
+  const nodes = await connectNodes(config);
+  await seedIfEmpty(nodes.map((n) => ({ name: n.name, client: adminClient(n) })), config, logger);
+  const keys = await Promise.all(nodes.map((n) => ensureSearchKey(adminClient(n), config.index)));
+  await configureNetwork(nodes.map((n, i) => ({ name: n.name, url: n.url, key: n.masterKey, admin: adminClient(n), searchKey: keys[i]! })));
+  logger.info({ nodes: nodes.map((n) => n.url) }, 'Meilisearch nodes connected');
+  const targets = nodes.map((n, i) => ({ name: n.name, url: n.url, key: keys[i]! }));
+  return { conn: nodes[0]!, target: () => ({ url: nodes[0]!.url, key: keys[0]!, index: config.index, nodes: targets }) };
 }
 
 /**
@@ -142,11 +159,17 @@ async function main(): Promise<void> {
 
   let backend: SearchBackend | null = null;
   try {
-    conn = await connectMeilisearch(config, { onUnexpectedExit });
-    logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
-    await seedIfEmpty(conn, config, logger);
-    const searchKey = await ensureSearchKey(adminClient(conn), config.index);
-    backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }), { synonyms: loadSynonyms(config.synonymsFile) });
+    if (config.meiliNodes.length > 0) {
+      const network = await connectNetwork(config, logger);
+      conn = network.conn;
+      backend = new SearchBackend(network.target, { synonyms: loadSynonyms(config.synonymsFile) });
+    } else {
+      conn = await connectMeilisearch(config, { onUnexpectedExit });
+      logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
+      await seedIfEmpty([{ name: 'meilisearch', client: adminClient(conn) }], config, logger);
+      const searchKey = await ensureSearchKey(adminClient(conn), config.index);
+      backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }), { synonyms: loadSynonyms(config.synonymsFile) });
+    }
   } catch (err) {
     const message = err instanceof CitableError ? err.message : (err as Error).stack;
     logger.fatal({ err }, 'could not start');

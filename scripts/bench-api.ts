@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Meilisearch } from 'meilisearch';
 import { Agent, request } from 'undici';
 import { projectRoot } from '../src/config.js';
-import { runIndexJob } from '../src/indexing/job.js';
+import { runIndexJob } from '../src/indexing/indexer.js';
 import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
 import { ensureSearchKey } from '../src/meili/keys.js';
 import { indexSettings } from '../src/meili/settings.js';

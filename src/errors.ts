@@ -87,6 +87,20 @@ export class TaskFailedError extends CitableError {
   }
 }
 
+/**
+ * A write Meilisearch refused or failed: which index, which batch of the job (counted from 1 per
+ * index), and Meilisearch's own error code (`request_failed` when no answer came back at all).
+ */
+export class IndexWriteError extends TaskFailedError {
+  readonly index: string;
+  readonly batch: number;
+  constructor(args: { index: string; batch: number; meiliCode: string; detail: string }, options?: ErrorOptions) {
+    super(`index ${args.index}, batch ${args.batch}: ${args.meiliCode}: ${args.detail}`, args.meiliCode, options);
+    this.index = args.index;
+    this.batch = args.batch;
+  }
+}
+
 /** A parameter the client got wrong, with the parameter's name. */
 export class InvalidParameterError extends CitableError {
   readonly param: string;

@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
-import { CitableError, errorCodeOf, type ErrorCode } from '../errors.js';
+import { CitableError, errorCodeOf, IndexWriteError, type ErrorCode } from '../errors.js';
 import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
-import { IndexWriteError } from '../meili/writer.js';
 import { indexSettings } from '../meili/settings.js';
-import { runIndexJob, type JobNode } from './job.js';
+import { runIndexJob, type JobNode } from './indexer.js';
 import { describeFlag, formatReport, retentionLine } from './loss-report.js';
 import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 

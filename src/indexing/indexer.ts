@@ -1,25 +1,45 @@
-import type { EnqueuedTask, Meilisearch, Settings } from 'meilisearch';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Index, Meilisearch, Settings } from 'meilisearch';
 import { docIdFromFile } from '../ingest/ingest.js';
 import type { PassageRecord } from '../ingest/records.js';
-import { eqAny, quote } from '../meili/filter.js';
+import { eqAny } from '../meili/filter.js';
 import { ensureIndex, termsIndexOf } from '../meili/indexes.js';
-import { applySettings } from '../meili/settings.js';
+import { nodeFor } from '../meili/nodes.js';
+import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
-import { handled } from '../promises.js';
-import { POSTINGS_VERSION } from '../terms/schema.js';
+import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
+import { POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
-import { indexedDocuments, storedPassages } from './stored.js';
-import { accumulate, emptyDelta } from './term-stats.js';
-import { applyTermStats, postingsVersion, prepareTermsIndex } from './term-stats-store.js';
-import { BatchUploader } from './uploader.js';
+import { indexedDocuments, storedPassagePages } from './stored.js';
+import { TermSpill, type SpillLimits } from './term-spill.js';
+import { commitTermStats, corpusRecord, writeTermStats } from './term-stats-store.js';
 
+/** Changed documents whose old passages are read together (one filter) before their new ones go out. */
+const REPLACED_PER_READ = 200;
 /** Documents per deletion by filter. */
 const DELETIONS_PER_FILTER = 500;
+/** Passage ids per deletion by ids. */
+const IDS_PER_DELETION = 10_000;
+/** The first batch of a job goes out small, so that Meilisearch starts while the rest is cleaned. */
+const FIRST_BATCH_DOCUMENTS = 1_000;
+
+/** One Meilisearch the job writes to: a name (routing hashes it) and an administrative client. */
+export interface JobNode {
+  name: string;
+  client: Meilisearch;
+}
 
 export interface IndexJobOptions extends ReadOptions {
   roots: readonly string[];
   rebuild?: boolean;
+  /** Bounds of writes and of the term statistics' spill files (tests make them small). */
+  writeLimits?: Partial<WriteLimits>;
+  spillLimits?: Partial<SpillLimits>;
+  /** Where the spill files go (a temporary folder under it, removed at the end). */
+  spillDir?: string;
 }
 
 export interface IndexSummary {
@@ -29,146 +49,321 @@ export interface IndexSummary {
   tookMs: number;
 }
 
+/** Where a document is now: which node holds it, under which hash, from which root. */
+interface Held {
+  node: NodeJob;
+  docHash: string;
+  rootId: string;
+}
+
+/** A node's part of a job: its indexes, write queue, term statistics and pending replacements. */
+class NodeJob {
+  readonly name: string;
+  readonly client: Meilisearch;
+  readonly queue: WriteQueue;
+  readonly uid: string;
+  readonly termsUid: string;
+  readonly passages: DocumentBatcher;
+  readonly spill: TermSpill;
+  /** True when the statistics are counted from nothing: a new or rebuilt index, or a recount. */
+  fresh = false;
+  /** The corpus record as the job found it (null when fresh). */
+  corpus: TermRecord | null = null;
+  /** Changed documents waiting for their old passages to be read. */
+  #replacing: IngestedFile[] = [];
+  #replacingPassages = 0;
+  /** Documents to delete whole (gone from the roots, or moved to another node). */
+  #removing: string[] = [];
+  /** Passages left over from documents that got shorter. */
+  #leftovers: string[] = [];
+  /** Documents whose passages stay as they are: what a recount reads back. */
+  readonly kept = new Set<string>();
+
+  constructor(node: JobNode, uid: string, opts: IndexJobOptions, spillRoot: string) {
+    this.name = node.name;
+    this.client = node.client;
+    this.queue = new WriteQueue(node.client, opts.writeLimits);
+    this.uid = uid;
+    this.termsUid = termsIndexOf(uid);
+    this.passages = new DocumentBatcher(this.queue, node.client, uid, { firstDocuments: FIRST_BATCH_DOCUMENTS });
+    this.spill = new TermSpill(path.join(spillRoot, node.name), opts.spillLimits);
+  }
+
+  get index(): Index<PassageRecord> {
+    return this.client.index<PassageRecord>(this.uid);
+  }
+
+  /** A new document: counted and sent. */
+  async add(records: readonly PassageRecord[]): Promise<void> {
+    this.spill.add(records, 1);
+    await this.passages.add(records);
+  }
+
+  /** A changed document this node already holds: its old passages are read first (in groups). */
+  async replace(file: IngestedFile): Promise<void> {
+    this.#replacing.push(file);
+    this.#replacingPassages += file.records.length;
+    if (this.#replacing.length >= REPLACED_PER_READ || this.#replacingPassages >= this.queue.limits.maxDocuments) await this.flushReplacements();
+  }
+
+  async flushReplacements(): Promise<void> {
+    const files = this.#replacing;
+    if (files.length === 0) return;
+    this.#replacing = [];
+    this.#replacingPassages = 0;
+    const newCount = new Map(files.map((f) => [f.docId, f.records.length]));
+    for await (const page of storedPassagePages(this.index, [...newCount.keys()])) {
+      if (!this.fresh) this.spill.add(page, -1);
+      for (const p of page) if (p.position >= (newCount.get(p.docId) ?? 0)) this.#leftovers.push(p.id);
+    }
+    for (const f of files) await this.add(f.records);
+    if (this.#leftovers.length >= IDS_PER_DELETION) await this.#deleteLeftovers();
+  }
+
+  async #deleteLeftovers(): Promise<void> {
+    while (this.#leftovers.length > 0) {
+      const ids = this.#leftovers.splice(0, IDS_PER_DELETION);
+      const index = this.index;
+      await this.queue.send(this.uid, this.queue.nextBatch(this.uid), `deletion of ${ids.length} leftover passages`, () => index.deleteDocuments(ids));
+    }
+  }
+
+  /** A document this node holds that must go (gone from the roots, or now routed elsewhere). */
+  remove(docId: string): void {
+    this.#removing.push(docId);
+  }
+
+  /** Reads the removed documents' passages for the statistics, then deletes them. */
+  async flushRemovals(): Promise<number> {
+    const docs = this.#removing;
+    this.#removing = [];
+    for (let i = 0; i < docs.length; i += DELETIONS_PER_FILTER) {
+      const group = docs.slice(i, i + DELETIONS_PER_FILTER);
+      if (!this.fresh) for await (const page of storedPassagePages(this.index, group)) this.spill.add(page, -1);
+      const index = this.index;
+      await this.queue.send(this.uid, this.queue.nextBatch(this.uid), `deletion of ${group.length} documents`, () =>
+        index.deleteDocuments({ filter: eqAny('docId', group) }),
+      );
+    }
+    await this.#deleteLeftovers();
+    return docs.length;
+  }
+
+  /** A recount: adds the passages of every document kept as it is. */
+  async recountKept(): Promise<void> {
+    if (this.kept.size === 0) return;
+    for await (const page of storedPassagePages(this.index, null)) {
+      const kept = page.filter((p) => this.kept.has(p.docId));
+      if (kept.length > 0) this.spill.add(kept, 1);
+    }
+  }
+
+  /** The corpus totals once this job's change is applied. */
+  totals(): Required<Pick<TermRecord, 'df' | 'tokens' | 'docs' | 'docTokens'>> {
+    const c = this.corpus;
+    return {
+      df: Math.max(0, (c?.df ?? 0) + this.spill.passages),
+      tokens: Math.max(0, (c?.tokens ?? 0) + this.spill.tokens),
+      docs: Math.max(0, (c?.docs ?? 0) + this.spill.docs),
+      docTokens: Math.max(0, (c?.docTokens ?? 0) + this.spill.docTokens),
+    };
+  }
+
+  /** Writes this job's change of the term statistics (see writeTermStats). */
+  async writeTerms(averages: { avgLength: number; avgDocLength: number }): Promise<void> {
+    await writeTermStats(this.queue, this.client, this.termsUid, { spill: this.spill, totals: this.totals(), fresh: this.fresh, ...averages });
+  }
+
+  /** Marks the statistics current: the last write of a job whose every other write succeeded. */
+  async commitTerms(): Promise<void> {
+    await commitTermStats(this.queue, this.client, this.termsUid, this.totals());
+  }
+
+  async readCorpus(): Promise<void> {
+    this.corpus = await corpusRecord(this.client, this.termsUid);
+  }
+}
+
+/** The mean passage and document lengths over every node, after the job. */
+function collectionAverages(nodes: readonly NodeJob[]): { avgLength: number; avgDocLength: number } {
+  const t = nodes.map((n) => n.totals());
+  const sum = (k: 'df' | 'tokens' | 'docs' | 'docTokens') => t.reduce((s, x) => s + x[k], 0);
+  return { avgLength: sum('df') > 0 ? sum('tokens') / sum('df') : 0, avgDocLength: sum('docs') > 0 ? sum('docTokens') / sum('docs') : 0 };
+}
+
 /**
- * Runs one indexing job against Meilisearch.
+ * Runs one indexing job against one Meilisearch, or several (each document, with all its
+ * passages, goes to the node rendezvous hashing picks for its id).
  *
- * 1. List the files under the roots (files.ts).
- * 2. Clean them one by one (read-files.ts); each full batch of passages is enqueued at once
- *    (uploader.ts), so Meilisearch indexes while later files are cleaned, and all batches are
- *    queued before anything is awaited. The term statistics are counted on the way (term-stats.ts).
- *    - Rebuild (rebuildIndex): everything goes to a fresh index, swapped in atomically once
- *      complete, so searches never see it half-built and a failure leaves the live index serving.
- *    - Incremental (updateIndex): unchanged documents are skipped; changed ones are upserted and
- *      then their leftover passages deleted; documents gone from the roots are deleted.
- * 3. Apply the change of term statistics to the terms index (term-stats-store.ts).
- * 4. Wait for every task; a failed task fails the job with Meilisearch's message.
+ * 1. List the files under the roots; read which documents each node holds (incremental mode).
+ * 2. Read each file and hash it; an unchanged document is not even cleaned. Changed and new ones
+ *    are cleaned, counted into the term statistics (spilled to disk, see term-spill.ts) and sent
+ *    in batches bounded by bytes and count, at most a few requests at a time (meili/writer.ts):
+ *    the job's memory does not grow with the collection.
+ *    Incremental (default): changed documents replace their passages (their old ones are read
+ *    first, in groups, for the statistics, and leftovers deleted by id); documents gone from the
+ *    roots, or now routed to another node, are deleted.
+ *    Rebuild: everything goes to fresh indexes beside the live ones, swapped in on every node
+ *    once every node has all of it; a failure before or during the swaps leaves (or puts) every
+ *    node back on its old index.
+ * 3. Write each node's term statistics, partition by partition; wait for every task. A failed
+ *    write throws an IndexWriteError naming its index, batch and Meilisearch's code.
  */
-export async function runIndexJob(client: Meilisearch, indexUid: string, settings: Settings, opts: IndexJobOptions): Promise<IndexSummary> {
+export async function runIndexJob(target: Meilisearch | readonly JobNode[], indexUid: string, settings: Settings, opts: IndexJobOptions): Promise<IndexSummary> {
   const started = performance.now();
+  const targets: readonly JobNode[] = Array.isArray(target) ? target : [{ name: 'meilisearch', client: target as Meilisearch }];
   const { files, failures, rootIds } = await collectFiles(opts.roots);
-  const summary: IndexSummary = {
-    documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 },
-    passages: 0,
-    failures,
-    tookMs: 0,
-  };
-  const live = await ensureIndex<PassageRecord>(client, indexUid);
-  if (opts.rebuild) await rebuildIndex(client, live.uid, settings, files, summary, opts);
-  else await updateIndex(client, live.uid, settings, files, rootIds, summary, opts);
+  const summary: IndexSummary = { documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 }, passages: 0, failures, tookMs: 0 };
+  const spillRoot = fs.mkdtempSync(path.join(opts.spillDir ?? os.tmpdir(), 'citable-terms-'));
+  try {
+    if (opts.rebuild) await rebuild(targets, indexUid, settings, files, summary, opts, spillRoot);
+    else await update(targets, indexUid, settings, files, rootIds, summary, opts, spillRoot);
+  } finally {
+    fs.rmSync(spillRoot, { recursive: true, force: true });
+  }
   summary.documents.failed = failures.length;
   opts.onProgress?.({ phase: 'upload', done: summary.passages, total: summary.passages });
   summary.tookMs = Math.round(performance.now() - started);
   return summary;
 }
 
-/** Builds the index afresh beside the live one, then swaps both it and its terms index in. */
-async function rebuildIndex(
-  client: Meilisearch,
+async function prepare(node: NodeJob, settings: Settings): Promise<void> {
+  await applySettings(node.client, await ensureIndex<PassageRecord>(node.client, node.uid), settings);
+  await applySettings(node.client, await ensureIndex<TermRecord>(node.client, node.termsUid), TERMS_SETTINGS);
+}
+
+/** Writes every node's statistics, waits for all their writes, then marks the statistics current. */
+async function finish(nodes: readonly NodeJob[], opts: IndexJobOptions): Promise<void> {
+  for (const n of nodes) await n.passages.flush();
+  const averages = collectionAverages(nodes);
+  for (const n of nodes) await n.writeTerms(averages);
+  opts.onProgress?.({ phase: 'upload', done: 0, total: nodes.reduce((s, n) => s + n.passages.sent, 0) });
+  await Promise.all(nodes.map((n) => n.queue.wait()));
+  for (const n of nodes) await n.commitTerms();
+  await Promise.all(nodes.map((n) => n.queue.wait()));
+}
+
+async function rebuild(
+  targets: readonly JobNode[],
   indexUid: string,
   settings: Settings,
   files: readonly FoundFile[],
   summary: IndexSummary,
-  opts: ReadOptions,
+  opts: IndexJobOptions,
+  spillRoot: string,
 ): Promise<void> {
   const tmpUid = `${indexUid}__rebuild_${Date.now().toString(36)}`;
-  try {
-    const tmp = await ensureIndex<PassageRecord>(client, tmpUid);
-    await applySettings(client, tmp, settings);
-    const tmpTerms = await prepareTermsIndex(client, termsIndexOf(tmpUid));
-    const uploader = new BatchUploader(tmp);
-    const delta = emptyDelta();
-    for await (const r of ingestFiles(files, opts)) {
-      if (isFailure(r)) summary.failures.push(r);
-      else {
-        uploader.add(r.records);
-        accumulate(delta, r.records, 1);
-        summary.documents.indexed++;
-      }
-    }
-    uploader.flush();
-    opts.onProgress?.({ phase: 'upload', done: 0, total: uploader.uploaded });
-    const statsTasks = await applyTermStats(tmpTerms, delta, true);
-    await waitAll(client, [...uploader.tasks, ...statsTasks]);
-    await ensureIndex(client, termsIndexOf(indexUid));
-    await waitAll(client, [
-      client.swapIndexes([
+  const nodes = targets.map((t) => new NodeJob(t, tmpUid, opts, spillRoot));
+  const swapped: NodeJob[] = [];
+  const swap = (n: NodeJob) =>
+    waitAll(n.client, [
+      n.client.swapIndexes([
         { indexes: [indexUid, tmpUid], rename: false },
         { indexes: [termsIndexOf(indexUid), termsIndexOf(tmpUid)], rename: false },
       ]),
     ]);
-    summary.passages = uploader.uploaded;
+  try {
+    for (const n of nodes) {
+      n.fresh = true;
+      await prepare(n, settings);
+      // The live indexes must exist for the swap.
+      await ensureIndex(n.client, indexUid);
+      await ensureIndex(n.client, termsIndexOf(indexUid));
+    }
+    for await (const r of ingestFiles(files, opts)) {
+      if (isFailure(r)) summary.failures.push(r);
+      else {
+        await nodeFor(r.docId, nodes).add(r.records);
+        summary.documents.indexed++;
+      }
+    }
+    await finish(nodes, opts);
+    summary.passages = nodes.reduce((s, n) => s + n.passages.sent, 0);
+    try {
+      for (const n of nodes) {
+        await swap(n);
+        swapped.push(n);
+      }
+    } catch (err) {
+      // Swapping twice restores: the nodes already swapped go back to the old index.
+      for (const n of swapped) await swap(n).catch(() => undefined);
+      throw err;
+    }
   } finally {
-    // After a swap these hold the old passages and statistics; after a failure, the half-built new ones.
-    await waitAll(client, [client.deleteIndex(tmpUid), client.deleteIndex(termsIndexOf(tmpUid))]).catch(() => undefined);
+    // After the swaps these hold the old passages and statistics; after a failure, the half-built new ones.
+    for (const n of nodes) {
+      n.spill.close();
+      await waitAll(n.client, [n.client.deleteIndex(tmpUid), n.client.deleteIndex(termsIndexOf(tmpUid))]).catch(() => undefined);
+    }
   }
 }
 
-/** Brings the live index in line with the files: adds, replaces and removes documents in place. */
-async function updateIndex(
-  client: Meilisearch,
+async function update(
+  targets: readonly JobNode[],
   indexUid: string,
   settings: Settings,
   files: readonly FoundFile[],
   rootIds: readonly string[],
   summary: IndexSummary,
-  opts: ReadOptions,
+  opts: IndexJobOptions,
+  spillRoot: string,
 ): Promise<void> {
-  const live = client.index<PassageRecord>(indexUid);
-  await applySettings(client, live, settings);
-  const terms = await prepareTermsIndex(client, termsIndexOf(indexUid));
-  const existing = await indexedDocuments(live);
-  // Statistics kept by an older release (without postings) are recounted whole, from the
-  // passages the index holds and those this job brings.
-  const recount = existing.size > 0 && (await postingsVersion(terms)) !== POSTINGS_VERSION;
-  const uploader = new BatchUploader(live);
-  const delta = emptyDelta();
+  const nodes = targets.map((t) => new NodeJob(t, indexUid, opts, spillRoot));
+  const held = new Map<string, Held>();
+  for (const n of nodes) {
+    await prepare(n, settings);
+    for (const [docId, d] of await indexedDocuments(n.index)) held.set(docId, { node: n, ...d });
+    await n.readCorpus();
+    // Statistics missing, stale (a job failed or died before marking them current), or kept by
+    // an older release are recounted whole: from the passages kept and those this job brings.
+    n.fresh = n.corpus?.postings !== POSTINGS_VERSION;
+    if (n.fresh) n.corpus = null;
+  }
   const present = new Set<string>();
-  const changed: IngestedFile[] = [];
-  // New passages of documents already indexed wait until their old passages have been read
-  // for the term statistics; new documents go straight out.
-  const deferred: PassageRecord[][] = [];
-  for await (const r of ingestFiles(files, opts)) {
-    if (isFailure(r)) {
-      summary.failures.push(r);
-      continue;
+  const isUnchanged = (docId: string, docHash: string) => {
+    const h = held.get(docId);
+    return h !== undefined && h.docHash === docHash && h.node === nodeFor(docId, nodes);
+  };
+  try {
+    for await (const r of ingestFiles(files, { ...opts, isUnchanged })) {
+      if (isFailure(r)) {
+        summary.failures.push(r);
+        continue;
+      }
+      present.add(r.docId);
+      const h = held.get(r.docId);
+      if (r.unchanged) {
+        summary.documents.unchanged++;
+        h!.node.kept.add(r.docId);
+        continue;
+      }
+      summary.documents.indexed++;
+      const owner = nodeFor(r.docId, nodes);
+      if (h?.node === owner) await owner.replace(r);
+      else {
+        // A document routed to another node than the one holding it (the nodes changed) moves.
+        if (h) h.node.remove(r.docId);
+        await owner.add(r.records);
+      }
     }
-    present.add(r.docId);
-    if (existing.get(r.docId)?.docHash === r.docHash) {
-      summary.documents.unchanged++;
-      continue;
+    // Documents gone from the roots this job scanned. Files that failed keep their old passages.
+    const failedIds = new Set(summary.failures.map((f) => docIdFromFile(f.file)));
+    const scanned = new Set(rootIds);
+    for (const [docId, h] of held) {
+      if (present.has(docId)) continue;
+      if (scanned.has(h.rootId) && !failedIds.has(docId)) h.node.remove(docId);
+      else h.node.kept.add(docId);
     }
-    summary.documents.indexed++;
-    changed.push({ ...r, records: [] });
-    accumulate(delta, r.records, 1);
-    if (existing.has(r.docId)) deferred.push(r.records);
-    else uploader.add(r.records);
-  }
-  // Documents gone from the roots this job scanned. Files that failed keep their old passages.
-  const failedIds = new Set(summary.failures.map((f) => docIdFromFile(f.file)));
-  const scanned = new Set(rootIds);
-  const gone = [...existing]
-    .filter(([docId, d]) => scanned.has(d.rootId) && !present.has(docId) && !failedIds.has(docId))
-    .map(([docId]) => docId);
-  const replaced = changed.filter((f) => existing.has(f.docId)).map((f) => f.docId);
-  if (recount) {
-    const outgoing = new Set([...replaced, ...gone]);
-    accumulate(delta, await storedPassages(live, [...existing.keys()].filter((id) => !outgoing.has(id))), 1);
-  } else accumulate(delta, await storedPassages(live, [...replaced, ...gone]), -1);
-  for (const records of deferred) uploader.add(records);
-  uploader.flush();
-  summary.passages = uploader.uploaded;
-  const tasks: Array<Promise<EnqueuedTask>> = [...uploader.tasks];
-  // Leftover passages of a document that got shorter: same docId, older hash.
-  for (const f of changed) {
-    if (existing.has(f.docId)) {
-      tasks.push(handled(live.deleteDocuments({ filter: `${eqAny('docId', [f.docId])} AND docHash != ${quote(f.docHash)}` })));
+    for (const n of nodes) {
+      await n.flushReplacements();
+      summary.documents.removed += await n.flushRemovals();
+      if (n.fresh) await n.recountKept();
     }
+    // A document moved between nodes was counted as removed once: it is not gone.
+    summary.documents.removed -= [...present].filter((d) => held.has(d) && held.get(d)!.node !== nodeFor(d, nodes)).length;
+    await finish(nodes, opts);
+    summary.passages = nodes.reduce((s, n) => s + n.passages.sent, 0);
+  } finally {
+    for (const n of nodes) n.spill.close();
   }
-  for (let i = 0; i < gone.length; i += DELETIONS_PER_FILTER) {
-    tasks.push(handled(live.deleteDocuments({ filter: eqAny('docId', gone.slice(i, i + DELETIONS_PER_FILTER)) })));
-  }
-  summary.documents.removed = gone.length;
-  tasks.push(...(await applyTermStats(terms, delta, existing.size === 0 || recount)));
-  opts.onProgress?.({ phase: 'upload', done: 0, total: summary.passages });
-  await waitAll(client, tasks);
 }

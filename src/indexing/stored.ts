@@ -18,20 +18,6 @@ export async function indexedDocuments(index: Index<PassageRecord>): Promise<Map
   return out;
 }
 
-/** The title, heading and text of every passage of the given documents, as the index holds them. */
-export async function storedPassages(index: Index<PassageRecord>, docIds: readonly string[]): Promise<ScoredFields[]> {
-  const out: ScoredFields[] = [];
-  for (let i = 0; i < docIds.length; i += IDS_PER_FILTER) {
-    const filter = eqAny('docId', docIds.slice(i, i + IDS_PER_FILTER));
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await index.getDocuments({ fields: ['docId', 'title', 'heading', 'text', 'position', 'docTokens'], filter, limit: PAGE, offset });
-      out.push(...page.results);
-      if (page.results.length < PAGE) break;
-    }
-  }
-  return out;
-}
-
 /** Fields of a stored passage that the term statistics and leftover deletions read. */
 const STORED_FIELDS = ['id', 'docId', 'title', 'heading', 'text', 'position', 'docTokens'] as const;
 export type StoredPassage = ScoredFields & { id: string; docId: string; position: number };

@@ -1,5 +1,5 @@
 import { MeiliSearchApiError, MeiliSearchRequestError, type EnqueuedTask, type Meilisearch } from 'meilisearch';
-import { TaskFailedError } from '../errors.js';
+import { IndexWriteError } from '../errors.js';
 
 /**
  * Bounds on every write to Meilisearch.
@@ -24,20 +24,6 @@ export const WRITE_LIMITS = {
 } as const;
 
 export type WriteLimits = { [K in keyof typeof WRITE_LIMITS]: number };
-
-/**
- * A write Meilisearch refused or failed: which index, which batch of the job (counted from 1 per
- * index), and Meilisearch's own error code (`request_failed` when no answer came back at all).
- */
-export class IndexWriteError extends TaskFailedError {
-  readonly index: string;
-  readonly batch: number;
-  constructor(args: { index: string; batch: number; meiliCode: string; detail: string }, options?: ErrorOptions) {
-    super(`index ${args.index}, batch ${args.batch}: ${args.meiliCode}: ${args.detail}`, args.meiliCode, options);
-    this.index = args.index;
-    this.batch = args.batch;
-  }
-}
 
 interface SentTask {
   taskUid: number;

@@ -1,5 +1,5 @@
 import type { DocumentMetadata } from '../ingest/ingest.js';
-import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
+import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { handled } from '../promises.js';
@@ -29,7 +29,7 @@ const DOCUMENT_MAX_PASSAGES = 1_000;
 const MEILI_CANDIDATES = 20;
 const RESTRICTED_CANDIDATES = 200;
 
-interface RankedList {
+interface RankedList extends PartialAnswer {
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
 }
@@ -82,15 +82,17 @@ export class SearchBackend {
    * Corpus statistics and postings of the terms, or null when the index has none (no terms index,
    * empty, or built before postings existed: its next indexing job recounts them).
    */
-  async #termsOf(terms: readonly string[]): Promise<TermsRead | null> {
+  async #termsOf(terms: readonly string[]): Promise<(TermsRead & PartialAnswer) | null> {
     let raw: { hits: TermRecord[] };
     try {
-      raw = await this.#meili.searchNow(termsLookup(terms), termsIndexOf(this.#meili.index));
+      // Over several nodes every node's records of these terms are wanted, to be added up.
+      raw = await this.#meili.searchNow(termsLookup(terms), termsIndexOf(this.#meili.index), { limitPerNode: true });
     } catch (err) {
       if (meiliCodeOf(err) === 'index_not_found') return null;
       throw err;
     }
-    return readTerms(raw.hits);
+    const read = readTerms(raw.hits);
+    return read && (raw as PartialAnswer).partial ? { ...read, partial: (raw as PartialAnswer).partial } : read;
   }
   /**
    * Sentence-like queries, ranked with BM25 over the terms' postings and Meilisearch's own hits
@@ -129,7 +131,9 @@ export class SearchBackend {
       ]);
       if (allowed) lists = keepDocuments(lists, allowed);
       const ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
-      list = { hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {} };
+      // A node missing from either read leaves the ranking without its passages.
+      const partial = found.partial ?? terms.partial;
+      list = { hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {}, ...(partial ? { partial } : {}) };
       this.#ranked.set(key, list);
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
@@ -141,7 +145,7 @@ export class SearchBackend {
       const h = r.hit ?? read.get(r.id);
       return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) }, _rankingScore: r.score }] : [];
     });
-    const raw = { hits, totalHits: list.hits.length, processingTimeMs: 0, facetDistribution: list.facets };
+    const raw = { hits, totalHits: list.hits.length, processingTimeMs: 0, facetDistribution: list.facets, ...(list.partial ? { partial: list.partial } : {}) };
     return shapeResponse(p, raw, Math.round(performance.now() - started));
   }
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { loadConfig, projectRoot, type Config } from '../config.js';
 import { CitableError } from '../errors.js';
-import { runIndexJob, type JobNode } from '../indexing/job.js';
+import { runIndexJob, type JobNode } from '../indexing/indexer.js';
 import { createLogger, type Logger } from '../log.js';
 import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
 import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../meili/embedded.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
-import { runIndexJob } from '../../src/indexing/job.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';

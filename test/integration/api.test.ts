@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import type { CitableApp } from '../../src/server/app.js';
 import request from 'supertest';
 import { projectRoot } from '../../src/config.js';
-import { runIndexJob } from '../../src/indexing/job.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';

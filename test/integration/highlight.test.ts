@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
-import { runIndexJob } from '../../src/indexing/job.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher } from '../../src/search/highlight.js';
 import { normalizeWord } from '../../src/text/normalise.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../../src/config.js';
-import { runIndexJob } from '../../src/indexing/job.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { Meilisearch } from 'meilisearch';
 import request from 'supertest';
 import { projectRoot } from '../../src/config.js';
-import { runIndexJob } from '../../src/indexing/job.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { EmbeddedMeilisearch } from '../../src/meili/embedded.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';

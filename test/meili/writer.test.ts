@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Meilisearch } from 'meilisearch';
-import { DocumentBatcher, IndexWriteError, WriteQueue } from '../../src/meili/writer.js';
+import { IndexWriteError } from '../../src/errors.js';
+import { DocumentBatcher, WriteQueue } from '../../src/meili/writer.js';
 import { testMeili, uniqueIndex } from '../helpers.js';
 
 const { client } = testMeili();

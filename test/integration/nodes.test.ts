@@ -96,14 +96,16 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
   });
 
   it('groups by document, filters and pages across nodes as one node does', async () => {
-    const grouped = parseSearchParams({ q: 'oil', group: 'document', limit: '50' });
+    // Answers shorter than a page: where many hits tie, which of them a page cuts off is arbitrary.
+    const grouped = parseSearchParams({ q: 'dividend', group: 'document', limit: '50' });
     const [a, b] = await Promise.all([one.search(grouped), three.search(grouped)]);
+    assert.ok(a.total > 1 && a.total < 50, `${a.total} documents`);
     assert.deepEqual(byScore(b), byScore(a));
     assert.equal(new Set(b.hits.map((h) => h.source.docId)).size, b.hits.length, 'one hit per document');
-    const year = Object.keys(a.facets.year)[0]!;
-    const filtered = parseSearchParams({ q: 'oil', year, limit: '50' });
+    const year = Object.keys((await one.search(parseSearchParams({ q: 'police' }))).facets.year)[0]!;
+    const filtered = parseSearchParams({ q: 'police', year, limit: '50' });
     const [c, d] = await Promise.all([one.search(filtered), three.search(filtered)]);
-    assert.ok(c.hits.length > 0);
+    assert.ok(c.hits.length > 0 && c.total < 50);
     assert.deepEqual(byScore(d), byScore(c));
     // Pages of the merged list, put together, are the whole list.
     const whole = await three.search(parseSearchParams({ q: 'oil', limit: '30' }));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PageBreak } from './blocks.js';
-import { flatten, textFragmentFor } from './text-fragment.js';
+import { textFragmentsFor } from './text-fragment.js';
 import { proseWords } from '../text/prose.js';
 
 /*
@@ -84,15 +84,53 @@ export function pageAt(starts: readonly PageBreak[], offset: number): number | n
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 /** "Mr.", "Dr.", "U.S.", "J." end a segment without ending the sentence. */
 const ABBREVIATION_END = /(?:^|[\s(“"‘'])(?:\p{Lu}\p{Ll}{0,2}|(?:\p{L}\.)+\p{L}?|[Nn]o|[Vv]s|[Ee]tc|[Ee]\.g|[Ii]\.e|St)\.\s*$/u;
+/**
+ * The sentence segmenter is given the text a window at a time: V8 walks a long text's segments in
+ * time that grows with the square of its length (a 512 KB paragraph took seconds), and within a
+ * window each segment costs in proportion to the window (2 KB: 0.75 s per MB of "Dr. Dr. …", 8 KB:
+ * 1.4 s). A sentence is at most this long: a longer one is cut at a space, and abbreviations join
+ * sentences only up to it, so that no passage grows without bound.
+ */
+const MAX_SENTENCE_CHARS = 2_048;
+
+/** Sentence segments [start, end) of a text, read a window at a time. */
+function* sentenceSegments(text: string): Generator<[number, number]> {
+  let pos = 0;
+  while (pos < text.length) {
+    const end = Math.min(text.length, pos + MAX_SENTENCE_CHARS);
+    const window = text.slice(pos, end);
+    const segments = [...segmenter.segment(window)];
+    if (end === text.length) {
+      for (const s of segments) yield [pos + s.index, pos + s.index + s.segment.length];
+      return;
+    }
+    if (segments.length === 1) {
+      // One sentence fills the window: cut it at a space, so that no word is split.
+      const space = window.search(/\s\S*$/);
+      const cut = space > 0 ? space + 1 : window.length;
+      yield [pos, pos + cut];
+      pos += cut;
+      continue;
+    }
+    // The window's last segment may go on past it: it is read again from its start.
+    for (const s of segments.slice(0, -1)) yield [pos + s.index, pos + s.index + s.segment.length];
+    pos += segments[segments.length - 1]!.index;
+  }
+}
+
+/** Only a sentence's last characters are tested: a merged run of abbreviations can be long. */
+function endsWithAbbreviation(text: string, start: number, end: number): boolean {
+  let e = end;
+  while (e > start && /\s/.test(text[e - 1]!)) e--;
+  return ABBREVIATION_END.test(text.slice(Math.max(start, e - 64), e));
+}
 
 /** Sentence ranges [start, end) of a text, never breaking after a common abbreviation. */
 export function sentenceRanges(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const seg of segmenter.segment(text)) {
-    const start = seg.index;
-    const end = seg.index + seg.segment.length;
+  for (const [start, end] of sentenceSegments(text)) {
     const last = out[out.length - 1];
-    if (last && ABBREVIATION_END.test(text.slice(last[0], last[1]))) last[1] = end;
+    if (last && end - last[0] <= MAX_SENTENCE_CHARS && endsWithAbbreviation(text, last[0], last[1])) last[1] = end;
     else out.push([start, end]);
   }
   // Trailing spaces belong between sentences, not inside them.
@@ -141,7 +179,6 @@ function splitLong(text: string, offset: number): Span[] {
  */
 export function splitPassages(items: readonly BodyItem[]): Passage[] {
   const body = bodyText(items);
-  const flat = flatten(body);
   const starts = pageStarts(items);
   const passages: Passage[] = [];
   let offset = 0;
@@ -152,7 +189,7 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
     const text = body.slice(span.start, span.end);
     passages.push({
       position: passages.length, heading, text, start: span.start, end: span.end,
-      hash: contentHash(text), fragment: textFragmentFor(body, span.start, span.end, flat),
+      hash: contentHash(text), fragment: '',
       page: pageAt(starts, span.start), pageEnd: pageAt(starts, Math.max(span.start, span.end - 1)),
     });
   };
@@ -182,5 +219,8 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
     }
   }
   closeSection();
+  // All at once: whether a passage's start is unique is one pass over the body, not one per passage.
+  const fragments = textFragmentsFor(body, passages.map((p) => [p.start, p.end] as const));
+  passages.forEach((p, i) => (p.fragment = fragments[i]!));
   return passages;
 }

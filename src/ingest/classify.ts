@@ -1,4 +1,4 @@
-import type { Block } from './blocks.js';
+import { enclosingElements, isInside, totalsByElement, type Block, type ElementRef } from './blocks.js';
 import { endsLikeSentence, stopWordDensity, wordCount } from '../text/prose.js';
 
 /*
@@ -60,32 +60,24 @@ function score(b: Block, q: Quality, n: number): number {
  * The element whose blocks score highest in total (the maximum-scoring subtree), or null for
  * plain text. Navigation, related links and footers outside it cannot join the article.
  */
-function bestContainer(blocks: readonly Block[], scores: readonly number[]): number | null {
-  const sums = new Map<number, number>();
-  const gains = new Map<number, number>();
-  const parent = new Map<number, number | null>();
-  const depth = new Map<number, number>();
-  blocks.forEach((b, i) => {
-    b.path.forEach((id, d) => {
-      sums.set(id, (sums.get(id) ?? 0) + scores[i]!);
-      gains.set(id, (gains.get(id) ?? 0) + Math.max(0, scores[i]!));
-      parent.set(id, d > 0 ? b.path[d - 1]! : null);
-      depth.set(id, d);
-    });
-  });
-  let best: number | null = null;
+function bestContainer(blocks: readonly Block[], scores: readonly number[]): ElementRef | null {
+  const elements = enclosingElements(blocks);
+  const sums = totalsByElement(blocks, elements, (_, i) => scores[i]!);
+  const gains = totalsByElement(blocks, elements, (_, i) => Math.max(0, scores[i]!));
+  let best: ElementRef | null = null;
   let bestSum = 0;
-  for (const [id, sum] of sums) {
+  for (const el of elements) {
+    const sum = sums.get(el.id)!;
     // Ties go to the deeper element: the tighter container.
-    if (sum > bestSum || (sum === bestSum && best !== null && depth.get(id)! > depth.get(best)!)) {
-      best = id;
+    if (sum > bestSum || (sum === bestSum && best !== null && el.depth > best.depth)) {
+      best = el;
       bestSum = sum;
     }
   }
   // An article split across sibling elements (lead, body, a second body after an advert) lives in
   // their parent: widen while a parent adds much more prose than furniture.
-  for (let up = best === null ? null : parent.get(best) ?? null; best !== null && up !== null; up = parent.get(up) ?? null) {
-    if (gains.get(up)! > gains.get(best)! * CONTAINER_WIDEN_GAIN && sums.get(up)! >= sums.get(best)! * CONTAINER_WIDEN_KEEP) best = up;
+  for (let up = best?.parent ?? null; best !== null && up !== null; up = up.parent) {
+    if (gains.get(up.id)! > gains.get(best.id)! * CONTAINER_WIDEN_GAIN && sums.get(up.id)! >= sums.get(best.id)! * CONTAINER_WIDEN_KEEP) best = up;
     else break;
   }
   return best;
@@ -121,7 +113,7 @@ export function classifyBlocks(blocks: readonly Block[], lang: string | null = '
   const container = bestContainer(blocks, scores);
   if (container !== null) {
     blocks.forEach((b, i) => {
-      if (!b.path.includes(container)) scores[i] = -Infinity;
+      if (!isInside(b, container)) scores[i] = -Infinity;
     });
   }
 
@@ -159,13 +151,13 @@ export function classifyBlocks(blocks: readonly Block[], lang: string | null = '
       labels[i] = 'body';
     }
   }
-  // Headings: title-like lines whose next labelled neighbour is body text.
-  for (let i = bestStart; i <= bestEnd; i++) {
-    if (labels[i] !== 'furniture') continue;
-    const b = blocks[i]!;
-    if (!looksLikeHeading(b)) continue;
-    const next = labels.slice(i + 1, bestEnd + 1).findIndex((l) => l === 'body' || l === 'heading');
-    if (next >= 0 && labels[i + 1 + next] === 'body') labels[i] = 'heading';
+  // Headings: title-like lines whose next labelled neighbour is body text. Only body is labelled
+  // so far, and a heading is labelled before anything after it is looked at: the next labelled
+  // neighbour is body exactly when some body follows.
+  let lastBody = -1;
+  for (let i = bestEnd; i >= bestStart && lastBody < 0; i--) if (labels[i] === 'body') lastBody = i;
+  for (let i = bestStart; i < lastBody; i++) {
+    if (labels[i] === 'furniture' && looksLikeHeading(blocks[i]!)) labels[i] = 'heading';
   }
   return labels;
 }

@@ -1,4 +1,4 @@
-import type { Block } from './blocks.js';
+import { ancestorIds, enclosingElements, isInside, totalsByElement, type Block, type ElementRef } from './blocks.js';
 
 /** Paragraphs shorter than this say too little to vote for their container (Readability's 25). */
 const MIN_VOTING_CHARS = 25;
@@ -14,24 +14,21 @@ const SCOPE_MIN_PROSE = 0.8;
  * every paragraph votes for its enclosing elements (1 point, one per comma, one per 100 characters
  * up to 3), in full for its parent, half for its grandparent and a third of the level for those
  * above; an element's votes are then scaled by the share of its text that is not links. Works on
- * blocks alone (their `path` names the enclosing elements), so no DOM is needed. Null when no
+ * blocks alone (each names its enclosing element), so no DOM is needed. Null when no
  * paragraph votes.
  */
 export function densestContainer(blocks: readonly Block[]): number | null {
+  const elements = enclosingElements(blocks);
+  const chars = totalsByElement(blocks, elements, (b) => b.text.length);
+  const linkChars = totalsByElement(blocks, elements, (b) => b.text.length * b.linkDensity);
   const votes = new Map<number, number>();
-  const chars = new Map<number, number>();
-  const linkChars = new Map<number, number>();
   for (const b of blocks) {
     const n = b.text.length;
-    for (const id of b.path) {
-      chars.set(id, (chars.get(id) ?? 0) + n);
-      linkChars.set(id, (linkChars.get(id) ?? 0) + n * b.linkDensity);
-    }
     if (b.kind !== 'paragraph' || n < MIN_VOTING_CHARS) continue;
     const vote = 1 + (b.text.split(',').length - 1) + Math.min(3, Math.floor(n / 100));
-    for (let level = 0; level < VOTE_LEVELS && level < b.path.length; level++) {
-      const id = b.path[b.path.length - 1 - level]!;
-      votes.set(id, (votes.get(id) ?? 0) + vote / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
+    let el = b.element;
+    for (let level = 0; level < VOTE_LEVELS && el !== null; level++, el = el.parent) {
+      votes.set(el.id, (votes.get(el.id) ?? 0) + vote / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
     }
   }
   let best: number | null = null;
@@ -46,6 +43,12 @@ export function densestContainer(blocks: readonly Block[]): number | null {
   return best;
 }
 
+/** The enclosing element with this id, or null. */
+function elementById(blocks: readonly Block[], id: number | null): ElementRef | null {
+  if (id === null) return null;
+  return enclosingElements(blocks).find((e) => e.id === id) ?? null;
+}
+
 /**
  * How far a body chosen block by block agrees with the densest container: `cover` is the share of
  * the body's text inside the container, `reach` the share of the container's prose (its blocks
@@ -56,12 +59,13 @@ export function agreementWithDensest(
   isBody: (i: number) => boolean,
   top: number | null = densestContainer(blocks),
 ): { cover: number; reach: number } {
+  const topElement = elementById(blocks, top);
   let body = 0;
   let container = 0;
   let both = 0;
   blocks.forEach((b, i) => {
     const n = b.text.length;
-    const inside = top !== null && b.path.includes(top);
+    const inside = isInside(b, topElement);
     const kept = isBody(i);
     if (kept) body += n;
     if (inside && b.linkDensity < 0.5) container += n;
@@ -84,18 +88,15 @@ function proseChars(b: Block): number {
  * prose rule lost half of one article cut into sections.
  */
 export function readingScope(blocks: readonly Block[], top: number | null = densestContainer(blocks)): number | null {
-  if (top === null) return null;
-  const prose = new Map<number, number>();
-  let total = 0;
-  let chain: readonly number[] = [];
-  for (const b of blocks) {
-    const n = proseChars(b);
-    total += n;
-    for (const id of b.path) prose.set(id, (prose.get(id) ?? 0) + n);
-    if (chain.length === 0 && b.path.includes(top)) chain = b.path;
-  }
+  const topElement = elementById(blocks, top);
+  if (topElement === null) return null;
+  const elements = enclosingElements(blocks);
+  const prose = totalsByElement(blocks, elements, proseChars);
+  const total = blocks.reduce((n, b) => n + proseChars(b), 0);
+  const first = blocks.find((b) => isInside(b, topElement));
+  const chain = first ? ancestorIds(first) : [];
   // chain[0] is the outermost element (the page's root): reaching it means the whole page.
-  let level = chain.indexOf(top) - SCOPE_MIN_LEVELS;
+  let level = chain.indexOf(topElement.id) - SCOPE_MIN_LEVELS;
   while (level > 0 && (prose.get(chain[level]!) ?? 0) < SCOPE_MIN_PROSE * total) level--;
   return level > 0 ? chain[level]! : null;
 }

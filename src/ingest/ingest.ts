@@ -12,7 +12,7 @@ import {
   normalizeLang, parseDate, reportingCredit, siteNameFromUrl,
 } from './metadata.js';
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
-import { readableArticle } from './readable.js';
+import { READABLE_MAX_DEPTH, readableArticle } from './readable.js';
 import { decodeTextFile } from './formats/encoding.js';
 import { account, type RemovalReason, type RemovedBlock, type Retention } from './retention.js';
 import { textToBlocks } from './text.js';
@@ -179,7 +179,7 @@ function parse(text: string, format: TextFormat): Parsed {
         pageBlocks: [...page.blocks, ...page.dropped], droppedBlocks: page.dropped,
       };
       const top = densestContainer(own.blocks);
-      if (agreesWithDensest(own, top)) return ownReading;
+      if (agreesWithDensest(own, top) || page.depth > READABLE_MAX_DEPTH) return ownReading;
       // Readability reads only the part of the page around the article, not the whole page:
       // a fifth faster on the article-extraction pages, with the same F1.
       const part = readingScope(page.blocks, top);

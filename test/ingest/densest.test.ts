@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as cheerio from 'cheerio';
+import { ancestorIds } from '../../src/ingest/blocks.js';
 import { agreementWithDensest, densestContainer, readingScope } from '../../src/ingest/densest.js';
 import { htmlToBlocks } from '../../src/ingest/html.js';
 import { readPageMeta } from '../../src/ingest/page-meta.js';
@@ -22,7 +23,7 @@ describe('the densest container', () => {
   it('is the element most prose votes for, not a list of links or a thread of short lines', () => {
     const top = densestContainer(blocks);
     assert.notEqual(top, null);
-    const inside = blocks.filter((b) => b.path.includes(top!)).map((b) => b.text);
+    const inside = blocks.filter((b) => ancestorIds(b).includes(top!)).map((b) => b.text);
     assert.equal(inside.length, 4);
     assert.ok(inside.every((t) => t.includes('report on') && !t.includes('teasers')));
   });

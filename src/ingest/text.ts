@@ -32,6 +32,13 @@ function indentOf(line: string): number {
   return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
 }
 
+/** The smallest indent of the lines (a loop: spreading a huge group into Math.min overflows the stack). */
+function baseIndentOf(lines: readonly string[]): number {
+  let base = Infinity;
+  for (const l of lines) base = Math.min(base, indentOf(l));
+  return base;
+}
+
 function firstWordLength(line: string): number {
   return /^\s*(\S*)/.exec(line)![1]!.length;
 }
@@ -59,7 +66,7 @@ function isFull(line: string, next: string, width: number): boolean {
 /** The wrapping width at each line of a group, or null when the group is not hard-wrapped. */
 function wrapWidths(lines: readonly string[]): number[] | null {
   if (lines.length < 2 || lines.every((l) => LIST_ITEM.test(l))) return null;
-  const base = Math.min(...lines.map(indentOf));
+  const base = baseIndentOf(lines);
   // Lines that open a paragraph may be indented beyond the width; the others show it.
   const lengths = lines.map((l) => (indentOf(l) === base ? l.trimEnd().length : 0));
   const widths = lines.map((_, i) => Math.max(...lengths.slice(Math.max(0, i - WIDTH_WINDOW_LINES), i + WIDTH_WINDOW_LINES + 1)));
@@ -73,21 +80,28 @@ function wrapWidths(lines: readonly string[]): number[] | null {
 
 /** Joins a wrapped group's lines into paragraphs, breaking where a line ends a sentence before the width. */
 function unwrap(lines: readonly string[], widths: readonly number[]): string[] {
-  const base = Math.min(...lines.map(indentOf));
+  const base = baseIndentOf(lines);
   const paragraphs: string[] = [];
-  let current = '';
+  // The paragraph's lines, and what joins each to the one before, put together at its end: testing
+  // the end of one growing string would read it whole at every line.
+  let parts: string[] = [];
+  let glue: string[] = [];
   lines.forEach((line, i) => {
     const t = line.trim();
+    const last = parts.length - 1;
     // A word hyphenated across a line break ("govern-\nment") is one word again; in capitals a
     // hyphen may be the word's own ("BUG-RIDDEN"), so it stays, without the space.
-    if (current === '') current = t;
-    else if (/\p{Ll}-$/u.test(current) && /^\p{Ll}/u.test(t)) current = current.slice(0, -1) + t;
-    else if (/\p{L}-$/u.test(current)) current += t;
-    else current = `${current} ${t}`;
+    if (last >= 0 && /\p{Ll}-$/u.test(parts[last]!) && /^\p{Ll}/u.test(t)) {
+      parts[last] = parts[last]!.slice(0, -1);
+      glue.push('');
+    } else if (last >= 0 && /\p{L}-$/u.test(parts[last]!)) glue.push('');
+    else glue.push(last >= 0 ? ' ' : '');
+    parts.push(t);
     const next = lines[i + 1];
     if (next === undefined || !isSoftBreak(line, next, widths[i]!, base)) {
-      paragraphs.push(normalizeSpaces(current));
-      current = '';
+      paragraphs.push(normalizeSpaces(parts.map((part, k) => glue[k] + part).join('')));
+      parts = [];
+      glue = [];
     }
   });
   return paragraphs.filter((p) => p !== '');

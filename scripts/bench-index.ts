@@ -190,10 +190,14 @@ async function rawPush(meili: EmbeddedMeilisearch, ndjson: string, passages: num
   return ms;
 }
 
-/** Runs `npm run index -- --json` in its own process, under /usr/bin/time for its peak RSS. */
+/**
+ * Runs `npm run index -- --json` in its own process (as a user would, with the heap limit its
+ * script sets), under /usr/bin/time for its peak RSS (the largest process of the tree).
+ */
 async function runJob(meili: EmbeddedMeilisearch, corpus: string): Promise<{ ms: number; code: number; summary: any; peakKb: number }> {
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--json', '--index', 'bench_job', corpus], {
+  const child = spawn('/usr/bin/time', ['-v', 'npm', 'run', '--silent', 'index', '--', '--json', '--index', 'bench_job', corpus], {
+    cwd: projectRoot,
     env: { ...process.env, MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.masterKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,8 @@
  * side, 24 of them) so that the machine's bursts of other work fall on all sides alike rather than
  * on one long round.
  *   npm run bench:api [-- --seconds 0.5 --rounds 24 --copies 4 --corpus all|seeds|large]
+ *   npm run bench:api -- --data DIR --index UID   # an index already built (bench:index --keep leaves
+ *                                                 # one in WORK/job-meili, index bench_job)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '24' },
     copies: { type: 'string', default: '4' },
     corpus: { type: 'string', default: 'all' },
+    data: { type: 'string' },
+    index: { type: 'string', default: 'bench_job' },
   },
 });
 if (!['all', 'seeds', 'large'].includes(values.corpus)) throw new Error('--corpus is all, seeds or large');
@@ -190,16 +194,19 @@ async function startProxy(meiliUrl: string, key: string, index: string): Promise
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-api-'));
-const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili') });
+const meili = await EmbeddedMeilisearch.start({ dataDir: values.data ? path.resolve(values.data) : path.join(tmp, 'meili') });
 const client = new Meilisearch({ host: meili.url, apiKey: meili.masterKey, timeout: 600_000 });
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 try {
   const corpora: Array<readonly [string, string, readonly string[]]> = [];
-  if (values.corpus !== 'large') {
+  if (values.data) {
+    const passages = (await client.index(values.index).getStats()).numberOfDocuments;
+    corpora.push([values.index, `${passages} passages (built by bench:index)`, REUTERS_QUERIES]);
+  } else if (values.corpus !== 'large') {
     await runIndexJob(client, 'bench_seeds', settings, { roots: [path.join(projectRoot, 'seeds')] });
     corpora.push(['bench_seeds', 'seeds', SEED_QUERIES]);
   }
-  if (values.corpus !== 'seeds') {
+  if (!values.data && values.corpus !== 'seeds') {
     const corpus = path.join(tmp, 'reuters');
     fs.mkdirSync(corpus);
     writeReuters(corpus, Number(values.copies));
@@ -216,7 +223,7 @@ try {
       // statistics, per-term candidates, BM25). A counter word makes every question new, so the
       // API's short cache of ranked lists never answers.
       let seq = 0;
-      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, { concurrencies: [1], directs: ['direct'] });
+      await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, { directs: ['direct'] });
     } finally {
       proxy.stop();
     }

@@ -85,6 +85,10 @@ function countsOf(ts: readonly string[], into = new Map<string, number>()): Map<
 /**
  * Adds (sign 1) or removes (sign -1) passages' contribution to a delta. Added passages bring their
  * postings; removed ones withdraw their documents' stored postings.
+ *
+ * This count holds every term in memory, so the indexing job counts with TermSpill (term-spill.ts)
+ * instead; this one stays as the independent count the spill and the stored statistics are
+ * checked against in the tests.
  */
 export function accumulate(delta: TermStatsDelta, passages: readonly ScoredFields[], sign: 1 | -1): TermStatsDelta {
   // A document's counts: its title once, and the heading and text of each of its passages; kept by

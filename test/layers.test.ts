@@ -16,7 +16,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   terms: ['meili', 'text'],
   search: ['terms', 'meili', 'ingest', 'text'],
   indexing: ['terms', 'meili', 'ingest', 'text'],
-  server: ['search', 'indexing', 'meili'],
+  cite: [],
+  saved: ['search', 'meili'],
+  server: ['search', 'indexing', 'meili', 'cite', 'saved'],
   web: [],
 };
 const SHARED = '.';

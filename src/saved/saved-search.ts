@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Feed } from 'feed';
 import { z } from 'zod';
-import { InvalidParameterError, parseSearchParams, type SearchParams } from '../search/params.js';
+import { InvalidParameterError } from '../errors.js';
+import { parseSearchParams, type SearchParams } from '../search/params.js';
 import { passageLink } from '../search/shape.js';
 
 /**

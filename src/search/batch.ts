@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import pLimit from 'p-limit';
-import { InvalidParameterError, QUERY_MAX_CHARS } from './params.js';
+import { InvalidParameterError } from '../errors.js';
+import { QUERY_MAX_CHARS } from './params.js';
 
 /**
  * Batch search: a list of queries (names of people, companies, vessels…) run against the whole

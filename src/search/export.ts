@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { InvalidParameterError, parseSearchParams, type SearchParams } from './params.js';
+import { InvalidParameterError } from '../errors.js';
+import { parseSearchParams, type SearchParams } from './params.js';
 import { passageLink, quoteLink, type RawHit } from './shape.js';
 
 /**

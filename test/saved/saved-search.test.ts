@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
-import { InvalidParameterError } from '../../src/search/params.js';
+import { InvalidParameterError } from '../../src/errors.js';
 import {
   FEED_ENTRIES,
   newSavedSearch,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BATCH_MAX_QUERIES, batchCsvRows, byHits, normalizeQueries, queriesFromText, runBatch, type BatchResult } from '../../src/search/batch.js';
-import { InvalidParameterError } from '../../src/search/params.js';
+import { InvalidParameterError } from '../../src/errors.js';
 
 const result = (query: string, passages: number, documents = passages ? 1 : 0): BatchResult => ({
   query,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { text } from 'node:stream/consumers';
 import { describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { InvalidParameterError } from '../../src/search/params.js';
+import { InvalidParameterError } from '../../src/errors.js';
 import { encodeExport, EXPORT_COLUMNS, EXPORT_MAX_HITS, exportFileName, exportRow, pagedHits, parseExportParams, type ExportRow } from '../../src/search/export.js';
 import type { RawHit } from '../../src/search/shape.js';
 

@@ -12,16 +12,18 @@ import { waitAll } from './tasks.js';
  *   (docId, position); nothing more, since Meilisearch builds a facet database for each, in
  *   memory while indexing and on disk after (a unique value per document, like docHash, costs
  *   the most). sortableAttributes likewise: the document view sorts by position, and timestamp
- *   orders by date.
+ *   orders by date, passages orders the collection list by size. `format` (a handful of values)
+ *   is the collection list's format facet.
  * - facetSearch: off. The API counts facet values but never searches within them, and
  *   Meilisearch would otherwise build a search structure over every filterable field's values.
+ * - maxTotalHits: an export pages through up to 10,000 hits of one search.
  * - distinctAttribute is left unset: grouping by document is asked per search (`distinct`).
  */
 export const BASE_SETTINGS = {
   searchableAttributes: ['title', 'heading', 'text', 'author', 'publisher'],
   displayedAttributes: ['*'],
-  filterableAttributes: ['docId', 'file', 'publisher', 'year', 'date', 'timestamp', 'lang', 'position'],
-  sortableAttributes: ['timestamp', 'position'],
+  filterableAttributes: ['docId', 'file', 'publisher', 'year', 'date', 'timestamp', 'lang', 'position', 'format'],
+  sortableAttributes: ['timestamp', 'position', 'passages'],
   facetSearch: false,
   rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'],
   typoTolerance: {
@@ -30,7 +32,7 @@ export const BASE_SETTINGS = {
     // Identifiers and figures must match as written.
     disableOnNumbers: true,
   },
-  pagination: { maxTotalHits: 2000 },
+  pagination: { maxTotalHits: 10_000 },
   faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { '*': 'count' } },
   separatorTokens: [],
   nonSeparatorTokens: [],

@@ -1,7 +1,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import pLimit from 'p-limit';
 import { InvalidParameterError } from '../errors.js';
+import type { MeiliSearchClient } from '../meili/client.js';
 import { QUERY_MAX_CHARS } from './params.js';
+import { buildSearchRequest } from './query.js';
+import { shapeHit, type RawSearchResponse } from './shape.js';
 
 /**
  * Batch search: a list of queries (names of people, companies, vessels…) run against the whole
@@ -131,4 +134,31 @@ export function batchCsvRows(results: readonly BatchResult[], origin: string, hi
     }
     return row;
   });
+}
+
+/**
+ * Answers one query of a batch: a passage matches when every word of the query does (a name is
+ * all its words), typos allowed as in search. The passages and the documents are counted exactly
+ * by Meilisearch (up to its maxTotalHits); both searches leave in one multi-search.
+ */
+export function batchSearcher(meili: MeiliSearchClient, hits = BATCH_HITS_DEFAULT): SearchOne {
+  return async (q) => {
+    const { facets: _f, limit: _l, offset: _o, showRankingScore: _s, ...body } = buildSearchRequest(
+      { q, limit: 1, offset: 0, sources: [], publishers: [], years: [], from: null, to: null, group: null },
+      { highlight: true },
+    );
+    const [passages, documents] = await Promise.all([
+      meili.search<RawSearchResponse>({ ...body, matchingStrategy: 'all', page: 1, hitsPerPage: hits }),
+      meili.search<{ totalHits?: number }>({ q, matchingStrategy: 'all', page: 1, hitsPerPage: 0, distinct: 'docId' }),
+    ]);
+    return {
+      query: q,
+      passages: passages.totalHits ?? 0,
+      documents: documents.totalHits ?? 0,
+      hits: passages.hits.map((raw) => {
+        const h = shapeHit(raw);
+        return { id: h.id, docId: h.source.docId, title: h.source.title, publisher: h.source.publisher, date: h.source.date, snippet: h.snippet, link: h.link };
+      }),
+    };
+  };
 }

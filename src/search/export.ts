@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { InvalidParameterError } from '../errors.js';
+import type { MeiliSearchClient } from '../meili/client.js';
 import { parseSearchParams, type SearchParams } from './params.js';
+import type { PassageRecordView } from './passage.js';
+import { buildSearchRequest, RETRIEVED_FIELDS } from './query.js';
 import { passageLink, quoteLink, type RawHit } from './shape.js';
 
 /**
@@ -146,4 +149,15 @@ export function exportFileName(q: string, format: ExportFormat, now = new Date()
     .slice(0, 60)
     .replace(/-+$/, '');
   return `citable-${slug || 'all'}-${now.toISOString().slice(0, 10)}.${format}`;
+}
+
+/** The hits of an export, read a page at a time, in Meilisearch's order for the query. */
+export function exportHits(meili: MeiliSearchClient, p: ExportParams, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<PassageRecordView> {
+  const { facets: _facets, showRankingScore: _score, ...body } = buildSearchRequest({ ...p.search, limit: 1, offset: 0 }, { highlight: false });
+  return pagedHits(
+    async (offset, limit) =>
+      (await meili.search<{ hits: PassageRecordView[] }>({ ...body, offset, limit, attributesToRetrieve: [...RETRIEVED_FIELDS, 'page'] })).hits,
+    p.max,
+    pageSize,
+  );
 }

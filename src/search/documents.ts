@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { InvalidParameterError } from '../errors.js';
+import type { MeiliSearchClient } from '../meili/client.js';
+import { eqAny, quote } from '../meili/filter.js';
+import { buildFilter } from './query.js';
+
+/**
+ * The collection at a glance: its documents without a query, sorted, filtered and paged, with a
+ * count per facet value and a histogram of documents over time. A document is its first passage
+ * (position 0), which carries the document's metadata and its number of passages.
+ */
+
+export const DOCUMENT_SORTS = ['date:desc', 'date:asc', 'title:asc', 'title:desc', 'passages:desc', 'passages:asc'] as const;
+export type DocumentSort = (typeof DOCUMENT_SORTS)[number];
+export const DOCUMENTS_PER_PAGE_MAX = 100;
+/** Pages reach as far as Meilisearch pages (its maxTotalHits, 10,000 documents). */
+export const DOCUMENTS_PAGE_MAX = 500;
+export const DOCUMENT_FACETS = ['publisher', 'year', 'format'] as const;
+/** Months are shown when the dated documents span at most this many years; years otherwise. */
+const MONTHS_UP_TO_YEARS = 2;
+const FILTER_VALUES_MAX = 20;
+
+export interface DocumentListParams {
+  sort: DocumentSort;
+  page: number;
+  perPage: number;
+  publishers: string[];
+  years: number[];
+  formats: string[];
+  from: string | null;
+  to: string | null;
+}
+
+const many = (item: z.ZodType<string, string>) =>
+  z
+    .union([item, z.array(item)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(item).max(FILTER_VALUES_MAX, `may be given at most ${FILTER_VALUES_MAX} times`))
+    .optional()
+    .default([]);
+const whole = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .optional()
+    .transform((v) => v ?? fallback);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date such as 2020-07-02').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real date');
+
+const schema = z
+  .object({
+    sort: z.enum(DOCUMENT_SORTS, { message: `must be one of ${DOCUMENT_SORTS.join(', ')}` }).optional().default('date:desc'),
+    page: whole(1, DOCUMENTS_PAGE_MAX, 1),
+    perPage: whole(1, DOCUMENTS_PER_PAGE_MAX, 20),
+    publisher: many(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters')),
+    year: many(z.string().regex(/^\d{4}$/, 'must be a four-digit year')),
+    format: many(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a format name such as html or pdf')),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .strict();
+
+/** Validates the list's query string; InvalidParameterError names the first bad parameter. */
+export function parseDocumentListParams(query: unknown): DocumentListParams {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') throw new InvalidParameterError(issue.keys[0] ?? 'query', `unknown parameter "${issue.keys[0]}"`);
+    const param = String(issue.path[0] ?? 'query');
+    throw new InvalidParameterError(param, `${param} ${issue.code === 'invalid_type' ? 'is malformed (given more than once, or of the wrong type)' : issue.message}`);
+  }
+  const p = parsed.data;
+  if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
+  if (p.page * p.perPage > 10_000) throw new InvalidParameterError('page', 'the list pages through its first 10,000 documents; narrow it with filters');
+  return { sort: p.sort, page: p.page, perPage: p.perPage, publishers: p.publisher, years: p.year.map(Number), formats: p.format, from: p.from ?? null, to: p.to ?? null };
+}
+
+/** The filter of the list: first passages only, and the chosen facets. */
+export function documentFilter(p: Pick<DocumentListParams, 'publishers' | 'years' | 'formats' | 'from' | 'to'>, extra?: string): string {
+  const parts = ['position = 0'];
+  const rest = buildFilter({ sources: [], publishers: p.publishers, years: p.years, from: p.from, to: p.to });
+  if (rest) parts.push(rest);
+  if (p.formats.length > 0) parts.push(eqAny('format', p.formats));
+  if (extra) parts.push(extra);
+  return parts.join(' AND ');
+}
+
+/** Meilisearch sorts by `timestamp` for dates (a number, so the newest sort first whatever the date's precision). */
+function sortOf(s: DocumentSort): string {
+  const [field, dir] = s.split(':') as [string, string];
+  return `${field === 'date' ? 'timestamp' : field}:${dir}`;
+}
+
+export interface DocumentSummary {
+  docId: string;
+  title: string | null;
+  file: string;
+  publisher: string | null;
+  author: string | null;
+  date: string | null;
+  /** The source format (html, pdf, docx…), when the indexer recorded it. */
+  format: string | null;
+  passages: number;
+  url: string | null;
+  link: string;
+}
+
+export interface HistogramBar {
+  /** "2016" or "2016-04". */
+  period: string;
+  documents: number;
+}
+
+export interface DocumentList {
+  total: number;
+  page: number;
+  perPage: number;
+  sort: DocumentSort;
+  documents: DocumentSummary[];
+  facets: { publisher: Record<string, number>; year: Record<string, number>; format: Record<string, number> };
+  /** Documents per year, or per month when the dated ones span at most two years; undated ones are left out. */
+  histogram: { unit: 'year' | 'month'; bars: HistogramBar[]; undated: number };
+}
+
+type FirstPassage = { docId: string; title: string | null; file: string; publisher: string | null; author: string | null; date: string | null; format?: string | null; passages: number; url: string | null };
+const LIST_FIELDS = ['docId', 'title', 'file', 'publisher', 'author', 'date', 'format', 'passages', 'url'];
+
+/** Consecutive years from the first to the last, with the years without documents at zero. */
+export function yearBars(years: Record<string, number>): HistogramBar[] {
+  const known = Object.keys(years).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  if (known.length === 0) return [];
+  const bars: HistogramBar[] = [];
+  for (let y = known[0]!; y <= known[known.length - 1]!; y++) bars.push({ period: String(y), documents: years[String(y)] ?? 0 });
+  return bars;
+}
+
+const monthStart = (y: number, m: number) => Date.UTC(y, m, 1) / 1000;
+
+/** Lists the collection's documents (see DocumentList). */
+export async function listDocuments(meili: MeiliSearchClient, p: DocumentListParams): Promise<DocumentList> {
+  const filter = documentFilter(p);
+  const raw = await meili.search<{ hits: FirstPassage[]; totalHits?: number; facetDistribution?: Record<string, Record<string, number>> }>({
+    q: '',
+    filter,
+    sort: [sortOf(p.sort)],
+    page: p.page,
+    hitsPerPage: p.perPage,
+    facets: [...DOCUMENT_FACETS],
+    attributesToRetrieve: LIST_FIELDS,
+  });
+  const facets = raw.facetDistribution ?? {};
+  const years = facets.year ?? {};
+  const total = raw.totalHits ?? 0;
+  const dated = Object.values(years).reduce((n, c) => n + c, 0);
+  let histogram: DocumentList['histogram'] = { unit: 'year', bars: yearBars(years), undated: total - dated };
+  const span = histogram.bars.length;
+  if (span > 0 && span <= MONTHS_UP_TO_YEARS) {
+    // Months of the years shown, counted exactly by one empty search per month (batched by the client).
+    const first = Number(histogram.bars[0]!.period);
+    const months = Array.from({ length: span * 12 }, (_, i) => ({ y: first + Math.floor(i / 12), m: i % 12 }));
+    const counts = await Promise.all(
+      months.map(({ y, m }) =>
+        meili.search<{ totalHits?: number }>({
+          q: '',
+          filter: documentFilter(p, `timestamp >= ${quote(monthStart(y, m))} AND timestamp < ${quote(monthStart(y, m + 1))}`),
+          page: 1,
+          hitsPerPage: 0,
+        }),
+      ),
+    );
+    const bars = months.map(({ y, m }, i) => ({ period: `${y}-${String(m + 1).padStart(2, '0')}`, documents: counts[i]!.totalHits ?? 0 }));
+    // Trim the empty months before the first document and after the last.
+    const firstFull = bars.findIndex((b) => b.documents > 0);
+    const lastFull = bars.findLastIndex((b) => b.documents > 0);
+    if (firstFull >= 0) histogram = { unit: 'month', bars: bars.slice(firstFull, lastFull + 1), undated: histogram.undated };
+  }
+  return {
+    total,
+    page: p.page,
+    perPage: p.perPage,
+    sort: p.sort,
+    documents: raw.hits.map((h) => ({
+      docId: h.docId,
+      title: h.title,
+      file: h.file,
+      publisher: h.publisher,
+      author: h.author,
+      date: h.date,
+      format: h.format ?? null,
+      passages: h.passages,
+      url: h.url && /^https?:\/\//i.test(h.url) ? h.url : null,
+      link: `/documents/${encodeURIComponent(h.docId)}`,
+    })),
+    facets: { publisher: facets.publisher ?? {}, year: years, format: facets.format ?? {} },
+    histogram,
+  };
+}

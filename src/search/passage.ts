@@ -1,0 +1,27 @@
+import type { MeiliSearchClient } from '../meili/client.js';
+import { eqAny, quote } from '../meili/filter.js';
+import { RETRIEVED_FIELDS } from './query.js';
+import type { RawHit } from './shape.js';
+
+/** A passage id is its document's id and its position: `<docId>-<position>`. */
+const PASSAGE_ID = /^([A-Za-z0-9_-]{1,128})-(\d{1,6})$/;
+
+export function isPassageId(id: string): boolean {
+  return PASSAGE_ID.test(id);
+}
+
+/** A passage with the pages and format the indexer records for paginated originals, when it does. */
+export type PassageRecordView = RawHit & { page?: number | null; pageEnd?: number | null; format?: string | null };
+
+/** The passage with this id, or null when there is none. */
+export async function passageById(meili: MeiliSearchClient, id: string): Promise<PassageRecordView | null> {
+  const m = PASSAGE_ID.exec(id);
+  if (!m) return null;
+  const raw = await meili.search<{ hits: PassageRecordView[] }>({
+    q: '',
+    filter: `${eqAny('docId', [m[1]!])} AND position = ${quote(Number(m[2]))}`,
+    limit: 1,
+    attributesToRetrieve: [...RETRIEVED_FIELDS, 'page', 'pageEnd', 'format'],
+  });
+  return raw.hits[0] ?? null;
+}

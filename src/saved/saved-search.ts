@@ -168,7 +168,7 @@ export function withJobMatches(s: SavedSearch, matches: readonly MatchedPassage[
 }
 
 /** What the list of saved searches shows of each: no seen set, no feed history. */
-export function savedSummary(s: SavedSearch) {
+export function savedSummary(s: Pick<SavedSearch, 'id' | 'name' | 'q' | 'filters' | 'createdAt' | 'checkedAt' | 'newCount'>) {
   return { id: s.id, name: s.name, q: s.q, filters: s.filters, createdAt: s.createdAt, checkedAt: s.checkedAt, newCount: s.newCount, feed: feedPath(s.id) };
 }
 

@@ -1,4 +1,10 @@
-import { plainCitation } from './citation.js';
+import { showBatch } from './batch.js';
+import { citeControl } from './cite.js';
+import { readCollectionState, showCollection } from './collection.js';
+import { el, errorText, getJson } from './dom.js';
+import { exportLinks } from './export.js';
+import { findBar } from './find.js';
+import { markNew, savedList, saveControl } from './saved.js';
 import { snippetTokens } from './snippet-tokens.js';
 
 /** Wait this long after the last keystroke before searching. */
@@ -21,12 +27,19 @@ const facets = $<HTMLElement>('facets');
 const more = $<HTMLButtonElement>('more');
 const docView = $<HTMLElement>('document');
 const suggestions = $<HTMLDataListElement>('suggestions');
+const tools = $<HTMLElement>('tools');
+const collection = $<HTMLElement>('collection');
+const batch = $<HTMLElement>('batch');
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  node.append(...children);
-  return node;
+/** Shows one of the page's views and hides the others. */
+function showOnly(view: 'results' | 'collection' | 'document' | 'batch') {
+  results.hidden = view !== 'results';
+  more.hidden = more.hidden || view !== 'results';
+  tools.hidden = view !== 'results';
+  collection.hidden = view !== 'collection';
+  docView.hidden = view !== 'document';
+  batch.hidden = view !== 'batch';
+  if (view === 'document' || view === 'batch') facets.hidden = true;
 }
 
 /** Snippet as text nodes and <mark> elements built here: no server string reaches innerHTML. */
@@ -55,46 +68,13 @@ let state = readState();
 let offset = 0;
 let requestSeq = 0;
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-    throw Object.assign(new Error(message), { status: res.status });
-  }
-  return body as T;
-}
-
 function citeLine(s: Source): string {
   return [s.publisher, s.author, s.date].filter(Boolean).join(' · ');
 }
 
-function copyButton(hit: { text: string; source: Source; quote: string | null; link: string }): HTMLButtonElement {
-  const b = el('button', { type: 'button', 'aria-label': `Copy citation for ${hit.source.title ?? hit.source.file}` }, 'Copy citation');
-  b.addEventListener('click', async () => {
-    const text = plainCitation(hit, location.origin);
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      // Clipboard API refused (insecure origin): fall back to a hidden textarea.
-      const ta = el('textarea', { 'aria-hidden': 'true' }, text);
-      ta.style.position = 'fixed';
-      ta.style.opacity = '0';
-      document.body.append(ta);
-      ta.select();
-      document.execCommand('copy');
-      ta.remove();
-    }
-    b.textContent = 'Copied';
-    b.dataset.copied = text;
-    setTimeout(() => (b.textContent = 'Copy citation'), 2_000);
-  });
-  return b;
-}
-
 function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
   const s = hit.source;
-  const li = el('li', { class: 'hit', tabindex: '0', 'data-link': hit.link });
+  const li = el('li', { class: 'hit', tabindex: '0', 'data-link': hit.link, 'data-doc': s.docId });
   li.append(el('h2', {}, el('a', { href: hit.link }, s.title ?? s.file)));
   if (hit.passage.heading) li.append(el('p', { class: 'heading' }, hit.passage.heading));
   li.append(snippetNode(hit.snippet));
@@ -111,7 +91,7 @@ function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
     }
     li.append(list);
   }
-  li.append(el('div', { class: 'actions' }, copyButton(hit)));
+  li.append(el('div', { class: 'actions' }, citeControl(hit.id, hit)));
   return li;
 }
 
@@ -141,15 +121,22 @@ function renderFacets(f: SearchResponse['facets']) {
 
 async function runSearch(append: boolean) {
   const seq = ++requestSeq;
-  docView.hidden = true;
-  results.hidden = false;
   if (!state.q) {
     results.replaceChildren();
-    facets.hidden = true;
     more.hidden = true;
-    status.textContent = 'Type words to search the collection. Every result cites where it comes from.';
+    showOnly('collection');
+    await showCollection(collection, facets, status, readCollectionState(new URL(location.href)), (query) => {
+      const qs = query.toString();
+      history.pushState(null, '', qs ? `/?${qs}` : '/');
+      route();
+    });
+    if (seq !== requestSeq) return;
+    const saved = await savedList();
+    if (saved && seq === requestSeq) collection.prepend(saved);
     return;
   }
+  showOnly('results');
+  tools.replaceChildren(exportLinks(stateQuery(state)), saveControl(state, status));
   results.setAttribute('aria-busy', 'true');
   status.textContent = 'Searching…';
   const base = stateQuery(state);
@@ -177,13 +164,14 @@ async function runSearch(append: boolean) {
     const shown = results.childElementCount;
     status.textContent = docs.total === 0 && shown === 0 ? `No passages match “${state.q}”.` : `${shown} of ${docs.total} documents`;
     more.hidden = docs.hits.length < PAGE_SIZE;
+    const savedId = new URL(location.href).searchParams.get('saved');
+    if (savedId && !append) await markNew(savedId, results, status);
   } catch (err) {
     if (seq !== requestSeq) return;
-    const e = err as Error & { status?: number };
     results.replaceChildren();
     more.hidden = true;
     status.textContent = '';
-    status.append(el('span', { class: 'error' }, e.status === 503 ? 'Search is unavailable for a moment. Try again shortly.' : `Search failed: ${e.message}`));
+    status.append(el('span', { class: 'error' }, errorText(err, 'Search failed')));
   } finally {
     if (seq === requestSeq) results.removeAttribute('aria-busy');
   }
@@ -191,10 +179,8 @@ async function runSearch(append: boolean) {
 let morePool: Hit[] = [];
 
 async function showDocument(docId: string) {
-  results.hidden = true;
   more.hidden = true;
-  facets.hidden = true;
-  docView.hidden = false;
+  showOnly('document');
   status.textContent = 'Loading document…';
   try {
     const doc = await getJson<DocumentView>(`/api/documents/${encodeURIComponent(docId)}`);
@@ -202,7 +188,8 @@ async function showDocument(docId: string) {
     docView.replaceChildren(el('h1', {}, doc.title ?? doc.docId));
     const meta = el('p', { class: 'meta' }, [doc.publisher, doc.author, doc.date].filter(Boolean).join(' · '));
     if (doc.url) meta.append(' · ', el('a', { href: doc.url, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
-    docView.append(meta);
+    const find = findBar(docView);
+    docView.append(meta, find.element);
     let heading: string | null = null;
     for (const p of doc.passages) {
       if (p.heading && p.heading !== heading) docView.append(el('h2', {}, p.heading));
@@ -210,11 +197,12 @@ async function showDocument(docId: string) {
       const section = el('section', { class: 'passage', id: `p-${p.position}`, 'aria-label': `Passage ${p.position + 1}` });
       for (const para of p.text.split(/\n\n+/)) section.append(el('p', {}, para));
       const source: Source = { docId: doc.docId, file: doc.docId, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url: doc.url };
-      section.append(el('div', { class: 'actions' }, copyButton({ text: p.text, source, quote: p.quote, link: p.link })));
+      section.append(el('div', { class: 'actions find-skip' }, citeControl(`${doc.docId}-${p.position}`, { text: p.text, source, quote: p.quote, link: p.link })));
       docView.append(section);
     }
     status.textContent = '';
     highlightTarget();
+    find.restore();
   } catch (err) {
     const e = err as Error & { status?: number };
     status.textContent = '';
@@ -241,6 +229,12 @@ function navigate(push: boolean) {
 }
 
 function route() {
+  if (location.pathname === '/batch') {
+    requestSeq++;
+    showOnly('batch');
+    showBatch(batch, status);
+    return;
+  }
   const m = /^\/documents\/([^/]+)$/.exec(location.pathname);
   if (m) {
     void showDocument(decodeURIComponent(m[1]!));

@@ -1,3 +1,5 @@
 import { main } from '../src/indexing/cli.js';
+import { afterIndexJob } from '../src/saved/alerts.js';
 
-process.exitCode = await main(process.argv.slice(2));
+// After each job, saved searches learn their new matches, and the summary says how many each got.
+process.exitCode = await main(process.argv.slice(2), afterIndexJob);

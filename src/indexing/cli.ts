@@ -1,3 +1,4 @@
+import type { Meilisearch } from 'meilisearch';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
@@ -95,8 +96,14 @@ function progressBar(): ((e: { phase: string; done: number; total: number }) => 
   };
 }
 
+/**
+ * Work that follows every indexing job (the entry point composes it; see scripts/index.ts): its
+ * summary joins the job's, its lines join the job's report.
+ */
+export type AfterJob = (clients: readonly Meilisearch[], index: string) => Promise<{ summary: Record<string, unknown>; lines: string[] }>;
+
 /** Runs the CLI and returns its exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], afterJob?: AfterJob): Promise<number> {
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -154,13 +161,19 @@ export async function main(argv: string[]): Promise<number> {
       conn = await connectMeilisearch(config);
       nodes = [{ name: 'meilisearch', client: adminClient(conn) }];
     }
-    const summary = await runIndexJob(nodes, opts.index ?? config.index, indexSettings(config.synonymsFile), {
+    const index = opts.index ?? config.index;
+    const summary = await runIndexJob(nodes, index, indexSettings(config.synonymsFile), {
       roots,
       rebuild: opts.rebuild,
       maxFileBytes: opts.maxFileSize,
       onProgress: opts.json ? undefined : progressBar(),
     });
-    if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    let after: Awaited<ReturnType<AfterJob>> = { summary: {}, lines: [] };
+    if (afterJob) {
+      // What follows the job never undoes it: a failure here is reported, and the job stands.
+      after = await afterJob(nodes.map((n) => n.client), index).catch((err: unknown) => ({ summary: {}, lines: [`warning: ${(err as Error).message}`] }));
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, ...after.summary })}\n`);
     else {
       const d = summary.documents;
       process.stderr.write(
@@ -168,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
       );
       for (const f of summary.failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
     }
+    for (const line of after.lines) if (!opts.json || line.startsWith('warning:')) process.stderr.write(`${line}\n`);
     if (summary.failures.length > 0) return EXIT.someFailed;
     if (d0(summary)) {
       process.stderr.write('error: no documents found under the given paths\n');

@@ -2,7 +2,7 @@ import type { Meilisearch } from 'meilisearch';
 import { buildSearchRequest } from '../search/query.js';
 import type { SearchParams } from '../search/params.js';
 import { ALERT_WINDOW, savedSearchParams, withJobMatches, type MatchedPassage } from './saved-search.js';
-import type { SavedSearchStore } from './store.js';
+import { SavedSearchStore } from './store.js';
 
 const MATCH_FIELDS = ['id', 'docId', 'position', 'hash', 'title', 'publisher', 'date', 'url', 'text'];
 
@@ -37,4 +37,20 @@ export async function checkSavedSearches(store: SavedSearchStore, find: MatchFin
   }
   await store.put(updated);
   return updated.map((s) => ({ id: s.id, name: s.name, newMatches: s.newCount })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * After an indexing job: each saved search's new matches, checked with the job's own clients (the
+ * saved searches live on the first node; matches are read from every node, the collection being
+ * spread over them), as a summary (`savedSearches`: id, name and number of new matches each) and
+ * lines for people.
+ */
+export async function afterIndexJob(clients: readonly Meilisearch[], index: string): Promise<{ summary: { savedSearches: SavedSearchAlert[] }; lines: string[] }> {
+  const finders = clients.map((c) => matchFinder(c, index));
+  const find: MatchFinder = async (params) => (await Promise.all(finders.map((f) => f(params)))).flat();
+  const alerts = await checkSavedSearches(new SavedSearchStore(clients[0]!, index), find);
+  return {
+    summary: { savedSearches: alerts },
+    lines: alerts.map((a) => `saved search "${a.name}": ${a.newMatches} new match${a.newMatches === 1 ? '' : 'es'}`),
+  };
 }

@@ -1,17 +1,21 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { Meilisearch } from 'meilisearch';
 import { loadConfig, projectRoot, type Config } from '../config.js';
 import { CitableError } from '../errors.js';
 import { runIndexJob, type JobNode } from '../indexing/indexer.js';
 import { createLogger, type Logger } from '../log.js';
-import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
+import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
+import { ADMIN_TIMEOUT_MS, adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
 import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../meili/embedded.js';
 import { ensureSearchKey } from '../meili/keys.js';
 import { configureNetwork } from '../meili/nodes.js';
 import { indexSettings, loadSynonyms } from '../meili/settings.js';
-import type { SearchTarget } from '../meili/client.js';
+import { afterIndexJob, matchFinder } from '../saved/alerts.js';
+import { ensureSavedSearchKey, SavedSearchStore } from '../saved/store.js';
 import { SearchBackend } from '../search/backend.js';
 import { createApp, type Readiness } from './app.js';
+import type { WorkflowDeps } from './workflow-routes.js';
 
 /** In-flight requests get this long to finish on shutdown before their connections are closed. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -52,7 +56,8 @@ async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Lo
   if (counts.some((c) => c !== null && c > 0)) return;
   logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
   const summary = await runIndexJob(nodes, config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
-  logger.info({ summary }, 'seeds indexed');
+  const alerts = await afterIndexJob(nodes.map((n) => n.client), config.index);
+  logger.info({ summary: { ...summary, ...alerts.summary } }, 'seeds indexed');
 }
 
 /**
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
       clearTimeout(force);
     }
     await backend?.close().catch(() => undefined);
+    await workflowMeili?.close().catch(() => undefined);
     await conn?.embedded?.stop();
     // A restart may be under way, with an instance not yet handed to `conn`.
     await stopAllOwned();
@@ -158,18 +164,33 @@ async function main(): Promise<void> {
   });
 
   let backend: SearchBackend | null = null;
+  let workflowMeili: MeiliSearchClient | null = null;
+  let workflow: WorkflowDeps | undefined;
   try {
+    let target: () => SearchTarget;
     if (config.meiliNodes.length > 0) {
       const network = await connectNetwork(config, logger);
       conn = network.conn;
-      backend = new SearchBackend(network.target, { synonyms: loadSynonyms(config.synonymsFile) });
+      target = network.target;
     } else {
       conn = await connectMeilisearch(config, { onUnexpectedExit });
       logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
       await seedIfEmpty([{ name: 'meilisearch', client: adminClient(conn) }], config, logger);
       const searchKey = await ensureSearchKey(adminClient(conn), config.index);
-      backend = new SearchBackend(() => ({ url: conn.url, key: searchKey, index: config.index }), { synonyms: loadSynonyms(config.synonymsFile) });
+      target = () => ({ url: conn.url, key: searchKey, index: config.index });
     }
+    backend = new SearchBackend(target, { synonyms: loadSynonyms(config.synonymsFile) });
+    // Saved searches live on the (first) node; the workflow routes search as the API does.
+    await SavedSearchStore.ensureIndex(adminClient(conn), config.index);
+    const savedKey = await ensureSavedSearchKey(adminClient(conn), config.index);
+    workflowMeili = new MeiliSearchClient(target);
+    workflow = {
+      meili: workflowMeili,
+      saved: {
+        store: new SavedSearchStore(new Meilisearch({ host: conn.url, apiKey: savedKey, timeout: ADMIN_TIMEOUT_MS }), config.index),
+        find: matchFinder(new Meilisearch({ host: conn.url, apiKey: target().key, timeout: ADMIN_TIMEOUT_MS }), config.index),
+      },
+    };
   } catch (err) {
     const message = err instanceof CitableError ? err.message : (err as Error).stack;
     logger.fatal({ err }, 'could not start');
@@ -203,6 +224,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     rateLimitPerMinute: config.rateLimitPerMinute,
     webRoot: WEB_ROOT,
+    workflow,
   });
   server = app.listen(config.port, config.host, () => {
     const addr = server?.address();

@@ -9,6 +9,7 @@ import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
 import { notFound } from './middleware/errors.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
+import { workflowRouter, type WorkflowDeps } from './workflow-routes.js';
 
 /** Document ids are what ingest produces: letters, digits, "_" and "-". */
 const DOC_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -27,6 +28,8 @@ export interface RouteDeps {
   readiness: () => Promise<Readiness>;
   /** Folder with the built search page (index.html and its assets); none serves the API only. */
   webRoot?: string | null;
+  /** The collection list, citations, exports, batches and saved searches (workflow-routes.ts); none leaves them out. */
+  workflow?: WorkflowDeps;
 }
 
 /** What every /api route passes before its handler. */
@@ -47,7 +50,9 @@ export interface ApiGuards {
  *   GET /api/documents/:docId      a clean document with its passages
  *   GET /api/suggest               completions from titles and headings
  *   GET /api/openapi.json          the API's contract
- *   GET /, /documents/:docId       the search page
+ *   GET /api/documents, /api/passages/:id/cite, /api/search/export, POST /api/batch,
+ *       /api/saved…, /feeds/saved/:id.atom   the investigator's routes (workflow-routes.ts)
+ *   GET /, /documents/:docId, /batch   the search page
  */
 export function registerRoutes(app: express.Express, deps: RouteDeps, guards: ApiGuards): PlainRoute[] {
   const plain: PlainRoute[] = [{ method: 'GET', path: '/api/search', handle: searchHandler(deps.search) }];
@@ -85,13 +90,19 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  if (deps.workflow) {
+    const routes = workflowRouter(deps.workflow);
+    app.use('/api', routes.api);
+    // Feed readers poll: the same per-client limit as the API.
+    app.use('/feeds', guards.rateLimit as unknown as express.RequestHandler, routes.feeds);
+  }
   app.use('/api', notFound);
 
   const webRoot = deps.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
     app.use(express.static(webRoot, { index: 'index.html', etag: true, maxAge: '1h' }));
-    // The page routes itself: a document view is the same page.
-    app.get('/documents/:docId', (_req, res) => {
+    // The page routes itself: a document view and the batch form are the same page.
+    app.get(['/documents/:docId', '/batch'], (_req, res) => {
       res.sendFile(path.join(webRoot, 'index.html'));
     });
   } else {

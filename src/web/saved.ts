@@ -104,5 +104,5 @@ export async function markNew(savedId: string, results: HTMLElement, status: HTM
     hit.querySelector('h2')?.prepend(el('span', { class: 'badge' }, 'New'), ' ');
   }
   const when = saved.checkedAt ? ` (indexing job of ${saved.checkedAt.slice(0, 16).replace('T', ' ')} UTC)` : '';
-  status.append(' ', el('span', { class: 'saved-note' }, `“${saved.name}”: ${saved.newCount} new since the last indexing job${when}.`));
+  status.append('. ', el('span', { class: 'saved-note' }, `“${saved.name}”: ${saved.newCount} new since the last indexing job${when}.`));
 }

@@ -12,6 +12,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
 import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { workflowDeps } from '../workflow-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
@@ -34,6 +35,7 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
   let deadBase: string;
   const servers: Server[] = [];
   const backends: SearchBackend[] = [];
+  const closers: Array<() => Promise<void>> = [];
   const consoleErrors: string[] = [];
 
   before(async () => {
@@ -46,7 +48,9 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
     const dead = new SearchBackend(() => ({ url: 'http://127.0.0.1:9', key, index: uid }), { synonyms: {} });
     backends.push(live, dead);
     const logger = createLogger('silent');
-    const ok = await listen(createApp({ search: live, readiness: async () => ({ ready: true, passages: 1 }), logger, webRoot: WEB_ROOT, rateLimitPerMinute: 100_000 }));
+    const workflow = await workflowDeps(url, client, uid);
+    closers.push(workflow.close);
+    const ok = await listen(createApp({ search: live, readiness: async () => ({ ready: true, passages: 1 }), logger, webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, workflow }));
     const down = await listen(createApp({ search: dead, readiness: async () => ({ ready: false, passages: 0 }), logger, webRoot: WEB_ROOT }));
     servers.push(ok.server, down.server);
     base = ok.base;
@@ -62,7 +66,9 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
     await browser?.close();
     for (const s of servers) s.close();
     for (const b of backends) await b.close();
+    for (const c of closers) await c();
     await client.deleteIndex(uid).waitTask();
+    await client.deleteIndex(`${uid}__saved`).waitTask();
     await client.deleteIndex(`${uid}__terms`).waitTask();
   });
 

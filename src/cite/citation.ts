@@ -44,18 +44,23 @@ export interface CitedPassage {
   text: string;
   /** 0-based place of the passage in its document. */
   position: number;
-  /** Pages of the passage in a paginated original (PDF, Word), when the document states them. */
+  /** Pages of the passage in a paginated original (PDF), 1-based, when the document has pages. */
   page?: number | null;
   pageEnd?: number | null;
+  /** The printed labels of those pages ("iv", "12"), where the document declares them: cited in preference. */
+  pageLabel?: string | null;
+  pageEndLabel?: string | null;
   /** An absolute link to the passage in Citable, used as the URL when the document has none. */
   link: string;
 }
 
 /** Where in the document the quotation is: its pages when known, else its paragraph (passage) number. */
-export function locatorOf(p: Pick<CitedPassage, 'position' | 'page' | 'pageEnd'>): { label: 'page' | 'paragraph'; locator: string } {
+export function locatorOf(p: Pick<CitedPassage, 'position' | 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel'>): { label: 'page' | 'paragraph'; locator: string } {
   if (p.page != null && p.page > 0) {
-    const end = p.pageEnd != null && p.pageEnd > p.page ? `-${p.pageEnd}` : '';
-    return { label: 'page', locator: `${p.page}${end}` };
+    const first = p.pageLabel || String(p.page);
+    const more = p.pageEnd != null && p.pageEnd > p.page;
+    const end = more ? `-${p.pageEndLabel || String(p.pageEnd)}` : '';
+    return { label: 'page', locator: `${first}${end}` };
   }
   return { label: 'paragraph', locator: String(p.position + 1) };
 }

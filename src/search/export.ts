@@ -3,9 +3,9 @@ import { stringify } from 'csv-stringify';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import { parseSearchParams, type SearchParams } from './params.js';
-import type { PassageRecordView } from './passage.js';
+import { PAGE_FIELDS, type PassageRecordView } from './passage.js';
 import { buildSearchRequest, RETRIEVED_FIELDS } from './query.js';
-import { passageLink, quoteLink, type RawHit } from './shape.js';
+import { passageLink, quoteLink } from './shape.js';
 
 /**
  * Exports of a search's hits as a download. Hits are read from Meilisearch a page at a time and
@@ -64,7 +64,8 @@ export interface ExportRow {
   date: string | null;
   /** The passage's number in its document, from 1, as the page shows "¶N". */
   paragraph: number;
-  page: number | null;
+  /** The page (its printed label where the document declares one), in a paged original. */
+  page: string | null;
   heading: string | null;
   /** The passage in Citable. */
   link: string;
@@ -80,7 +81,7 @@ export const EXPORT_COLUMNS: ReadonlyArray<keyof ExportRow> = [
 ];
 
 /** A hit as an export row; `origin` makes the link absolute, so a spreadsheet's links open. */
-export function exportRow(h: RawHit & { page?: number | null }, rank: number, origin: string): ExportRow {
+export function exportRow(h: PassageRecordView, rank: number, origin: string): ExportRow {
   return {
     rank,
     passage_id: h.id,
@@ -90,7 +91,7 @@ export function exportRow(h: RawHit & { page?: number | null }, rank: number, or
     publisher: h.publisher,
     date: h.date,
     paragraph: h.position + 1,
-    page: h.page ?? null,
+    page: h.page != null ? (h.pageLabel || String(h.page)) : null,
     heading: h.heading,
     link: `${origin}${passageLink(h.docId, h.position)}`,
     url: h.url && /^https?:\/\//i.test(h.url) ? h.url : null,
@@ -156,7 +157,7 @@ export function exportHits(meili: MeiliSearchClient, p: ExportParams, pageSize =
   const { facets: _facets, showRankingScore: _score, ...body } = buildSearchRequest({ ...p.search, limit: 1, offset: 0 }, { highlight: false });
   return pagedHits(
     async (offset, limit) =>
-      (await meili.search<{ hits: PassageRecordView[] }>({ ...body, offset, limit, attributesToRetrieve: [...RETRIEVED_FIELDS, 'page'] })).hits,
+      (await meili.search<{ hits: PassageRecordView[] }>({ ...body, offset, limit, attributesToRetrieve: [...RETRIEVED_FIELDS, ...PAGE_FIELDS] })).hits,
     p.max,
     pageSize,
   );

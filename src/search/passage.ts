@@ -1,7 +1,11 @@
 import type { MeiliSearchClient } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { RETRIEVED_FIELDS } from './query.js';
+import type { PassageRecord } from '../ingest/records.js';
 import type { RawHit } from './shape.js';
+
+/** Where a passage sits in a paged original, and the original's format, as the indexer records them. */
+export const PAGE_FIELDS = ['page', 'pageEnd', 'pageLabel', 'pageEndLabel', 'format'] as const;
 
 /** A passage id is its document's id and its position: `<docId>-<position>`. */
 const PASSAGE_ID = /^([A-Za-z0-9_-]{1,128})-(\d{1,6})$/;
@@ -11,7 +15,7 @@ export function isPassageId(id: string): boolean {
 }
 
 /** A passage with the pages and format the indexer records for paginated originals, when it does. */
-export type PassageRecordView = RawHit & { page?: number | null; pageEnd?: number | null; format?: string | null };
+export type PassageRecordView = RawHit & Partial<Pick<PassageRecord, 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel' | 'format'>>;
 
 /** The passage with this id, or null when there is none. */
 export async function passageById(meili: MeiliSearchClient, id: string): Promise<PassageRecordView | null> {
@@ -21,7 +25,7 @@ export async function passageById(meili: MeiliSearchClient, id: string): Promise
     q: '',
     filter: `${eqAny('docId', [m[1]!])} AND position = ${quote(Number(m[2]))}`,
     limit: 1,
-    attributesToRetrieve: [...RETRIEVED_FIELDS, 'page', 'pageEnd', 'format'],
+    attributesToRetrieve: [...RETRIEVED_FIELDS, ...PAGE_FIELDS],
   });
   return raw.hits[0] ?? null;
 }

@@ -157,5 +157,6 @@ describe('citation parts', () => {
     assert.deepEqual(locatorOf({ position: 0 }), { label: 'paragraph', locator: '1' });
     assert.deepEqual(locatorOf({ position: 5, page: 3, pageEnd: 3 }), { label: 'page', locator: '3' });
     assert.deepEqual(locatorOf({ position: 5, page: 3, pageEnd: 4 }), { label: 'page', locator: '3-4' });
+    assert.deepEqual(locatorOf({ position: 5, page: 3, pageEnd: 4, pageLabel: 'iii', pageEndLabel: 'iv' }), { label: 'page', locator: 'iii-iv' }, 'printed labels first');
   });
 });

@@ -39,6 +39,11 @@ describe('export rows', () => {
     assert.equal(row.page, null);
   });
 
+  it('give the page of a paged original, its printed label first', () => {
+    assert.equal(exportRow({ ...raw(1), page: 4, pageEnd: 5, pageLabel: null, pageEndLabel: null }, 1, 'http://h').page, '4');
+    assert.equal(exportRow({ ...raw(1), page: 4, pageEnd: 4, pageLabel: 'iv', pageEndLabel: 'iv' }, 1, 'http://h').page, 'iv');
+  });
+
   it('never link to an address that is not http(s)', () => {
     const row = exportRow(raw(1, { url: 'javascript:alert(1)' }), 1, 'http://h');
     assert.equal(row.url, null);

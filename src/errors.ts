@@ -26,6 +26,12 @@ export type ErrorCode =
   /** No route answers this method and path. */
   | 'not_found'
   | 'document_not_found'
+  | 'passage_not_found'
+  | 'saved_search_not_found'
+  /** A request body over its route's stated limit. */
+  | 'payload_too_large'
+  /** A request body of a type the route does not read. */
+  | 'unsupported_media_type'
   | 'uri_too_long'
   | 'rate_limited'
   /** Meilisearch answers but the index holds no passages yet. */

@@ -1,5 +1,6 @@
 import { LIMIT_MAX, OFFSET_MAX, QUERY_MAX_CHARS } from '../search/params.js';
 import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
+import { workflowPaths, workflowSchemas } from './openapi-workflow.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -65,6 +66,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...workflowPaths,
   },
   components: {
     schemas: {
@@ -179,6 +181,7 @@ export const openApiDocument = {
           },
         },
       },
+      ...workflowSchemas,
     },
   },
 } as const;

@@ -74,7 +74,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
     const download = one(req.query, 'download');
     if (download !== undefined && download !== '1' && download !== '0') throw new InvalidParameterError('download', 'download must be 1 or 0');
     const p = await passageById(deps.meili, id);
-    if (!p) throw new CitableError('not_found', `No passage with id "${id}"`);
+    if (!p) throw new CitableError('passage_not_found', `No passage with id "${id}"`);
     const origin = originOf(req);
     const text = citePassage({ ...p, link: `${origin}/documents/${encodeURIComponent(p.docId)}#p-${p.position}` }, format as CitationFormat);
     const media = CITATION_MEDIA[format as CitationFormat];
@@ -152,7 +152,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
   };
   const SAVED_ID = /^[a-f0-9]{16}$/;
   const savedId = (id: string) => {
-    if (!SAVED_ID.test(id)) throw new CitableError('not_found', `No saved search with id "${id}"`);
+    if (!SAVED_ID.test(id)) throw new CitableError('saved_search_not_found', `No saved search with id "${id}"`);
     return id;
   };
 
@@ -170,11 +170,11 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
   });
   api.get('/saved/:id', async (req, res) => {
     const s = await saved().store.get(savedId(req.params.id));
-    if (!s) throw new CitableError('not_found', `No saved search with id "${req.params.id}"`);
+    if (!s) throw new CitableError('saved_search_not_found', `No saved search with id "${req.params.id}"`);
     res.json(savedDetail(s));
   });
   api.delete('/saved/:id', async (req, res) => {
-    if (!(await saved().store.remove(savedId(req.params.id)))) throw new CitableError('not_found', `No saved search with id "${req.params.id}"`);
+    if (!(await saved().store.remove(savedId(req.params.id)))) throw new CitableError('saved_search_not_found', `No saved search with id "${req.params.id}"`);
     res.status(204).end();
   });
 
@@ -183,7 +183,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
     const m = /^([a-f0-9]{16})\.atom$/.exec(req.params.file);
     if (!m) throw new CitableError('not_found', `No feed at ${req.path}`);
     const s = await saved().store.get(m[1]!);
-    if (!s) throw new CitableError('not_found', `No saved search with id "${m[1]}"`);
+    if (!s) throw new CitableError('saved_search_not_found', `No saved search with id "${m[1]}"`);
     res.type('application/atom+xml; charset=utf-8').send(savedSearchFeed(s, originOf(req)));
   });
 
@@ -200,6 +200,9 @@ function queriesOf(req: express.Request): string[] {
     if (extra) throw new InvalidParameterError(extra, `unknown field "${extra}"`);
     return normalizeQueries(body.queries);
   }
-  throw new InvalidParameterError('queries', 'send {"queries": [...]} as application/json, or one query a line as text/plain or text/csv');
+  if (!/^(application\/json|text\/plain|text\/csv)\b/i.test(type)) {
+    throw new CitableError('unsupported_media_type', 'send {"queries": [...]} as application/json, or one query a line as text/plain or text/csv');
+  }
+  throw new InvalidParameterError('queries', 'send {"queries": [...]}: a list of strings');
 }
 

@@ -10,6 +10,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   bad_request: 400,
   not_found: 404,
   document_not_found: 404,
+  passage_not_found: 404,
+  saved_search_not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   uri_too_long: 414,
   rate_limited: 429,
   search_unavailable: 503,
@@ -36,6 +40,9 @@ interface LogLike {
   error(obj: object, msg: string): void;
 }
 
+/** The statuses of framework errors that keep a code of their own; any other 4xx is a bad request. */
+const FRAMEWORK_CODES: Partial<Record<number, ErrorCode>> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
+
 /** An error raised by Express or a middleware package, with the 4xx status it chose. */
 function isFrameworkClientError(err: unknown): err is { status: number; message?: string } {
   const status = (err as { status?: unknown } | null)?.status;
@@ -48,8 +55,8 @@ function isFrameworkClientError(err: unknown): err is { status: number; message?
  * without details.
  */
 export function errorAnswer(err: unknown, log?: LogLike): { status: number; headers: Record<string, string>; body: { error: Record<string, unknown> } } {
-  // Malformed URL encoding and the like, raised by the framework before any route runs.
-  const known = isFrameworkClientError(err) ? new CitableError('bad_request', err.message ?? 'Bad request', { cause: err }) : err;
+  // Malformed URL encoding, bodies over a limit and the like, raised by the framework or a body parser.
+  const known = isFrameworkClientError(err) ? new CitableError(FRAMEWORK_CODES[err.status] ?? 'bad_request', err.message ?? 'Bad request', { cause: err }) : err;
   if (!(known instanceof CitableError)) {
     log?.error({ err }, 'unhandled error');
     return { status: 500, headers: {}, body: { error: { code: 'internal_error', message: 'Internal error' } } };

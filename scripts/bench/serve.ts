@@ -6,6 +6,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/config.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createLogger } from '../../src/log.js';
+import { MeiliSearchClient } from '../../src/meili/client.js';
 import { loadSynonyms } from '../../src/meili/settings.js';
 import { createApp } from '../../src/server/app.js';
 
@@ -22,6 +23,8 @@ const app = createApp({
   logger,
   rateLimitPerMinute: 10_000_000,
   webRoot: path.join(projectRoot, 'dist', 'web'),
+  // The collection list, citations, exports and batches (bench-export measures exports); no saved searches.
+  workflow: { meili: new MeiliSearchClient(() => ({ url: MEILI_URL, key: SEARCH_KEY, index: INDEX })), saved: null },
 });
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${(server.address() as { port: number }).port}\n`);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Feed } from 'feed';
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
-import { parseSearchParams, type SearchParams } from '../search/params.js';
+import { parameterError, parseSearchParams, type SearchParams } from '../search/params.js';
 import { passageLink } from '../search/shape.js';
 
 /**
@@ -95,12 +95,7 @@ const inputSchema = z
  */
 export function parseSavedSearchInput(body: unknown): { name: string; q: string; filters: SavedFilters } {
   const parsed = inputSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') throw new InvalidParameterError(issue.keys[0] ?? 'body', `unknown field "${issue.keys[0]}"`);
-    const param = String(issue.path[0] ?? 'body');
-    throw new InvalidParameterError(param, `${param} ${issue.code === 'invalid_type' ? 'is of the wrong type' : issue.message}`);
-  }
+  if (!parsed.success) throw parameterError(parsed.error, 'field');
   const { name, ...search } = parsed.data;
   const p = parseSearchParams(Object.fromEntries(Object.entries(search).filter(([, v]) => v !== undefined)));
   const filters: SavedFilters = { sources: p.sources, publishers: p.publishers, years: p.years, from: p.from, to: p.to };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
+import { isoDate, parameterError } from './params.js';
 import { buildFilter } from './query.js';
 
 /**
@@ -46,7 +47,6 @@ const whole = (min: number, max: number, fallback: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .optional()
     .transform((v) => v ?? fallback);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date such as 2020-07-02').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
 
 const schema = z
   .object({
@@ -64,12 +64,7 @@ const schema = z
 /** Validates the list's query string; InvalidParameterError names the first bad parameter. */
 export function parseDocumentListParams(query: unknown): DocumentListParams {
   const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') throw new InvalidParameterError(issue.keys[0] ?? 'query', `unknown parameter "${issue.keys[0]}"`);
-    const param = String(issue.path[0] ?? 'query');
-    throw new InvalidParameterError(param, `${param} ${issue.code === 'invalid_type' ? 'is malformed (given more than once, or of the wrong type)' : issue.message}`);
-  }
+  if (!parsed.success) throw parameterError(parsed.error);
   const p = parsed.data;
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
   if (p.page * p.perPage > 10_000) throw new InvalidParameterError('page', 'the list pages through its first 10,000 documents; narrow it with filters');

@@ -20,7 +20,7 @@ export interface SearchParams {
   group: 'document' | null;
 }
 
-const isoDate = z
+export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date such as 2020-07-02')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
@@ -56,21 +56,27 @@ const schema = z
   .strict();
 
 /**
+ * The InvalidParameterError of a failed validation, naming its first bad parameter (or field, for a
+ * body); an unknown one is an error too, so that typos do not pass silently.
+ */
+export function parameterError(error: z.ZodError, kind: 'parameter' | 'field' = 'parameter'): InvalidParameterError {
+  const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    return new InvalidParameterError(key, `unknown ${kind} "${key}"`);
+  }
+  const param = String(issue.path[0] ?? (kind === 'parameter' ? 'query' : 'body'));
+  const message = issue.code === 'invalid_type' ? 'is malformed (given more than once, or of the wrong type)' : issue.message;
+  return new InvalidParameterError(param, `${param} ${message}`);
+}
+
+/**
  * Validates raw query-string parameters. Throws InvalidParameterError naming the first bad
  * parameter; unknown parameters are errors too, so typos do not pass silently.
  */
 export function parseSearchParams(query: unknown): SearchParams {
   const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0] ?? '';
-      throw new InvalidParameterError(key, `unknown parameter "${key}"`);
-    }
-    const param = String(issue.path[0] ?? 'query');
-    const message = issue.code === 'invalid_type' ? 'is malformed (given more than once, or of the wrong type)' : issue.message;
-    throw new InvalidParameterError(param, `${param} ${message}`);
-  }
+  if (!parsed.success) throw parameterError(parsed.error);
   const p = parsed.data;
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
   return {

@@ -1,3 +1,5 @@
+import { el } from './dom.js';
+
 /**
  * Find in the document: every occurrence of the words typed in the document view's own search box
  * is marked, the current one is counted ("3 of 17"), Enter and Shift+Enter (or F3 and Shift+F3)
@@ -95,29 +97,11 @@ export interface FindBar {
  * the element whose text is searched.
  */
 export function findBar(scope: Element): FindBar {
-  const form = document.createElement('form');
-  form.className = 'find-bar find-skip';
-  form.setAttribute('role', 'search');
-  form.setAttribute('aria-label', 'Find in this document');
-  const input = document.createElement('input');
-  input.type = 'search';
-  input.id = 'find';
-  input.placeholder = 'Find in this document';
-  input.setAttribute('aria-label', 'Find in this document');
-  input.autocomplete = 'off';
-  const count = document.createElement('span');
-  count.className = 'find-count';
-  count.setAttribute('role', 'status');
-  count.setAttribute('aria-live', 'polite');
-  const prev = document.createElement('button');
-  prev.type = 'button';
-  prev.textContent = '↑';
-  prev.setAttribute('aria-label', 'Previous occurrence (Shift+Enter)');
-  const next = document.createElement('button');
-  next.type = 'button';
-  next.textContent = '↓';
-  next.setAttribute('aria-label', 'Next occurrence (Enter)');
-  form.append(input, count, prev, next);
+  const input = el('input', { type: 'search', id: 'find', placeholder: 'Find in this document', 'aria-label': 'Find in this document', autocomplete: 'off' });
+  const count = el('span', { class: 'find-count', role: 'status', 'aria-live': 'polite' });
+  const prev = el('button', { type: 'button', 'aria-label': 'Previous occurrence (Shift+Enter)' }, '↑');
+  const next = el('button', { type: 'button', 'aria-label': 'Next occurrence (Enter)' }, '↓');
+  const form = el('form', { class: 'find-bar find-skip', role: 'search', 'aria-label': 'Find in this document' }, input, count, prev, next);
 
   let marks: HTMLElement[] = [];
   let current = -1;

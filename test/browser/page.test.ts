@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
@@ -11,12 +11,10 @@ import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
+import { CHROMIUM, launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
 import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
-const SCREENSHOTS = path.join(projectRoot, 'test-results');
 
 async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; base: string }> {
   return new Promise((resolve) => {
@@ -55,11 +53,7 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
     servers.push(ok.server, down.server);
     base = ok.base;
     deadBase = down.base;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseBibtex } from '@retorquere/bibtex-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
@@ -14,12 +14,10 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { afterIndexJob } from '../../src/saved/alerts.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
+import { launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
 import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
-const SCREENSHOTS = path.join(projectRoot, 'test-results');
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 
 describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () => {
@@ -45,11 +43,7 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
       server = app.listen(0, '127.0.0.1', () => resolve());
     });
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   after(async () => {

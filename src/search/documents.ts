@@ -11,7 +11,8 @@ import { buildFilter } from './query.js';
  * (position 0), which carries the document's metadata and its number of passages.
  */
 
-export const DOCUMENT_SORTS = ['date:desc', 'date:asc', 'title:asc', 'title:desc', 'passages:desc', 'passages:asc'] as const;
+/** Titles are not sortable: a sortable field costs Meilisearch a facet database, and a title is unique per document. */
+export const DOCUMENT_SORTS = ['date:desc', 'date:asc', 'passages:desc', 'passages:asc'] as const;
 export type DocumentSort = (typeof DOCUMENT_SORTS)[number];
 export const DOCUMENTS_PER_PAGE_MAX = 100;
 /** Pages reach as far as Meilisearch pages (its maxTotalHits, 10,000 documents). */

@@ -10,8 +10,6 @@ import { el, errorText, getJson } from './dom.js';
 const SORTS: Array<[DocumentSort, string]> = [
   ['date:desc', 'Newest first'],
   ['date:asc', 'Oldest first'],
-  ['title:asc', 'Title A–Z'],
-  ['title:desc', 'Title Z–A'],
   ['passages:desc', 'Longest first'],
   ['passages:asc', 'Shortest first'],
 ];

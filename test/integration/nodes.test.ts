@@ -139,6 +139,29 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
     assert.equal(await three.passageCount(), await one.passageCount());
   });
 
+  it('moves only the documents a new node takes, on the next incremental job', async () => {
+    const other = uniqueIndex('nodes_grow');
+    const two = jobNodes.slice(0, 2);
+    const first = await runIndexJob(two, other, settings, { roots: [corpus] });
+    const onNode = async (n: JobNode) => new Set((await n.client.index(other).getDocuments({ fields: ['docId'], filter: 'position = 0', limit: 10_000 })).results.map((r) => r.docId as string));
+    const before = await Promise.all(two.map(onNode));
+    const grown = await runIndexJob(jobNodes, other, settings, { roots: [corpus] });
+    const after = await Promise.all(jobNodes.map(onNode));
+    // Every document the third node took came from the first two, and nothing else moved.
+    assert.ok(after[2]!.size > 0);
+    assert.equal(grown.documents.indexed, after[2]!.size);
+    assert.equal(grown.documents.unchanged, first.documents.indexed - after[2]!.size);
+    assert.equal(grown.documents.removed, 0);
+    for (const i of [0, 1]) assert.deepEqual([...after[i]!].sort(), [...before[i]!].filter((d) => !after[2]!.has(d)).sort());
+    // Passages and statistics moved with them: the three nodes' corpus records add up to the collection.
+    const corpora = await Promise.all(jobNodes.map((n) => n.client.index(termsIndexOf(other)).getDocument('corpus')));
+    assert.equal(corpora.reduce((s, c) => s + (c.df as number), 0), first.passages);
+    for (const n of jobNodes) {
+      await n.client.deleteIndex(other).waitTask();
+      await n.client.deleteIndex(termsIndexOf(other)).waitTask();
+    }
+  });
+
   it('rebuilds on every node, and a swap refused on one puts every node back on its old index', async () => {
     const held = async () => Promise.all(jobNodes.map(async (n) => (await n.client.index(uid).getStats()).numberOfDocuments));
     const indexesLeft = async () => (await Promise.all(jobNodes.map(async (n) => (await n.client.getIndexes({ limit: 1000 })).results.map((i) => i.uid)))).flat();

@@ -181,9 +181,10 @@ export async function main(argv: string[], afterJob?: AfterJob): Promise<number>
     else {
       const d = summary.documents;
       process.stderr.write(
-        `indexed ${d.indexed}, unchanged ${d.unchanged}, removed ${d.removed}, failed ${d.failed}; ${summary.passages} passages in ${summary.tookMs} ms\n`,
+        `indexed ${d.indexed}, unchanged ${d.unchanged}, removed ${d.removed}, failed ${d.failed}, flagged ${summary.flagged.length}; ${summary.passages} passages in ${summary.tookMs} ms\n`,
       );
       for (const f of summary.failures) process.stderr.write(`failed: ${f.file}: ${f.error}\n`);
+      for (const f of summary.flagged) process.stderr.write(`${describeFlag(f)}\n`);
     }
     for (const line of after.lines) if (!opts.json || line.startsWith('warning:')) process.stderr.write(`${line}\n`);
     if (summary.failures.length > 0) return EXIT.someFailed;

@@ -12,6 +12,7 @@ import { waitAll } from '../meili/tasks.js';
 import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
 import { POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
+import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
 import { indexedDocuments, storedPassagePages } from './stored.js';
 import { TermSpill, type SpillLimits } from './term-spill.js';
@@ -46,7 +47,14 @@ export interface IndexSummary {
   documents: { indexed: number; unchanged: number; removed: number; failed: number };
   passages: number;
   failures: Failure[];
+  /** Documents cleaned in this job whose cleaning removed most of their prose-like words. */
+  flagged: ProseLossFlag[];
   tookMs: number;
+}
+
+function noteRetention(summary: IndexSummary, r: IngestedFile): void {
+  const flag = r.retention ? proseLossFlag(r.file.path, r.docId, r.retention) : null;
+  if (flag) summary.flagged.push(flag);
 }
 
 /** Where a document is now: which node holds it, under which hash, from which root. */
@@ -213,7 +221,7 @@ export async function runIndexJob(target: Meilisearch | readonly JobNode[], inde
   const started = performance.now();
   const targets: readonly JobNode[] = Array.isArray(target) ? target : [{ name: 'meilisearch', client: target as Meilisearch }];
   const { files, failures, rootIds } = await collectFiles(opts.roots);
-  const summary: IndexSummary = { documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 }, passages: 0, failures, tookMs: 0 };
+  const summary: IndexSummary = { documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 }, passages: 0, failures, flagged: [], tookMs: 0 };
   const spillRoot = fs.mkdtempSync(path.join(opts.spillDir ?? os.tmpdir(), 'citable-terms-'));
   try {
     if (opts.rebuild) await rebuild(targets, indexUid, settings, files, summary, opts, spillRoot);
@@ -275,6 +283,7 @@ async function rebuild(
       else {
         await nodeFor(r.docId, nodes).add(r.records);
         summary.documents.indexed++;
+        noteRetention(summary, r);
       }
     }
     await finish(nodes, opts);
@@ -338,6 +347,7 @@ async function update(
         continue;
       }
       summary.documents.indexed++;
+      noteRetention(summary, r);
       const owner = nodeFor(r.docId, nodes);
       if (h?.node === owner) await owner.replace(r);
       else {

@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
-import { SEEDS_DIR, seedFiles, tempDir } from '../helpers.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
+import { termsIndexOf } from '../../src/meili/indexes.js';
+import { BASE_SETTINGS } from '../../src/meili/settings.js';
+import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 function dryRun(args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--dry-run', ...args], { encoding: 'utf8', cwd: projectRoot });
@@ -42,5 +45,27 @@ describe('the dry-run report of words in and kept', () => {
     const out = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--report'], { encoding: 'utf8', cwd: projectRoot });
     assert.equal(out.status, 2);
     assert.match(out.stderr, /--report goes with --dry-run/);
+  });
+});
+
+describe('an indexing job flags documents that lost most of their prose', () => {
+  it('names them in its summary, and only when they are cleaned', async () => {
+    const { client } = testMeili();
+    const uid = uniqueIndex('flagged');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'front-page.txt'), `Front page\n\n${STORY(1)}\n\n${MENU}\n\n${STORY(2)}\n\n${MENU}\n\n${STORY(3)}`);
+    fs.copyFileSync(path.join(SEEDS_DIR, seedFiles()[0]!), path.join(dir, seedFiles()[0]!));
+    try {
+      const first = await runIndexJob(client, uid, BASE_SETTINGS, { roots: [dir] });
+      assert.deepEqual(first.flagged.map((f) => f.docId), ['front-page']);
+      assert.ok(first.flagged[0]!.proseWordsKept < first.flagged[0]!.proseWordsIn / 2);
+      // Unchanged files are not cleaned again, so not judged again.
+      const second = await runIndexJob(client, uid, BASE_SETTINGS, { roots: [dir] });
+      assert.equal(second.documents.unchanged, 2);
+      assert.deepEqual(second.flagged, []);
+    } finally {
+      await client.deleteIndex(uid).waitTask().catch(() => undefined);
+      await client.deleteIndex(termsIndexOf(uid)).waitTask().catch(() => undefined);
+    }
   });
 });

@@ -35,3 +35,12 @@ export function pick(data: Record<string, unknown>, ...keys: string[]): string |
   }
   return null;
 }
+
+/** Like pick, with the key the value was found under. */
+export function pickEntry(data: Record<string, unknown>, ...keys: string[]): { key: string; value: string } | null {
+  for (const key of keys) {
+    const value = pick(data, key);
+    if (value !== null) return { key, value };
+  }
+  return null;
+}

@@ -4,6 +4,7 @@ import { IngestError } from '../errors.js';
 import { block, type Block, type BlockKind, type ElementRef } from './blocks.js';
 import { limitNesting } from './nesting.js';
 import { readPageMeta, type HtmlMeta } from './page-meta.js';
+import type { Claim } from './provenance.js';
 import { normalizeSpaces } from '../text/normalise.js';
 
 /** Elements that never hold article text. */
@@ -118,7 +119,7 @@ interface Step {
 export function htmlToBlocks(
   markup: string,
   opts: { dropByName?: boolean } = {},
-): { blocks: Block[]; dropped: Block[]; meta: HtmlMeta; links: string[]; outerHtml: (id: number) => string; depth: number } {
+): { blocks: Block[]; dropped: Block[]; meta: HtmlMeta; links: Claim[]; outerHtml: (id: number) => string; depth: number } {
   const dropByName = opts.dropByName ?? true;
   const { html, depth } = limitNesting(markup);
   let elementCount = 0;

@@ -4,14 +4,15 @@ import { IngestError } from '../errors.js';
 import { block, type Block } from './blocks.js';
 import { classifyBlocks, labelArticleBlocks, type BlockLabel } from './classify.js';
 import { agreementWithDensest, densestContainer, readingScope } from './densest.js';
-import { hasFrontMatter, pick, splitFrontMatter } from './front-matter.js';
+import { hasFrontMatter, pick, pickEntry, splitFrontMatter } from './front-matter.js';
 import { htmlToBlocks } from './html.js';
 import type { HtmlMeta } from './page-meta.js';
 import {
   byline, copyrightOwner, dateLine, detectLang, imageCredit, isCreditLine, isPlaceholderAuthor,
-  normalizeLang, parseDate, reportingCredit, siteNameFromUrl,
+  normalizeLang, parseDate, reportingCredit, sourceLine,
 } from './metadata.js';
 import { bodyText, splitPassages, type BodyItem, type Passage } from './passages.js';
+import { claim, firstClaim, httpUrl, siteOfUrl, type Claim, type FieldEvidence, type MetadataField, type Provenance } from './provenance.js';
 import { READABLE_MAX_DEPTH, readableArticle } from './readable.js';
 import { decodeTextFile } from './formats/encoding.js';
 import { account, type RemovalReason, type RemovedBlock, type Retention } from './retention.js';
@@ -56,6 +57,8 @@ export interface CleanDocument extends DocumentMetadata {
   removed: RemovedBlock[];
   /** Removed blocks not listed, past the size kept with a document. */
   removedOmitted: number;
+  /** For each metadata field that has a value, what the document states that gave it. */
+  provenance: Provenance;
 }
 
 /** Text a format's reader recognised and kept out of the body. */
@@ -122,34 +125,66 @@ export interface Parsed {
   /** The blocks already judged, where parsing needed their verdict. */
   extracted?: Extracted;
   declared: Partial<DocumentMetadata>;
-  sourceLinks: string[];
+  /** Where each declared value was read; a reader that gives none is named as the evidence. */
+  declaredEvidence?: Provenance;
+  /** Where the title was read, when it is not a declared value (a text file's first line). */
+  titleEvidence?: FieldEvidence;
+  /** Links the document labels as its source (HTML), in document order. */
+  sourceLinks: Claim[];
   /** Every block of text the document shows, what retention is counted against: `blocks` when not given. */
   pageBlocks?: Block[];
   /** Of those, the text of elements dropped whole while parsing (navigation, asides, footers). */
   droppedBlocks?: Block[];
 }
 
-function fromHtmlMeta(meta: HtmlMeta): Partial<DocumentMetadata> {
-  return {
+/** Declared values and their evidence, from an HTML head. */
+function fromHtmlMeta(meta: HtmlMeta): { declared: Partial<DocumentMetadata>; evidence: Provenance } {
+  const e = meta.evidence ?? {};
+  const publisher = meta.publisher !== null ? 'publisher' : 'siteName';
+  const declared: Partial<DocumentMetadata> = {
     title: meta.title,
     author: meta.author,
     date: meta.date ? parseDate(meta.date) : null,
-    publisher: meta.publisher ?? meta.siteName,
-    url: meta.url,
+    publisher: meta[publisher],
+    url: httpUrl(meta.url),
     lang: normalizeLang(meta.lang),
   };
+  const evidence: Provenance = { title: e.title, author: e.author, date: e.date, publisher: e[publisher], url: e.url, lang: e.lang };
+  return { declared, evidence: keepEvidenceOf(declared, evidence) };
 }
 
-function fromFrontMatter(data: Record<string, unknown>): Partial<DocumentMetadata> {
-  const date = pick(data, 'date', 'post_date', 'published', 'published_at', 'pubDate', 'created');
-  return {
-    title: pick(data, 'title', 'post_title', 'headline', 'original_title'),
-    author: pick(data, 'author', 'authors', 'byline', 'creator'),
-    date: date ? parseDate(date) : null,
-    publisher: pick(data, 'publisher', 'site_name', 'source', 'site'),
-    url: pick(data, 'canonical_url', 'canonical', 'original_link', 'url', 'link', 'permalink'),
-    lang: normalizeLang(pick(data, 'lang', 'language', 'locale')),
+/** Evidence only for the values that are there (a date that did not parse has none). */
+function keepEvidenceOf(declared: Partial<DocumentMetadata>, evidence: Provenance): Provenance {
+  const out: Provenance = {};
+  for (const [field, ev] of Object.entries(evidence) as Array<[MetadataField, FieldEvidence | undefined]>) {
+    if (ev && declared[field] !== null && declared[field] !== undefined) out[field] = ev;
+  }
+  return out;
+}
+
+function fromFrontMatter(data: Record<string, unknown>): { declared: Partial<DocumentMetadata>; evidence: Provenance } {
+  const entries = {
+    title: pickEntry(data, 'title', 'post_title', 'headline', 'original_title'),
+    author: pickEntry(data, 'author', 'authors', 'byline', 'creator'),
+    date: pickEntry(data, 'date', 'post_date', 'published', 'published_at', 'pubDate', 'created'),
+    publisher: pickEntry(data, 'publisher', 'site_name', 'source', 'site'),
+    // The first key that holds an http(s) URL: a relative or javascript: one is no citation.
+    url: pickEntry(data, ...['canonical_url', 'canonical', 'original_link', 'url', 'link', 'permalink'].filter((k) => httpUrl(pick(data, k)) !== null)),
+    lang: pickEntry(data, 'lang', 'language', 'locale'),
   };
+  const declared: Partial<DocumentMetadata> = {
+    title: entries.title?.value ?? null,
+    author: entries.author?.value ?? null,
+    date: entries.date ? parseDate(entries.date.value) : null,
+    publisher: entries.publisher?.value ?? null,
+    url: httpUrl(entries.url?.value),
+    lang: normalizeLang(entries.lang?.value ?? null),
+  };
+  const evidence: Provenance = {};
+  for (const [field, entry] of Object.entries(entries) as Array<[MetadataField, { key: string; value: string } | null]>) {
+    if (entry) evidence[field] = { rule: `front matter ${entry.key}`, source: `${entry.key}: ${entry.value}` };
+  }
+  return { declared, evidence: keepEvidenceOf(declared, evidence) };
 }
 
 /** Text formats only: the readers of PDF, Word and e-mail parse their own files. */
@@ -161,21 +196,24 @@ function parse(text: string, format: TextFormat): Parsed {
       const blocks = textToBlocks(text);
       const first = blocks[0];
       const title = first && proseWords(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
-      return { title, blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [], pageBlocks: blocks };
+      return {
+        title, titleEvidence: title ? { rule: 'first line', source: title } : undefined,
+        blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [], pageBlocks: blocks,
+      };
     }
     case 'html': {
       // Own rules first, over the whole page. Where they disagree with the page's densest
       // container (see agreesWithDensest), Readability cuts the article out instead: it reads
       // those pages better, and costs several times more.
       const page = htmlToBlocks(text);
-      const declared = fromHtmlMeta(page.meta);
+      const { declared, evidence: declaredEvidence } = fromHtmlMeta(page.meta);
       const title = page.meta.title ? normalizeSpaces(page.meta.title) : null;
       // Without the class-name filter when that misleads the rules (a page wrapped in a "header"
       // or "tags" container), as Readability retries.
       const lenient = (): Candidate => ({ blocks: htmlToBlocks(text, { dropByName: false }).blocks, scope: 'page' });
       const own = extractBody({ blocks: page.blocks, scope: 'page' }, declared.lang ?? null, title);
       const ownReading: Parsed = {
-        title: page.meta.title, blocks: page.blocks, declared, sourceLinks: page.links, extracted: own, alternatives: [lenient],
+        title: page.meta.title, blocks: page.blocks, declared, declaredEvidence, sourceLinks: page.links, extracted: own, alternatives: [lenient],
         pageBlocks: [...page.blocks, ...page.dropped], droppedBlocks: page.dropped,
       };
       const top = densestContainer(own.blocks);
@@ -189,12 +227,19 @@ function parse(text: string, format: TextFormat): Parsed {
       // What the page's head says first; Readability's reading of the rest (its byline) after.
       const m = page.meta;
       const a = article.meta;
-      const meta = { ...m, title: m.title ?? a.title, author: m.author ?? a.author, siteName: m.siteName ?? a.siteName, date: m.date ?? a.date, lang: m.lang ?? a.lang };
+      const meta: HtmlMeta = { ...m, evidence: { ...m.evidence } };
+      for (const field of ['title', 'author', 'siteName', 'date', 'lang'] as const) {
+        if (meta[field] !== null || a[field] === null) continue;
+        meta[field] = a[field];
+        meta.evidence![field] = { rule: `Readability ${field === 'author' ? 'byline' : field}`, source: a[field]! };
+      }
+      const read = fromHtmlMeta(meta);
       return {
         title: meta.title,
         blocks,
         scope: 'article',
-        declared: fromHtmlMeta(meta),
+        declared: read.declared,
+        declaredEvidence: read.evidence,
         sourceLinks: page.links,
         alternatives: [() => ({ blocks: page.blocks, scope: 'page' }), lenient],
         pageBlocks: [...page.blocks, ...page.dropped],
@@ -204,11 +249,22 @@ function parse(text: string, format: TextFormat): Parsed {
     case 'wordpress':
     case 'markdown': {
       const { data, body } = splitFrontMatter(text);
-      const declared = fromFrontMatter(data);
+      const fm = fromFrontMatter(data);
       const html = format === 'markdown' ? (marked.parse(body, { async: false }) as string) : body.replace(SHORTCODE, ' ');
       const { blocks, dropped, meta, links } = htmlToBlocks(html);
-      const title = declared.title ?? (blocks[0]?.markedHeading ? blocks[0].text : null) ?? meta.title;
-      return { title, blocks, declared: { ...fromHtmlMeta(meta), ...stripNulls(declared) }, sourceLinks: links, pageBlocks: [...blocks, ...dropped], droppedBlocks: dropped };
+      const inner = fromHtmlMeta(meta);
+      const heading = blocks[0]?.markedHeading ? blocks[0].text : null;
+      const title = fm.declared.title ?? heading ?? meta.title;
+      return {
+        title,
+        titleEvidence: fm.declared.title ? fm.evidence.title : heading ? { rule: 'first heading', source: heading } : inner.evidence.title,
+        blocks,
+        declared: { ...inner.declared, ...stripNulls(fm.declared) },
+        declaredEvidence: { ...inner.evidence, ...fm.evidence },
+        sourceLinks: links,
+        pageBlocks: [...blocks, ...dropped],
+        droppedBlocks: dropped,
+      };
     }
   }
 }
@@ -217,48 +273,56 @@ function stripNulls<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
 }
 
-/** Evidence found in the text itself: date lines, bylines, credits, copyright lines. */
+/** Evidence found in the text itself: date lines, bylines, credits, copyright lines, source lines. */
 export interface Evidence {
-  date: string | null;
-  author: string | null;
-  creditAuthor: string | null;
-  copyright: string | null;
-  imageCredit: string | null;
+  date: Claim | null;
+  author: Claim | null;
+  creditAuthor: Claim | null;
+  copyright: Claim | null;
+  /** Read to take the line out of the body; a credited photographer or agency is not the publisher. */
+  imageCredit: Claim | null;
+  sourceUrl?: Claim | null;
 }
 
 /** Takes metadata lines out of the block list, keeping what they say and why each line left. */
 function takeMetadataLines(blocks: Block[]): { blocks: Block[]; evidence: Evidence; reasons: Map<string, RemovalReason> } {
-  const evidence: Evidence = { date: null, author: null, creditAuthor: null, copyright: null, imageCredit: null };
+  const evidence: Evidence = { date: null, author: null, creditAuthor: null, copyright: null, imageCredit: null, sourceUrl: null };
   const reasons = new Map<string, RemovalReason>();
   const kept: Block[] = [];
   for (const b of blocks) {
     const t = b.text;
     const d = dateLine(t);
     if (d) {
-      evidence.date ??= d;
+      evidence.date ??= claim(d, 'date line', t);
       reasons.set(t, 'date line');
       continue;
     }
     const by = byline(t);
     if (by) {
-      evidence.author ??= by;
+      evidence.author ??= claim(by, 'byline', t);
       reasons.set(t, 'byline');
       continue;
     }
     if (isCreditLine(t)) {
-      evidence.creditAuthor ??= reportingCredit(t);
+      evidence.creditAuthor ??= claim(reportingCredit(t), 'reporting credit', t);
       reasons.set(t, 'credit line');
       continue;
     }
     const owner = copyrightOwner(t);
     if (owner) {
-      evidence.copyright ??= owner;
+      evidence.copyright ??= claim(owner, 'copyright line', t);
       reasons.set(t, 'copyright line');
+      continue;
+    }
+    const source = sourceLine(t);
+    if (source) {
+      evidence.sourceUrl ??= claim(source, 'source line', t);
+      reasons.set(t, 'source line');
       continue;
     }
     const credit = imageCredit(t);
     if (credit) {
-      evidence.imageCredit ??= credit;
+      evidence.imageCredit ??= claim(credit, 'image credit', t);
       reasons.set(t, 'image credit');
       continue;
     }
@@ -287,6 +351,8 @@ export interface Extracted {
   labels: BlockLabel[];
   /** Why each block left out of the body was left out, by its text. */
   reasons?: Map<string, RemovalReason>;
+  /** The language was told from the text (else it is the declared one). */
+  langFromText?: boolean;
 }
 
 /**
@@ -310,7 +376,8 @@ function extractBody(candidate: Candidate, declaredLang: string | null, title: s
   // The language decides which function words count as prose; tell it from the longest blocks.
   const sample = [...blocks].sort((a, b) => b.text.length - a.text.length).slice(0, 20).map((b) => b.text).join(' ');
   // Pages often declare a template's language, not the article's: the text decides.
-  const lang = detectLang(sample) ?? declaredLang;
+  const detected = detectLang(sample);
+  const lang = detected ?? declaredLang;
   const labels = candidate.scope === 'article' ? labelArticleBlocks(blocks, lang) : classifyBlocks(blocks, lang);
   const items: BodyItem[] = [];
   blocks.forEach((b, i) => {
@@ -324,7 +391,7 @@ function extractBody(candidate: Candidate, declaredLang: string | null, title: s
   blocks.forEach((b, i) => {
     if (labels[i] === 'furniture' && !reasons.has(b.text)) reasons.set(b.text, 'furniture');
   });
-  return { items, evidence, lang, blocks, labels, reasons };
+  return { items, evidence, lang, langFromText: detected !== null, blocks, labels, reasons };
 }
 
 function sameText(a: string, b: string): boolean {
@@ -373,12 +440,12 @@ export function parseHtml(html: string): Parsed {
  */
 export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): CleanDocument {
   const title = parsed.title ? normalizeSpaces(parsed.title) : null;
-  let { items, evidence, lang, reasons } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
+  let { items, evidence, lang, reasons, langFromText } = parsed.extracted ?? extractBody({ blocks: parsed.blocks, scope: parsed.scope ?? 'page' }, parsed.declared.lang ?? null, title);
   // Little article found: try the other readings and keep whichever finds most.
   for (const alternative of parsed.alternatives ?? []) {
     if (bodyWords(items) >= RETRY_BELOW_WORDS) break;
     const other = extractBody(alternative(), parsed.declared.lang ?? null, title);
-    if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang, reasons } = other);
+    if (bodyWords(other.items) > bodyWords(items)) ({ items, evidence, lang, reasons, langFromText } = other);
   }
   // No prose at all (a table of figures, a list): index what the document holds rather than lose it.
   if (!items.some((i) => i.kind === 'paragraph')) {
@@ -387,13 +454,13 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
   }
   if (items.length === 0) throw new IngestError('no text found');
 
-  const d = parsed.declared;
-  const declaredAuthor = d.author && !isPlaceholderAuthor(d.author) ? d.author : null;
-  const author = declaredAuthor ?? evidence.author ?? evidence.creditAuthor ?? d.author ?? null;
-  const sourceLink = parsed.sourceLinks[parsed.sourceLinks.length - 1] ?? null;
-  const url = d.url ?? sourceLink;
   const body = bodyText(items);
-  const docLang = lang ?? detectLang(body);
+  const textLang = langFromText ? lang : detectLang(body);
+  const langClaim = textLang
+    ? claim(textLang, 'language of the text', `its function words are ${textLang}`)
+    : declaredClaim(parsed, 'lang', source.format);
+  const metadata = resolveMetadata(parsed, title, evidence, langClaim, source.format);
+  const docLang = metadata.lang;
   const keptTexts = new Set(items.map((i) => i.text));
   if (title) keptTexts.add(title);
   const allReasons = new Map<string, RemovalReason>((parsed.droppedBlocks ?? []).map((b) => [b.text, 'furniture element']));
@@ -405,12 +472,7 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
     docId: source.docId ?? docIdFromFile(file),
     file: path.basename(file),
     format: source.format,
-    title: title ?? d.title ?? null,
-    author: author && !isPlaceholderAuthor(author) ? author : null,
-    date: d.date ?? evidence.date,
-    publisher: d.publisher ?? evidence.copyright ?? siteNameFromUrl(sourceLink) ?? evidence.imageCredit ?? null,
-    url,
-    lang: docLang,
+    ...metadata,
     items,
     body,
     passages: splitPassages(items),
@@ -420,5 +482,65 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
     retention,
     removed: [...(source.removed ?? []), ...removed],
     removedOmitted,
+    provenance: metadata.provenance,
+  };
+}
+
+/** What readers of other formats declare, named as evidence when they give no finer one. */
+const READER_EVIDENCE: Partial<Record<SourceFormat, string>> = {
+  pdf: 'PDF document information',
+  docx: 'Word document properties',
+  eml: 'e-mail headers',
+};
+
+/** A declared value with its evidence. */
+function declaredClaim(parsed: Parsed, field: MetadataField, format: SourceFormat): Claim | null {
+  const value = parsed.declared[field];
+  if (value === null || value === undefined) return null;
+  const ev = parsed.declaredEvidence?.[field] ?? { rule: READER_EVIDENCE[format] ?? 'declared metadata', source: value };
+  return { value, ...ev };
+}
+
+/**
+ * Step 5 of the workflow: each field from the first thing the document states about it, with that
+ * evidence. No positional guesses: a URL only from the document's own declaration or a link or line
+ * it labels as its source; a publisher only from a declaration, a copyright line, or the site of
+ * that URL (by the public suffix list), never from an image credit or an unlabelled link.
+ */
+function resolveMetadata(
+  parsed: Parsed,
+  title: string | null,
+  evidence: Evidence,
+  lang: Claim | null,
+  format: SourceFormat,
+): DocumentMetadata & { provenance: Provenance } {
+  const named = (c: Claim | null) => (c && !isPlaceholderAuthor(c.value) ? c : null);
+  const titleClaim = title
+    ? { value: title, ...(parsed.titleEvidence ?? (parsed.declared.title === parsed.title ? declaredClaim(parsed, 'title', format) : null) ?? { rule: 'first heading', source: title }) }
+    : declaredClaim(parsed, 'title', format);
+  const url = firstClaim(declaredClaim(parsed, 'url', format), evidence.sourceUrl, parsed.sourceLinks[0]);
+  const site = siteOfUrl(url?.value ?? null);
+  const fields: Record<MetadataField, Claim | null> = {
+    title: titleClaim,
+    author: firstClaim(named(declaredClaim(parsed, 'author', format)), named(evidence.author), named(evidence.creditAuthor)),
+    date: firstClaim(declaredClaim(parsed, 'date', format), evidence.date),
+    publisher: firstClaim(
+      declaredClaim(parsed, 'publisher', format),
+      evidence.copyright,
+      site && url ? { value: site, rule: `site of the ${url.rule} (public suffix list)`, source: url.value } : null,
+    ),
+    url: url && httpUrl(url.value) ? url : null,
+    lang,
+  };
+  const provenance: Provenance = {};
+  for (const [field, c] of Object.entries(fields) as Array<[MetadataField, Claim | null]>) if (c) provenance[field] = { rule: c.rule, source: c.source };
+  return {
+    title: fields.title?.value ?? null,
+    author: fields.author?.value ?? null,
+    date: fields.date?.value ?? null,
+    publisher: fields.publisher?.value ?? null,
+    url: fields.url?.value ?? null,
+    lang: fields.lang?.value ?? null,
+    provenance,
   };
 }

@@ -1,5 +1,6 @@
 import { guessLanguage } from '../text/language.js';
 import { proseWords } from '../text/prose.js';
+import { httpUrl } from './provenance.js';
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
@@ -110,25 +111,11 @@ export function isPlaceholderAuthor(name: string | null): boolean {
   return name === null || PLACEHOLDER_AUTHOR.test(name.trim());
 }
 
-/**
- * The publishing site named by a URL: "http://feeds.reuters.com/…" → "Reuters". It takes the label
- * before the public suffix, skipping service prefixes such as www, feeds, m, amp.
- */
-export function siteNameFromUrl(url: string | null): string | null {
-  if (!url) return null;
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
-  if (/^\d+(?:\.\d+){3}$/.test(host) || !host.includes('.')) return null;
-  const labels = host.split('.');
-  // Second-level public suffixes such as co.uk, com.au, gov.nl.
-  const twoLevel = labels.length >= 3 && /^(?:co|com|org|net|gov|ac|edu)$/.test(labels[labels.length - 2]!) && labels[labels.length - 1]!.length === 2;
-  const name = labels[labels.length - (twoLevel ? 3 : 2)];
-  if (!name) return null;
-  return name.charAt(0).toUpperCase() + name.slice(1);
+/** "Source: https://…", "Originally published at https://…" → the URL; null when the line is not a source line. */
+export function sourceLine(line: string): string | null {
+  if (line.length > META_LINE_MAX_CHARS) return null;
+  const m = /^(?:source|original(?:ly published)?(?:\s+(?:at|on|in))?|first published(?:\s+(?:at|on|in))?|read the original(?:\s+(?:at|on))?)\s*:?\s*<?(\S+?)>?\.?$/i.exec(line.trim());
+  return m ? httpUrl(m[1]) : null;
 }
 
 /** ISO 639-1 language of a text, or null when the text is too short to tell. */

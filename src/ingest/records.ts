@@ -1,12 +1,15 @@
 import { words } from '../text/words.js';
 import type { CleanDocument, SourceFormat } from './ingest.js';
+import type { Provenance } from './provenance.js';
 import type { RemovedBlock, Retention } from './retention.js';
 
 /**
- * What is known of a whole document beyond its passages: the words it came with and kept, and what
- * cleaning left out. Stored once, on the document's first passage; never searched, never in hits.
+ * What is known of a whole document beyond its passages: the evidence for its metadata, the words
+ * it came with and kept, and what cleaning left out. Stored once, on the document's first passage; never searched, never in hits.
  */
 export interface DocumentDetails {
+  /** For each metadata field that has a value, what the document states that gave it. */
+  provenance: Provenance;
   retention: Retention;
   removed: RemovedBlock[];
   removedOmitted: number;
@@ -96,6 +99,6 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageLabel: p.page === null ? null : (doc.pageLabels[p.page - 1] ?? null),
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
     partOf: doc.partOf,
-    ...(p.position === 0 ? { details: { retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
+    ...(p.position === 0 ? { details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
   }));
 }

@@ -22,6 +22,7 @@ export type RemovalReason =
   | 'credit line'
   | 'copyright line'
   | 'image credit'
+  | 'source line'
   /** Recognised by a format's reader: repeated on every page of a PDF, or quoted from an earlier e-mail. */
   | 'running header'
   | 'running footer'

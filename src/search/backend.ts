@@ -1,4 +1,7 @@
 import type { DocumentMetadata } from '../ingest/ingest.js';
+import { httpUrl, type Provenance } from '../ingest/provenance.js';
+import type { DocumentDetails } from '../ingest/records.js';
+import type { RemovedBlock, Retention } from '../ingest/retention.js';
 import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
@@ -34,10 +37,18 @@ interface RankedList extends PartialAnswer {
   facets: Record<string, Record<string, number>>;
 }
 
-/** A clean document as the API serves it: its metadata and its passages in order. */
+/**
+ * A clean document as the API serves it: its metadata with the evidence for each field, its passages
+ * in order, the words it came with and kept, and what cleaning removed. Documents indexed by a
+ * release that kept no evidence have empty provenance and no retention.
+ */
 export interface DocumentView extends DocumentMetadata {
   docId: string;
   file: string;
+  provenance: Provenance;
+  retention: Retention | null;
+  removed: RemovedBlock[];
+  removedOmitted: number;
   passages: Array<{ position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null }>;
 }
 
@@ -174,15 +185,17 @@ export class SearchBackend {
 
   /** The clean document with its passages in order, or null when no passage has this docId. */
   async document(docId: string): Promise<DocumentView | null> {
-    const raw = await this.#meili.search<RawSearchResponse & { hits: Array<RawHit & { lang: string | null }> }>({
+    const raw = await this.#meili.search<RawSearchResponse & { hits: Array<RawHit & { lang: string | null; details?: DocumentDetails }> }>({
       q: '',
       filter: eqAny('docId', [docId]),
       sort: ['position:asc'],
       limit: DOCUMENT_MAX_PASSAGES,
-      attributesToRetrieve: ['docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment'],
+      attributesToRetrieve: ['docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment', 'details'],
     });
     const first = raw.hits[0];
     if (!first) return null;
+    const details = first.details;
+    const url = httpUrl(first.url);
     return {
       docId: first.docId,
       file: first.file,
@@ -190,8 +203,13 @@ export class SearchBackend {
       author: first.author,
       date: first.date,
       publisher: first.publisher,
-      url: first.url,
+      url,
       lang: first.lang,
+      // Evidence for a URL that is not served is not served either.
+      provenance: url === null ? withoutUrl(details?.provenance ?? {}) : (details?.provenance ?? {}),
+      retention: details?.retention ?? null,
+      removed: details?.removed ?? [],
+      removedOmitted: details?.removedOmitted ?? 0,
       passages: raw.hits.map((h) => ({
         position: h.position,
         heading: h.heading,
@@ -225,4 +243,9 @@ export class SearchBackend {
   async close(): Promise<void> {
     await this.#meili.close();
   }
+}
+
+function withoutUrl(p: Provenance): Provenance {
+  const { url: _, ...rest } = p;
+  return rest;
 }

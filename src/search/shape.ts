@@ -1,3 +1,4 @@
+import { httpUrl } from '../ingest/provenance.js';
 import type { PassageRecord } from '../ingest/records.js';
 import type { SearchParams } from './params.js';
 import { renderSnippet } from './snippet.js';
@@ -52,8 +53,9 @@ export function passageLink(docId: string, position: number): string {
 
 /** A deep link that scrolls the original page to the quoted passage, or null without a URL. */
 export function quoteLink(url: string | null, fragment: string | undefined): string | null {
-  if (!url || !/^https?:\/\//i.test(url)) return null;
-  const base = url.replace(/#.*$/, '');
+  const safe = httpUrl(url);
+  if (!safe) return null;
+  const base = safe.replace(/#.*$/, '');
   return fragment ? `${base}#:~:text=${fragment}` : base;
 }
 
@@ -64,7 +66,8 @@ export function shapeHit(h: RawHit): Hit {
     snippet: renderSnippet(h._formatted?.text ?? h.text),
     text: h.text,
     passage: { position: h.position, start: h.start, end: h.end, heading: h.heading },
-    source: { docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: h.url },
+    // An index written by an older release may hold any URL: only http(s) ones leave the API.
+    source: { docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: httpUrl(h.url) },
     link: passageLink(h.docId, h.position),
     quote: quoteLink(h.url, h.fragment),
   };

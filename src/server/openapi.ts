@@ -138,7 +138,7 @@ export const openApiDocument = {
       },
       Document: {
         type: 'object',
-        required: ['docId', 'file', 'title', 'author', 'date', 'publisher', 'url', 'lang', 'passages'],
+        required: ['docId', 'file', 'title', 'author', 'date', 'publisher', 'url', 'lang', 'provenance', 'retention', 'removed', 'removedOmitted', 'passages'],
         properties: {
           docId: { type: 'string' },
           file: { type: 'string' },
@@ -146,8 +146,32 @@ export const openApiDocument = {
           author: nullableString,
           date: nullableString,
           publisher: nullableString,
-          url: nullableString,
+          url: { ...nullableString, description: 'An absolute http(s) URL, or null.' },
           lang: nullableString,
+          provenance: {
+            type: 'object',
+            description: 'For each metadata field that has a value: the rule that read it and the text or tag it was read from.',
+            additionalProperties: false,
+            properties: Object.fromEntries(
+              ['title', 'author', 'date', 'publisher', 'url', 'lang'].map((f) => [f, { $ref: '#/components/schemas/Evidence' }]),
+            ),
+          },
+          retention: {
+            type: ['object', 'null'],
+            description: 'Words the document came with and kept, overall and of its prose-like blocks.',
+            required: ['wordsIn', 'wordsKept', 'proseWordsIn', 'proseWordsKept'],
+            properties: { wordsIn: { type: 'integer' }, wordsKept: { type: 'integer' }, proseWordsIn: { type: 'integer' }, proseWordsKept: { type: 'integer' } },
+          },
+          removed: {
+            type: 'array',
+            description: 'What cleaning left out of the body, with the reason.',
+            items: {
+              type: 'object',
+              required: ['text', 'reason'],
+              properties: { text: { type: 'string' }, reason: { type: 'string' }, page: { type: 'integer' } },
+            },
+          },
+          removedOmitted: { type: 'integer', description: 'Removed blocks not listed, past the size kept with a document.' },
           passages: {
             type: 'array',
             items: {
@@ -165,6 +189,12 @@ export const openApiDocument = {
             },
           },
         },
+      },
+      Evidence: {
+        type: 'object',
+        required: ['rule', 'source'],
+        additionalProperties: false,
+        properties: { rule: { type: 'string' }, source: { type: 'string' } },
       },
       Suggestions: {
         type: 'object',

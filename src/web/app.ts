@@ -5,6 +5,7 @@ import { el, errorText, getJson } from './dom.js';
 import { exportLinks } from './export.js';
 import { findBar } from './find.js';
 import { markNew, savedList, saveControl } from './saved.js';
+import { safeHttpUrl } from './safe-url.js';
 import { snippetTokens } from './snippet-tokens.js';
 
 /** Wait this long after the last keystroke before searching. */
@@ -16,7 +17,14 @@ const MORE_PER_DOC = 3;
 interface Source { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null }
 interface Hit { id: string; snippet: string; text: string; passage: { position: number; heading: string | null }; source: Source; link: string; quote: string | null }
 interface SearchResponse { total: number; hits: Hit[]; facets: { publisher: Record<string, number>; year: Record<string, number> } }
-interface DocumentView { docId: string; title: string | null; author: string | null; date: string | null; publisher: string | null; url: string | null; passages: Array<{ position: number; heading: string | null; text: string; link: string; quote: string | null }> }
+interface Evidence { rule: string; source: string }
+interface DocumentView {
+  docId: string; title: string | null; author: string | null; date: string | null; publisher: string | null; url: string | null; lang: string | null;
+  provenance?: Partial<Record<'title' | 'author' | 'date' | 'publisher' | 'url' | 'lang', Evidence>>;
+  removed?: Array<{ text: string; reason: string; page?: number }>;
+  removedOmitted?: number;
+  passages: Array<{ position: number; heading: string | null; text: string; link: string; quote: string | null }>;
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('search-form');
@@ -79,7 +87,7 @@ function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
   if (hit.passage.heading) li.append(el('p', { class: 'heading' }, hit.passage.heading));
   li.append(snippetNode(hit.snippet));
   const cite = el('p', { class: 'cite' }, citeLine(s));
-  const original = hit.quote ?? s.url;
+  const original = safeHttpUrl(hit.quote) ?? safeHttpUrl(s.url);
   if (original) cite.append(citeLine(s) ? ' · ' : '', el('a', { href: original, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
   li.append(cite);
   if (others.length > 0) {
@@ -187,19 +195,22 @@ async function showDocument(docId: string) {
     document.title = `${doc.title ?? doc.docId} — Citable`;
     docView.replaceChildren(el('h1', {}, doc.title ?? doc.docId));
     const meta = el('p', { class: 'meta' }, [doc.publisher, doc.author, doc.date].filter(Boolean).join(' · '));
-    if (doc.url) meta.append(' · ', el('a', { href: doc.url, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
+    const url = safeHttpUrl(doc.url);
+    if (url) meta.append(' · ', el('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
     const find = findBar(docView);
-    docView.append(meta, find.element);
+    docView.append(meta, provenanceNode(doc), find.element);
     let heading: string | null = null;
     for (const p of doc.passages) {
       if (p.heading && p.heading !== heading) docView.append(el('h2', {}, p.heading));
       heading = p.heading;
       const section = el('section', { class: 'passage', id: `p-${p.position}`, 'aria-label': `Passage ${p.position + 1}` });
       for (const para of p.text.split(/\n\n+/)) section.append(el('p', {}, para));
-      const source: Source = { docId: doc.docId, file: doc.docId, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url: doc.url };
-      section.append(el('div', { class: 'actions find-skip' }, citeControl(`${doc.docId}-${p.position}`, { text: p.text, source, quote: p.quote, link: p.link })));
+      const source: Source = { docId: doc.docId, file: doc.docId, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url };
+      section.append(el('div', { class: 'actions find-skip' }, citeControl(`${doc.docId}-${p.position}`, { text: p.text, source, quote: safeHttpUrl(p.quote), link: p.link })));
       docView.append(section);
     }
+    const removed = removedNode(doc);
+    if (removed) docView.append(removed);
     status.textContent = '';
     highlightTarget();
     find.restore();
@@ -208,6 +219,32 @@ async function showDocument(docId: string) {
     status.textContent = '';
     status.append(el('span', { class: 'error' }, e.status === 404 ? 'No such document.' : `Could not load the document: ${e.message}`));
   }
+}
+
+const FIELDS = ['title', 'author', 'date', 'publisher', 'url', 'lang'] as const;
+
+/** Where each metadata field came from, shown on demand: "publisher: Reuters — from the copyright line". */
+function provenanceNode(doc: DocumentView): HTMLElement {
+  const p = doc.provenance ?? {};
+  const list = el('dl', { class: 'provenance' });
+  for (const field of FIELDS) {
+    const value = doc[field];
+    const e = p[field];
+    list.append(el('dt', {}, field));
+    if (value === null) list.append(el('dd', { class: 'empty' }, 'not stated in the document'));
+    else list.append(el('dd', {}, `${value}`, e ? ` — from the ${e.rule}: ` : '', e ? el('q', {}, e.source) : ''));
+  }
+  return el('details', { class: 'provenance-box' }, el('summary', {}, 'Where this citation comes from'), list);
+}
+
+/** What cleaning left out of the document, collapsed, so a reader can check nothing that matters went. */
+function removedNode(doc: DocumentView): HTMLElement | null {
+  const removed = doc.removed ?? [];
+  if (removed.length === 0) return null;
+  const list = el('ol', { class: 'removed' });
+  for (const r of removed) list.append(el('li', {}, el('span', { class: 'reason' }, r.page ? `${r.reason}, page ${r.page}` : r.reason), ' ', r.text));
+  const omitted = doc.removedOmitted ? ` (${doc.removedOmitted} more not kept)` : '';
+  return el('details', { class: 'removed-box' }, el('summary', {}, `Removed by cleaning: ${removed.length} blocks${omitted}`), list);
 }
 
 function highlightTarget() {

@@ -85,14 +85,17 @@ describe('page metadata in one pass', () => {
     const { meta, links } = read(`<html lang="nl"><head><title> Page  title </title>
       <meta name="author" content="First Author"><meta name="author" content="Second Author">
       <link rel="canonical" href="https://example.org/a"></head><body>
-      <a href="/relative">r</a><a href="https://one.example/x">1</a><a href="http://two.example/y">2</a>
+      <a href="/relative">r</a><a href="https://one.example/x">1</a><p>Originally published at <a href="http://two.example/y">Two</a></p><a href="https://three.example/z">Source</a><a href="javascript:alert(1)">Source</a>
       <meta itemprop="datePublished" content="2020-01-02"><time datetime="2019-09-09">then</time></body></html>`);
     assert.equal(meta.title, 'Page title');
     assert.equal(meta.author, 'First Author');
     assert.equal(meta.url, 'https://example.org/a');
     assert.equal(meta.lang, 'nl');
     assert.equal(meta.date, '2020-01-02');
-    assert.deepEqual(links, ['https://one.example/x', 'http://two.example/y']);
+    // Only links the page labels as its source, http(s) ones: an unlabelled link says nothing of where the text comes from.
+    assert.deepEqual(links.map((l) => l.value), ['http://two.example/y', 'https://three.example/z']);
+    assert.equal(links[1]!.source, '<a href="https://three.example/z">Source</a>');
+    assert.equal(meta.evidence?.author?.source, '<meta name="author" content="First Author">');
   });
 
   it('prefers Open Graph and JSON-LD to the <title>, and reads the publisher from JSON-LD', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  byline, copyrightOwner, dateLine, imageCredit, isPlaceholderAuthor, parseDate, reportingCredit, siteNameFromUrl,
+  byline, copyrightOwner, dateLine, imageCredit, isPlaceholderAuthor, parseDate, reportingCredit, sourceLine,
 } from '../../src/ingest/metadata.js';
+import { httpUrl, siteOfUrl } from '../../src/ingest/provenance.js';
 
 describe('metadata rules', () => {
   it('parse dates in the forms pages print them', () => {
@@ -42,10 +43,27 @@ describe('metadata rules', () => {
     assert.equal(imageCredit('Photo credit: AFP'), 'AFP');
     assert.equal(imageCredit('Image: the suspects were seen leaving the building late at night'), null);
   });
-  it('name the site of a URL', () => {
-    assert.equal(siteNameFromUrl('http://feeds.reuters.com/~r/x'), 'Reuters');
-    assert.equal(siteNameFromUrl('https://www.bbc.co.uk/news/1'), 'Bbc');
-    assert.equal(siteNameFromUrl('http://10.0.0.1/x'), null);
-    assert.equal(siteNameFromUrl('not a url'), null);
+  // A site is named by its registrable domain (public suffix list), as written: capitalising a host
+  // label ("Bbc", "Nytimes") invented names no site uses.
+  it('name the site of a URL by its registrable domain', () => {
+    assert.equal(siteOfUrl('http://feeds.reuters.com/~r/x'), 'reuters.com');
+    assert.equal(siteOfUrl('https://www.bbc.co.uk/news/1'), 'bbc.co.uk');
+    assert.equal(siteOfUrl('https://someone.blogspot.com/2020/post'), 'someone.blogspot.com');
+    assert.equal(siteOfUrl('http://10.0.0.1/x'), null);
+    assert.equal(siteOfUrl('not a url'), null);
+    assert.equal(siteOfUrl('javascript:alert(1)//example.com'), null);
+  });
+  it('accept only absolute http(s) URLs', () => {
+    assert.equal(httpUrl('https://example.org/a?b=c#d'), 'https://example.org/a?b=c#d');
+    assert.equal(httpUrl(' http://example.org/ '), 'http://example.org/');
+    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>alert(1)</script>', '/relative/path', '//example.org/x', 'ftp://example.org/f', 'http://exa mple.org/', 'vbscript:x', '']) {
+      assert.equal(httpUrl(bad), null, bad);
+    }
+  });
+  it('read source lines', () => {
+    assert.equal(sourceLine('Source: https://example.org/story/1'), 'https://example.org/story/1');
+    assert.equal(sourceLine('Originally published at https://example.org/story/1.'), 'https://example.org/story/1');
+    assert.equal(sourceLine('Source: javascript:alert(1)'), null);
+    assert.equal(sourceLine('Source: Reuters'), null);
   });
 });

@@ -54,10 +54,12 @@ describe('plain-text cleaning', () => {
     assert.ok(!doc.body.includes('rights reserved'));
   });
 
-  it('image-credit: names the publisher when nothing better does, and leaves the body', () => {
+  it('image-credit: is no publisher (an agency credited for a photo did not publish the text), and leaves the body', () => {
     const doc = ingestDocument('a.txt', enc(`Bridge closes\n\n${P1}\n\n${P2}\n\nPhoto: City of Harbourtown\nThe bridge at dusk`));
-    assert.equal(doc.publisher, 'City of Harbourtown');
+    assert.equal(doc.publisher, null);
+    assert.equal(doc.provenance.publisher, undefined);
     assert.ok(!doc.body.includes('Photo'));
+    assert.ok(doc.removed.some((r) => r.text === 'Photo: City of Harbourtown' && r.reason === 'image credit'));
   });
 
   it('hard-wrapped-text: lines wrapped at a fixed width join into one paragraph', () => {
@@ -97,15 +99,18 @@ describe('front matter and HTML', () => {
     assert.ok(!doc.body.includes('publisher:'));
   });
 
-  it('wordpress-export: shortcodes dropped, spans unwrapped, source link names the publisher', () => {
+  it('wordpress-export: shortcodes dropped, spans unwrapped, the link labelled as the source gives the URL and its site', () => {
     const wp = `---\npost_title: Bridge closes\nauthor: Staff Writer\npost_date: 2020-01-02 10:00:00\n---\n [ad_1]\n<div><span class="x"><p>${P1}</p></span><p>${P2} &amp; more.</p></div>\n[ad_2]\n<a href="https://www.harbourtimes.co.uk/news/1">Source</a>`;
     const doc = ingestDocument('post.txt', enc(wp));
     assert.equal(doc.format, 'wordpress');
     assert.equal(doc.title, 'Bridge closes');
     assert.equal(doc.author, null);
     assert.equal(doc.date, '2020-01-02');
-    assert.equal(doc.publisher, 'Harbourtimes');
+    // The link labelled "Source" is the URL; the site is its registrable domain, as written.
+    assert.equal(doc.publisher, 'harbourtimes.co.uk');
     assert.equal(doc.url, 'https://www.harbourtimes.co.uk/news/1');
+    assert.deepEqual(doc.provenance.url, { rule: 'link labelled as the source', source: '<a href="https://www.harbourtimes.co.uk/news/1">Source</a>' });
+    assert.equal(doc.provenance.publisher?.rule, 'site of the link labelled as the source (public suffix list)');
     assert.ok(doc.body.includes(`${P2} & more.`));
     assert.doesNotMatch(doc.body, /\[ad_\d\]|Source|<span/);
   });

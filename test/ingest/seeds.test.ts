@@ -14,6 +14,8 @@ interface SeedFixture {
   publisher: string | null;
   url: string | null;
   lang: string;
+  /** The rule each field with a value was read by. */
+  evidence: Record<string, string>;
   firstSentence: string;
   lastSentence: string;
   paragraphs: number;
@@ -44,6 +46,13 @@ describe('the seeds', () => {
       it('has its publisher', () => assert.equal(doc.publisher, expected.publisher));
       it('has its url', () => assert.equal(doc.url, expected.url));
       it('has its language', () => assert.equal(doc.lang, expected.lang));
+      it('keeps the evidence of each field it has, and none for the fields it lacks', () => {
+        const rules = Object.fromEntries(Object.entries(doc.provenance).map(([field, e]) => [field, e!.rule]));
+        assert.deepEqual(rules, expected.evidence);
+        for (const field of ['title', 'author', 'date', 'publisher', 'url', 'lang'] as const) {
+          assert.equal(doc[field] !== null, field in doc.provenance, field);
+        }
+      });
       it('starts with the first body sentence', () => assert.ok(paragraphs[0]!.startsWith(expected.firstSentence), paragraphs[0]));
       it('ends with the last body sentence', () => assert.ok(paragraphs.at(-1)!.endsWith(expected.lastSentence), paragraphs.at(-1)));
       it('keeps every body paragraph', () => assert.equal(paragraphs.length, expected.paragraphs));

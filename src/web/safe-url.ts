@@ -1,0 +1,14 @@
+/**
+ * The URL when it is an absolute http(s) URL, else null. The API sends only such URLs; the page
+ * checks again before it makes a link, so a `javascript:` or `data:` URL from any source never
+ * becomes one.
+ */
+export function safeHttpUrl(url: string | null | undefined): string | null {
+  if (!url || /[\s\u0000-\u001F\u007F]/.test(url)) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}

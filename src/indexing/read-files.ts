@@ -5,10 +5,9 @@ import { errorCodeOf, IngestError } from '../errors.js';
 import { docIdFromFile, ingestDocument } from '../ingest/ingest.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import type { Retention } from '../ingest/retention.js';
+import { CLEANING_VERSION } from '../ingest/version.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 
-/** Bumped when cleaning changes, so that unchanged files are re-indexed under new rules. */
-export const INGEST_VERSION = '1';
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Longest stretch of cleaning between two turns of the event loop. */
 const EVENT_LOOP_TURN_MS = 1;
@@ -21,6 +20,11 @@ export interface ReadOptions {
    * folder is spared).
    */
   isUnchanged?: (docId: string, docHash: string) => boolean;
+  /**
+   * The cleaning rules' version the documents' hashes are taken under (see src/ingest/version.ts):
+   * the current one, except for a test that indexes as an older release did.
+   */
+  cleaningVersion?: string;
   onProgress?: (event: { phase: 'ingest' | 'upload'; done: number; total: number }) => void;
 }
 
@@ -37,8 +41,8 @@ export interface IngestedFile {
 }
 
 /** Hash of a file's bytes under the current cleaning rules. */
-function docHashOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(INGEST_VERSION).update(bytes).digest('hex').slice(0, 20);
+export function docHashOf(bytes: Uint8Array, cleaningVersion = CLEANING_VERSION): string {
+  return createHash('sha256').update(cleaningVersion).update('\0').update(bytes).digest('hex').slice(0, 20);
 }
 
 /** Resolves docId collisions: two files with the same name in different folders. */
@@ -83,7 +87,7 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
     try {
       const bytes = read(file);
       const docId = ids.assign(file);
-      const docHash = docHashOf(bytes);
+      const docHash = docHashOf(bytes, opts.cleaningVersion);
       if (opts.isUnchanged?.(docId, docHash)) yield { file, docId, docHash, records: [], unchanged: true };
       else {
         const doc = ingestDocument(file.path, bytes);

@@ -6,6 +6,8 @@ import { Meilisearch } from 'meilisearch';
 import { projectRoot } from '../src/config.js';
 
 export const SEEDS_DIR = path.join(projectRoot, 'seeds');
+/** The seed collection's own synonyms: an example file, not the product's default (which is empty). */
+export const SEED_SYNONYMS = path.join(projectRoot, 'config', 'examples', 'seeds-synonyms.json');
 
 /** The suite's Meilisearch, started once by scripts/test.ts. */
 export function testMeili(): { url: string; masterKey: string; client: Meilisearch } {

@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
@@ -12,7 +11,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
 import { CHROMIUM, launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 
@@ -39,7 +38,7 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
     assert.ok(fs.existsSync(CHROMIUM), 'Debian chromium is installed (.ci/run installs it)');
     assert.ok(fs.existsSync(path.join(WEB_ROOT, 'app.js')), 'the page is built (npm test builds it)');
-    const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+    const settings = indexSettings(SEED_SYNONYMS);
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(client, uid);
     const live = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });

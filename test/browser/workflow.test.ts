@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { parse as parseBibtex } from '@retorquere/bibtex-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
@@ -15,10 +14,10 @@ import { afterIndexJob } from '../../src/saved/alerts.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
 import { launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
-import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () => {
   const { url, client } = testMeili();

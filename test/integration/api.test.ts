@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { CitableApp } from '../../src/server/app.js';
 import request from 'supertest';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
@@ -17,9 +15,9 @@ import { createApp } from '../../src/server/app.js';
 import { stemOf } from '../../src/text/stem.js';
 import { words } from '../../src/text/words.js';
 import { openApiDocument } from '../../src/server/openapi.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 /** Validates a response body against a schema of the served OpenAPI document. */
 function validator(schemaName: keyof typeof openApiDocument.components.schemas) {

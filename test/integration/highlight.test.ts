@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher } from '../../src/search/highlight.js';
 import { normalizeWord } from '../../src/text/normalise.js';
 import { MARK_END, MARK_START } from '../../src/search/snippet.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Start offsets of the words Meilisearch marked in a text it highlighted whole (no crop). */

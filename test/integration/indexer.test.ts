@@ -11,9 +11,9 @@ import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
 import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../../src/terms/schema.js';
-import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 /** A folder holding the seeds plus the given extra files. */
 function seedFolder(extra: Record<string, Buffer | string> = {}): string {

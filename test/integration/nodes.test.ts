@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Meilisearch } from 'meilisearch';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob, type JobNode } from '../../src/indexing/indexer.js';
 import { EmbeddedMeilisearch } from '../../src/meili/embedded.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
@@ -15,9 +14,9 @@ import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { MEILI_SCORE_WEIGHT } from '../../src/search/rerank.js';
 import type { SearchResponse } from '../../src/search/shape.js';
-import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 /** The seeds and 300 Reuters stories: a collection a few hundred documents wide, spread over the nodes. */
 function writeCorpus(dir: string): void {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Meilisearch } from 'meilisearch';
 import request from 'supertest';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { EmbeddedMeilisearch } from '../../src/meili/embedded.js';
@@ -12,7 +10,7 @@ import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
-import { SEEDS_DIR, tempDir } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, tempDir } from '../helpers.js';
 
 describe('when Meilisearch goes away', { timeout: 120_000 }, () => {
   const dataDir = tempDir('citable-unavailable-');
@@ -26,7 +24,7 @@ describe('when Meilisearch goes away', { timeout: 120_000 }, () => {
     meili = await EmbeddedMeilisearch.start({ dataDir });
     const port = Number(new URL(meili.url).port);
     const admin = new Meilisearch({ host: meili.url, apiKey: meili.masterKey });
-    await runIndexJob(admin, 'passages', indexSettings(path.join(projectRoot, 'config', 'synonyms.json')), { roots: [SEEDS_DIR] });
+    await runIndexJob(admin, 'passages', indexSettings(SEED_SYNONYMS), { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(admin, 'passages');
     let url = meili.url;
     const backend = new SearchBackend(() => ({ url, key, index: 'passages' }), { synonyms: {} });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseCsv } from 'csv-parse/sync';
 import request from 'supertest';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
 import { MeiliSearchClient } from '../../src/meili/client.js';
@@ -15,10 +13,10 @@ import { BATCH_MAX_BYTES, BATCH_MAX_QUERIES } from '../../src/search/batch.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp, type CitableApp } from '../../src/server/app.js';
 import { openApiDocument } from '../../src/server/openapi.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 /** Validates a body against a schema of the served OpenAPI document. */
 function validator(schema: object) {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { MeiliSearchClient } from '../../src/meili/client.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
@@ -10,9 +8,9 @@ import { batchSearcher } from '../../src/search/batch.js';
 import { listDocuments, parseDocumentListParams } from '../../src/search/documents.js';
 import { exportHits, parseExportParams } from '../../src/search/export.js';
 import { passageById } from '../../src/search/passage.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 describe('the collection list, passages by id, exports and batches against the seeds', { timeout: 120_000 }, () => {
   const { url, client } = testMeili();

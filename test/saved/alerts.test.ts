@@ -3,16 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Meilisearch } from 'meilisearch';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { checkSavedSearches, matchFinder } from '../../src/saved/alerts.js';
 import { newSavedSearch, savedSearchParams, ALERT_WINDOW } from '../../src/saved/saved-search.js';
 import { ensureSavedSearchKey, SavedSearchStore, savedIndexOf } from '../../src/saved/store.js';
-import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
-const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
+const settings = indexSettings(SEED_SYNONYMS);
 
 describe('saved searches against a real Meilisearch', { timeout: 120_000 }, () => {
   const { url, client } = testMeili();

@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'payload_too_large'
   /** A request body of a type the route does not read. */
   | 'unsupported_media_type'
+  /** A permalink's document is there, but neither the passage's hash nor its quote is found in it. */
+  | 'passage_gone'
   | 'uri_too_long'
   | 'rate_limited'
   /** Meilisearch answers but the index holds no passages yet. */

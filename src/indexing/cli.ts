@@ -32,6 +32,7 @@ export const EXIT_CODE_OF: Readonly<Record<ErrorCode, number>> = {
   saved_search_not_found: EXIT.fault,
   payload_too_large: EXIT.fault,
   unsupported_media_type: EXIT.fault,
+  passage_gone: EXIT.fault,
   uri_too_long: EXIT.fault,
   rate_limited: EXIT.fault,
   not_ready: EXIT.fault,

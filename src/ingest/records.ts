@@ -1,6 +1,7 @@
 import { words } from '../text/words.js';
 import type { CleanDocument, SourceFormat } from './ingest.js';
 import type { Provenance } from './provenance.js';
+import { quoteContext } from './selectors.js';
 import type { RemovedBlock, Retention } from './retention.js';
 
 /**
@@ -36,6 +37,9 @@ export interface PassageRecord {
   url: string | null;
   lang: string | null;
   hash: string;
+  /** Body text just before and after the passage (TextQuoteSelector's prefix and suffix). */
+  prefix: string;
+  suffix: string;
   /** Text-fragment directive that quotes this passage in the page at `url`. */
   fragment: string;
   /** Content hash of the whole document, for incremental indexing. */
@@ -88,6 +92,7 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     url: doc.url,
     lang: doc.lang,
     hash: p.hash,
+    ...quoteContext(doc.body, p.start, p.end),
     fragment: p.fragment,
     docHash,
     passages: doc.passages.length,

@@ -2,6 +2,7 @@ import type { DocumentMetadata } from '../ingest/ingest.js';
 import { httpUrl, type Provenance } from '../ingest/provenance.js';
 import type { DocumentDetails } from '../ingest/records.js';
 import type { RemovedBlock, Retention } from '../ingest/retention.js';
+import { findPassage, permalink, type TextPositionSelector, type TextQuoteSelector } from '../ingest/selectors.js';
 import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
@@ -17,7 +18,7 @@ import type { SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
 import { bestPerDocument, keepDocuments, rankPassages, type RankedPassage } from './rerank.js';
-import { passageLink, quoteLink, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { passageLink, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT, type Suggestion } from './suggest.js';
 
@@ -37,6 +38,14 @@ interface RankedList extends PartialAnswer {
   facets: Record<string, Record<string, number>>;
 }
 
+/** Where a permalink's passage is now, and whether it was found by its hash or by its quote. */
+export interface ResolvedPassage {
+  match: 'hash' | 'quote';
+  docId: string;
+  title: string | null;
+  passage: Omit<DocumentView['passages'][number], 'hash'>;
+}
+
 /**
  * A clean document as the API serves it: its metadata with the evidence for each field, its passages
  * in order, the words it came with and kept, and what cleaning removed. Documents indexed by a
@@ -49,7 +58,10 @@ export interface DocumentView extends DocumentMetadata {
   retention: Retention | null;
   removed: RemovedBlock[];
   removedOmitted: number;
-  passages: Array<{ position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null }>;
+  passages: Array<{
+    position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null;
+    selector: [TextQuoteSelector, TextPositionSelector]; permalink: string | null; hash: string | null;
+  }>;
 }
 
 /**
@@ -190,7 +202,7 @@ export class SearchBackend {
       filter: eqAny('docId', [docId]),
       sort: ['position:asc'],
       limit: DOCUMENT_MAX_PASSAGES,
-      attributesToRetrieve: ['docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment', 'details'],
+      attributesToRetrieve: ['docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment', 'hash', 'prefix', 'suffix', 'details'],
     });
     const first = raw.hits[0];
     if (!first) return null;
@@ -218,8 +230,24 @@ export class SearchBackend {
         end: h.end,
         link: passageLink(h.docId, h.position),
         quote: quoteLink(h.url, h.fragment),
+        selector: selectorsOf(h),
+        permalink: h.hash ? permalink(h.docId, h.hash, h.text) : null,
+        hash: h.hash ?? null,
       })),
     };
+  }
+
+  /**
+   * The passage a permalink names, where it is now: by content hash, else by the quote the permalink
+   * carries. Null when the document is gone; `gone` when the document no longer holds the passage.
+   */
+  async resolvePassage(docId: string, hash: string, quote: { start?: string; end?: string }): Promise<ResolvedPassage | 'gone' | null> {
+    const doc = await this.document(docId);
+    if (!doc) return null;
+    const found = findPassage(doc.passages.map((p) => ({ ...p, hash: p.hash ?? '' })), hash, quote);
+    if (!found) return 'gone';
+    const { hash: _, ...passage } = found.passage;
+    return { match: found.match, docId, title: doc.title, passage };
   }
 
   /** Titles and headings that complete what has been typed; prefix search makes this cheap. */

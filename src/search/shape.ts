@@ -1,5 +1,9 @@
 import { httpUrl } from '../ingest/provenance.js';
 import type { PassageRecord } from '../ingest/records.js';
+import { permalink, type TextPositionSelector, type TextQuoteSelector } from '../ingest/selectors.js';
+
+/** Permalink keys are read where they are made. */
+export { parsePassageKey } from '../ingest/selectors.js';
 import type { SearchParams } from './params.js';
 import { renderSnippet } from './snippet.js';
 
@@ -8,7 +12,7 @@ export type RawHit = Pick<
   PassageRecord,
   'id' | 'docId' | 'file' | 'title' | 'heading' | 'text' | 'position' | 'start' | 'end' | 'author' | 'date' | 'publisher' | 'url'
 > &
-  Partial<Pick<PassageRecord, 'fragment'>> & {
+  Partial<Pick<PassageRecord, 'fragment' | 'hash' | 'prefix' | 'suffix'>> & {
     _formatted?: { text?: string };
     _rankingScore?: number;
   };
@@ -32,6 +36,10 @@ export interface Hit {
   source: { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null };
   link: string;
   quote: string | null;
+  /** W3C Web Annotation selectors of the passage in its document's clean text: by quote, then by position. */
+  selector: [TextQuoteSelector, TextPositionSelector];
+  /** A link to the passage that survives re-indexing (see GET /p/{passageKey}); null for records without a hash. */
+  permalink: string | null;
 }
 
 export interface SearchResponse {
@@ -70,7 +78,17 @@ export function shapeHit(h: RawHit): Hit {
     source: { docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: httpUrl(h.url) },
     link: passageLink(h.docId, h.position),
     quote: quoteLink(h.url, h.fragment),
+    selector: selectorsOf(h),
+    permalink: h.hash ? permalink(h.docId, h.hash, h.text) : null,
   };
+}
+
+/** The passage's quote and position selectors. */
+export function selectorsOf(h: Pick<RawHit, 'text' | 'start' | 'end' | 'prefix' | 'suffix'>): [TextQuoteSelector, TextPositionSelector] {
+  return [
+    { type: 'TextQuoteSelector', exact: h.text, prefix: h.prefix ?? '', suffix: h.suffix ?? '' },
+    { type: 'TextPositionSelector', start: h.start, end: h.end },
+  ];
 }
 
 /** Shapes Meilisearch's answer into the API's response. */

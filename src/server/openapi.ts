@@ -41,6 +41,25 @@ export const openApiDocument = {
         },
       },
     },
+    '/p/{passageKey}': {
+      get: {
+        operationId: 'resolvePermalink',
+        summary: "A passage's permalink, resolved where the passage is now",
+        description: 'By content hash, else by the quote the link carries (start, end). Browsers are redirected to the passage in its document.',
+        parameters: [
+          { name: 'passageKey', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}\\.[0-9a-f]{16}$' } },
+          { name: 'start', in: 'query', schema: { type: 'string', maxLength: 300 }, description: "The passage's first words." },
+          { name: 'end', in: 'query', schema: { type: 'string', maxLength: 300 }, description: "The passage's last words." },
+        ],
+        responses: {
+          '200': { description: 'Where the passage is now', content: { 'application/json': { schema: { $ref: '#/components/schemas/ResolvedPassage' } } } },
+          '302': { description: 'To the passage in its document (browsers)' },
+          '400': errorResponse('Malformed passage key'),
+          '404': errorResponse('No such document'),
+          '410': errorResponse('The document no longer holds the passage'),
+        },
+      },
+    },
     '/api/documents/{docId}': {
       get: {
         operationId: 'getDocument',
@@ -97,7 +116,7 @@ export const openApiDocument = {
       },
       Hit: {
         type: 'object',
-        required: ['id', 'score', 'snippet', 'text', 'passage', 'source', 'link', 'quote'],
+        required: ['id', 'score', 'snippet', 'text', 'passage', 'source', 'link', 'quote', 'selector', 'permalink'],
         additionalProperties: false,
         properties: {
           id: { type: 'string' },
@@ -113,6 +132,38 @@ export const openApiDocument = {
           source: { $ref: '#/components/schemas/Source' },
           link: { type: 'string' },
           quote: nullableString,
+          selector: { $ref: '#/components/schemas/Selectors' },
+          permalink: { ...nullableString, description: 'A link to the passage that survives re-indexing: GET /p/{passageKey}.' },
+        },
+      },
+      Selectors: {
+        type: 'array',
+        description: 'W3C Web Annotation selectors of the passage in its document\'s clean text: its quote, then its position.',
+        prefixItems: [
+          {
+            type: 'object',
+            required: ['type', 'exact', 'prefix', 'suffix'],
+            additionalProperties: false,
+            properties: { type: { const: 'TextQuoteSelector' }, exact: { type: 'string' }, prefix: { type: 'string' }, suffix: { type: 'string' } },
+          },
+          {
+            type: 'object',
+            required: ['type', 'start', 'end'],
+            additionalProperties: false,
+            properties: { type: { const: 'TextPositionSelector' }, start: { type: 'integer' }, end: { type: 'integer' } },
+          },
+        ],
+        minItems: 2,
+        maxItems: 2,
+      },
+      ResolvedPassage: {
+        type: 'object',
+        required: ['match', 'docId', 'title', 'passage'],
+        properties: {
+          match: { type: 'string', enum: ['hash', 'quote'], description: 'Found by its content hash, or, its text having changed, by its quote.' },
+          docId: { type: 'string' },
+          title: nullableString,
+          passage: { type: 'object', required: ['position', 'text', 'start', 'end', 'link'] },
         },
       },
       SearchResponse: {

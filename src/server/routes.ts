@@ -6,6 +6,7 @@ import { CitableError, InvalidParameterError } from '../errors.js';
 import type { SearchBackend } from '../search/backend.js';
 import { parseSearchParams } from '../search/params.js';
 import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
+import { parsePassageKey } from '../search/shape.js';
 import { notFound } from './middleware/errors.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
@@ -14,7 +15,7 @@ import { workflowRouter, type WorkflowDeps } from './workflow-routes.js';
 /** Document ids are what ingest produces: letters, digits, "_" and "-". */
 const DOC_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest'>;
+export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest' | 'resolvePassage'>;
 
 export interface Readiness {
   ready: boolean;
@@ -52,6 +53,7 @@ export interface ApiGuards {
  *   GET /api/openapi.json          the API's contract
  *   GET /api/documents, /api/passages/:id/cite, /api/search/export, POST /api/batch,
  *       /api/saved…, /feeds/saved/:id.atom   the investigator's routes (workflow-routes.ts)
+ *   GET /p/:passageKey             a passage's permalink, resolved where the passage is now
  *   GET /, /documents/:docId, /batch   the search page
  */
 export function registerRoutes(app: express.Express, deps: RouteDeps, guards: ApiGuards): PlainRoute[] {
@@ -98,6 +100,22 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   }
   app.use('/api', notFound);
 
+  // A permalink outlives re-indexing: the passage is found by its content hash, else by the quote
+  // the link carries. A browser is sent to the passage in its document; JSON says how it was found.
+  app.get('/p/:passageKey', async (req, res) => {
+    const key = parsePassageKey(req.params.passageKey);
+    if (!key) throw new InvalidParameterError('passageKey', 'a passage key is a document id, ".", and a 16-digit hex content hash');
+    const quote = { start: single(req.query.start, 'start'), end: single(req.query.end, 'end') };
+    const found = await deps.search.resolvePassage(key.docId, key.hash, quote);
+    if (found === null) throw new CitableError('document_not_found', `No document with id "${key.docId}"`);
+    if (found === 'gone') {
+      throw new CitableError('passage_gone', `Document "${key.docId}" no longer holds this passage: neither its text nor its quote is found in it`);
+    }
+    res.set('Vary', 'Accept');
+    if (req.accepts(['json', 'html']) === 'html') res.redirect(302, found.passage.link);
+    else res.json(found);
+  });
+
   const webRoot = deps.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
     app.use(express.static(webRoot, { index: 'index.html', etag: true, maxAge: '1h' }));
@@ -122,3 +140,14 @@ function searchHandler(search: SearchPort): PlainRoute['handle'] {
     search.search(params).then((body) => sendJson(res, 200, body), fail);
   };
 }
+
+/** A query parameter given at most once, at most QUOTE_PARAM_MAX_CHARS long. */
+function single(v: unknown, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new InvalidParameterError(name, `${name} must be given once`);
+  if (v.length > QUOTE_PARAM_MAX_CHARS) throw new InvalidParameterError(name, `${name} must be at most ${QUOTE_PARAM_MAX_CHARS} characters`);
+  return v;
+}
+
+/** A permalink's quote is a few words of the passage's start and end. */
+const QUOTE_PARAM_MAX_CHARS = 300;

@@ -14,6 +14,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   saved_search_not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  passage_gone: 410,
   uri_too_long: 414,
   rate_limited: 429,
   search_unavailable: 503,

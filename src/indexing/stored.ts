@@ -19,7 +19,7 @@ export async function indexedDocuments(index: Index<PassageRecord>): Promise<Map
 }
 
 /** Fields of a stored passage that the term statistics and leftover deletions read. */
-const STORED_FIELDS = ['id', 'docId', 'title', 'heading', 'text', 'position', 'docTokens'] as const;
+const STORED_FIELDS = ['id', 'docId', 'title', 'heading', 'text', 'position', 'docTokens', 'lang'] as const;
 export type StoredPassage = ScoredFields & { id: string; docId: string; position: number };
 
 /**

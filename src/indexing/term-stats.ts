@@ -11,6 +11,8 @@ export interface ScoredFields {
   text: string;
   position?: number;
   docTokens?: number;
+  /** The document's language: its words are stemmed by that language's rules. */
+  lang?: string | null;
 }
 
 /**
@@ -96,17 +98,18 @@ export function accumulate(delta: TermStatsDelta, passages: readonly ScoredField
   const perDoc = new Map<string, { counts: Map<TermDelta, number>; length: number; tokens?: number }>();
   const avgLength = delta.passages > 0 ? delta.tokens / delta.passages : 0;
   const passageWeigh = passageWeight(avgLength);
-  let title: { text: string | null; terms: string[]; counts: Map<string, number> } | null = null;
+  let title: { text: string | null; lang: string | null; terms: string[]; counts: Map<string, number> } | null = null;
   for (const p of passages) {
     const docId = p.docId ?? '';
     const position = p.position ?? 0;
     // Passages of a document share its title: split into terms once.
-    if (!title || title.text !== p.title) {
-      const ts = terms(p.title ?? '');
-      title = { text: p.title, terms: ts, counts: countsOf(ts) };
+    const lang = p.lang ?? null;
+    if (!title || title.text !== p.title || title.lang !== lang) {
+      const ts = terms(p.title ?? '', lang);
+      title = { text: p.title, lang, terms: ts, counts: countsOf(ts) };
     }
     const titleCounts = title.counts;
-    const bodyTerms = terms(`${p.heading ?? ''} ${p.text}`);
+    const bodyTerms = terms(`${p.heading ?? ''} ${p.text}`, lang);
     const length = title.terms.length + bodyTerms.length;
     delta.passages += sign;
     delta.tokens += sign * length;

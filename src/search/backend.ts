@@ -6,18 +6,20 @@ import { findPassage, permalink, type TextPositionSelector, type TextQuoteSelect
 import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
+import { BASE_SETTINGS } from '../meili/settings.js';
 import { handled } from '../promises.js';
 import { readTerms, termsLookup, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
-import { stemOf } from '../text/stem.js';
+import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
 import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
+import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
-import type { SearchParams } from './params.js';
+import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
-import { bestPerDocument, keepDocuments, rankPassages, type RankedPassage } from './rerank.js';
+import { bestPerDocument, rankPassages, type RankedPassage } from './rerank.js';
 import { passageLink, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT, type Suggestion } from './suggest.js';
@@ -32,10 +34,32 @@ const DOCUMENT_MAX_PASSAGES = 1_000;
  */
 const MEILI_CANDIDATES = 20;
 const RESTRICTED_CANDIDATES = 200;
+/**
+ * How long the index's languages (its `lang` facet) are trusted before they are read again: a new
+ * language appears only with an indexing job, and one read a minute costs nothing a search feels.
+ */
+const LANGUAGES_TTL_MS = 60_000;
 
 interface RankedList extends PartialAnswer {
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
+  /** Hits the answer reports: all the candidates, or those found to pass its filter. */
+  total: number;
+}
+
+/** Ranked entries a reader can reach by paging: a list is kept no deeper. */
+const PAGING_REACH = OFFSET_MAX + LIMIT_MAX;
+/**
+ * Documents asked about in one filter check: half of Meilisearch's maxTotalHits, so that every one
+ * of them can come back.
+ */
+const FILTER_CHUNK_DOCS = BASE_SETTINGS.pagination.maxTotalHits / 2;
+
+/** About how much memory a ranked list takes: a small record per entry, and the text of Meilisearch's hits. */
+function listBytes(hits: ReadonlyArray<RankedPassage<RawHit>>): number {
+  let bytes = 0;
+  for (const h of hits) bytes += 200 + 2 * (h.id.length + (h.hit ? h.hit.text.length + (h.hit.title?.length ?? 0) + 400 : 0));
+  return bytes;
 }
 
 /** Where a permalink's passage is now, and whether it was found by its hash or by its quote. */
@@ -82,11 +106,30 @@ export class SearchBackend {
     this.#matching = { ...INDEX_MATCH_SETTINGS, synonyms: options.synonyms };
   }
 
+  #languages: { index: string; at: number; counts: Promise<LanguageCounts> } | null = null;
+
+  /** Passages per language in the index, read at most once a LANGUAGES_TTL_MS. */
+  #indexLanguages(): Promise<LanguageCounts> {
+    const index = this.#meili.index;
+    const cached = this.#languages;
+    if (cached && cached.index === index && Date.now() - cached.at < LANGUAGES_TTL_MS) return cached.counts;
+    const counts = this.#meili
+      .search<{ facetDistribution?: { lang?: Record<string, number> } }>({ q: '', limit: 0, facets: ['lang'] })
+      .then((raw) => raw.facetDistribution?.lang ?? {});
+    this.#languages = { index, at: Date.now(), counts };
+    // A failed read is not kept: the next search asks again.
+    counts.catch(() => {
+      if (this.#languages?.counts === counts) this.#languages = null;
+    });
+    return counts;
+  }
+
   async search(p: SearchParams): Promise<SearchResponse> {
     const started = performance.now();
-    const analyzed = analyzeQuery(p.q);
+    const lang = queryLanguage(p.q, await this.#indexLanguages()) ?? 'en';
+    const analyzed = analyzeQuery(p.q, lang);
     if (analyzed.long) {
-      const ranked = await this.#rankedSearch(p, analyzed, started);
+      const ranked = await this.#rankedSearch(p, analyzed, lang, started);
       if (ranked) return ranked;
     }
     // The snippets are cut and marked here unless the query needs Meilisearch's own word segmentation.
@@ -120,44 +163,33 @@ export class SearchBackend {
   /**
    * Sentence-like queries, ranked with BM25 over the terms' postings and Meilisearch's own hits
    * (see rankPassages); the page shown is then read from Meilisearch. Null when the index has no
-   * postings yet.
+   * postings yet. Filters restrict the ranking without changing it: a filtered question's list is
+   * the unfiltered list with the documents that fail the filter left out.
    */
-  async #rankedSearch(p: SearchParams, a: AnalyzedQuery, started: number): Promise<SearchResponse | null> {
+  async #rankedSearch(p: SearchParams, a: AnalyzedQuery, lang: string, started: number): Promise<SearchResponse | null> {
     const key = JSON.stringify([this.#meili.index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
     let list = this.#ranked.get(key);
     if (!list) {
       const filter = buildFilter(p);
       // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
       const restricted = a.phrases.length > 0 || a.negated.length > 0;
-      const search = (rarity?: (term: string) => number) =>
-        this.#meili.searchNow<RawSearchResponse>({
-          q: candidateQuery(a, rarity),
-          limit: restricted ? RESTRICTED_CANDIDATES : MEILI_CANDIDATES,
-          facets: FACETS,
-          matchingStrategy: MATCHING_STRATEGY,
-          attributesToRetrieve: RETRIEVED_FIELDS,
-          showRankingScore: true,
-          ...(filter ? { filter } : {}),
-        });
-      // When Meilisearch reads every word of the query, the order of the words does not matter
-      // and its search goes out beside the read of the postings; otherwise the rarest go first.
-      const early = fitsMeiliQuery(a) ? handled(search()) : null;
-      const terms = await this.#termsOf(a.terms);
-      if (!terms) return null;
-      const { stats } = terms;
-      let { lists } = terms;
-      // Filters narrow the postings to the documents that pass them.
-      const postingDocs = filter && !restricted ? [...new Set(a.terms.flatMap((term) => (lists.get(term)?.passages ?? []).map((x) => x[0])))] : [];
-      const [found, allowed] = await Promise.all([
-        early ?? search((term) => idf(term, stats)),
-        filter && postingDocs.length > 0 ? this.#documentsMatching(filter, postingDocs) : null,
-      ]);
-      if (allowed) lists = keepDocuments(lists, allowed);
-      const ranked = rankPassages(a.terms, stats, lists, found.hits, !restricted);
-      // A node missing from either read leaves the ranking without its passages.
-      const partial = found.partial ?? terms.partial;
-      list = { hits: p.group === 'document' ? bestPerDocument(ranked) : ranked, facets: found.facetDistribution ?? {}, ...(partial ? { partial } : {}) };
-      this.#ranked.set(key, list);
+      const base = restricted ? await this.#restrictedRanking(a, filter) : await this.#unfilteredRanking(p.q, a, lang);
+      if (!base) return null;
+      let hits = p.group === 'document' ? bestPerDocument(base.hits) : base.hits;
+      let { facets, total } = base;
+      if (filter && !restricted) {
+        const [allowed, facetsRaw] = await Promise.all([
+          this.#passingFilter(hits, filter),
+          this.#meili.search<RawSearchResponse>({ q: candidateQuery(a), limit: 0, facets: FACETS, matchingStrategy: MATCHING_STRATEGY, filter }),
+        ]);
+        hits = allowed.hits;
+        total = allowed.total;
+        facets = facetsRaw.facetDistribution ?? {};
+      } else if (p.group === 'document') {
+        total = hits.length;
+      }
+      list = { hits: hits.slice(0, PAGING_REACH), facets, total, ...(base.partial ? { partial: base.partial } : {}) };
+      this.#ranked.set(key, list, listBytes(list.hits));
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
     const read = await this.#passages(page.filter((r) => !r.hit));
@@ -166,21 +198,88 @@ export class SearchBackend {
     // combined score in place of Meilisearch's. A passage gone since the ranking is left out.
     const hits = page.flatMap((r) => {
       const h = r.hit ?? read.get(r.id);
-      return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemOf) }, _rankingScore: r.score }] : [];
+      return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemmerFor(h.lang)) }, _rankingScore: r.score }] : [];
     });
-    const raw = { hits, totalHits: list.hits.length, processingTimeMs: 0, facetDistribution: list.facets, ...(list.partial ? { partial: list.partial } : {}) };
+    const raw = { hits, totalHits: list.total, processingTimeMs: 0, facetDistribution: list.facets, ...(list.partial ? { partial: list.partial } : {}) };
     return shapeResponse(p, raw, Math.round(performance.now() - started));
   }
 
-  /** Which of the documents pass a filter (the API's filters are all per document). */
-  async #documentsMatching(filter: string, docIds: readonly string[]): Promise<Set<string>> {
-    const raw = await this.#meili.search<{ hits: Array<{ docId: string }> }>({
-      q: '',
-      filter: `(${filter}) AND ${eqAny('docId', docIds)} AND position = 0`,
-      limit: docIds.length,
-      attributesToRetrieve: ['docId'],
+  /**
+   * The ranking of a question over the whole index: the terms' postings and Meilisearch's best
+   * hits, ranked together. Kept whole (filters cut it further), under its own key, so that
+   * filtering or grouping an answer already ranked costs no second ranking.
+   */
+  async #unfilteredRanking(q: string, a: AnalyzedQuery, lang: string): Promise<RankedList | null> {
+    const key = JSON.stringify([this.#meili.index, q, lang, 'unfiltered']);
+    const cached = this.#ranked.get(key);
+    if (cached) return cached;
+    const search = (rarity?: (term: string) => number) =>
+      this.#meili.searchNow<RawSearchResponse>({
+        q: candidateQuery(a, rarity),
+        limit: MEILI_CANDIDATES,
+        facets: FACETS,
+        matchingStrategy: MATCHING_STRATEGY,
+        attributesToRetrieve: RETRIEVED_FIELDS,
+        showRankingScore: true,
+      });
+    // When Meilisearch reads every word of the query, the order of the words does not matter
+    // and its search goes out beside the read of the postings; otherwise the rarest go first.
+    const early = fitsMeiliQuery(a) ? handled(search()) : null;
+    const terms = await this.#termsOf(a.terms);
+    if (!terms) return null;
+    const found = await (early ?? search((term) => idf(term, terms.stats)));
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, true);
+    // A node missing from either read leaves the ranking without its passages.
+    const partial = found.partial ?? terms.partial;
+    const list = { hits, facets: found.facetDistribution ?? {}, total: hits.length, ...(partial ? { partial } : {}) };
+    this.#ranked.set(key, list, listBytes(hits));
+    return list;
+  }
+
+  /** A question with phrases or exclusions: Meilisearch's hits (within the filter) are the candidates. */
+  async #restrictedRanking(a: AnalyzedQuery, filter: string | undefined): Promise<RankedList | null> {
+    const terms = await this.#termsOf(a.terms);
+    if (!terms) return null;
+    const found = await this.#meili.searchNow<RawSearchResponse>({
+      q: candidateQuery(a, (term) => idf(term, terms.stats)),
+      limit: RESTRICTED_CANDIDATES,
+      facets: FACETS,
+      matchingStrategy: MATCHING_STRATEGY,
+      attributesToRetrieve: RETRIEVED_FIELDS,
+      showRankingScore: true,
+      ...(filter ? { filter } : {}),
     });
-    return new Set(raw.hits.map((h) => h.docId));
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, false);
+    const partial = found.partial ?? terms.partial;
+    return { hits, facets: found.facetDistribution ?? {}, total: hits.length, ...(partial ? { partial } : {}) };
+  }
+
+  /**
+   * The ranked passages whose documents pass a filter (the API's filters are all per document), in
+   * order, as far as paging reaches. Documents are asked about in ranked order, a chunk at a time:
+   * a chunk never asks for more hits than Meilisearch returns (maxTotalHits), so none is dropped.
+   */
+  async #passingFilter<T extends { docId: string }>(ranked: readonly T[], filter: string): Promise<{ hits: T[]; total: number }> {
+    const docIds = [...new Set(ranked.map((r) => r.docId))];
+    const passing = new Set<string>();
+    const out: T[] = [];
+    let next = 0;
+    for (let i = 0; i < docIds.length && out.length < PAGING_REACH; i += FILTER_CHUNK_DOCS) {
+      const chunk = docIds.slice(i, i + FILTER_CHUNK_DOCS);
+      const raw = await this.#meili.search<{ hits: Array<{ docId: string }> }>({
+        q: '',
+        filter: `(${filter}) AND ${eqAny('docId', chunk)} AND position = 0`,
+        limit: chunk.length,
+        attributesToRetrieve: ['docId'],
+      });
+      for (const h of raw.hits) passing.add(h.docId);
+      // Passages of the documents decided so far, in ranked order.
+      const decided = new Set(docIds.slice(0, i + chunk.length));
+      for (; next < ranked.length && decided.has(ranked[next]!.docId); next++) {
+        if (passing.has(ranked[next]!.docId)) out.push(ranked[next]!);
+      }
+    }
+    return { hits: out, total: out.length };
   }
 
   /** The passages at these places, by id. */

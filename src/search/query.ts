@@ -14,7 +14,7 @@ export const MATCHING_STRATEGY = 'frequency';
 /** Only what the response uses is retrieved. */
 export const RETRIEVED_FIELDS = [
   'id', 'docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end',
-  'author', 'date', 'publisher', 'url', 'fragment', 'hash', 'prefix', 'suffix',
+  'author', 'date', 'publisher', 'url', 'fragment', 'hash', 'prefix', 'suffix', 'lang',
 ] as const;
 
 export const FACETS = ['publisher', 'year'] as const;

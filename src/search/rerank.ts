@@ -1,7 +1,8 @@
 import type { PostingLists } from '../terms/postings.js';
 import { passageId } from '../ingest/records.js';
 import { bm25, documentStats, type CorpusStats } from '../text/bm25.js';
-import { stemOf } from '../text/stem.js';
+import { normalizeWord } from '../text/normalise.js';
+import { stemmerFor } from '../text/stem.js';
 import { words } from '../text/words.js';
 
 /*
@@ -30,6 +31,8 @@ export interface Candidate {
   title: string | null;
   heading: string | null;
   text: string;
+  /** The document's language, whose rules stemmed its terms in the index. */
+  lang?: string | null;
   _rankingScore?: number;
 }
 
@@ -47,15 +50,19 @@ interface Counted {
   length: number;
 }
 
+/** A word's first two letters without accents: a stem keeps them (German's drops an umlaut). */
+const headOf = (word: string) => normalizeWord(word.slice(0, 2));
+
 /**
- * Counts of the query terms in a text, and the text's length in terms. A stem keeps its word's
- * first two letters, so only words starting like a query term are stemmed: most words of a
- * passage are counted without that cost.
+ * Counts of the query terms in a text, stemmed in its language, and the text's length in terms.
+ * Only words starting like a query term are stemmed: most words of a passage are counted without
+ * that cost.
  */
-function analyse(text: string, wanted: ReadonlySet<string>, heads: ReadonlySet<string>, into = new Map<string, number>()): Counted {
+function analyse(text: string, lang: string | null, wanted: ReadonlySet<string>, heads: ReadonlySet<string>, into = new Map<string, number>()): Counted {
   const ts = words(text);
+  const stemOf = stemmerFor(lang);
   for (const w of ts) {
-    if (!heads.has(w.slice(0, 2))) continue;
+    if (!heads.has(headOf(w))) continue;
     const t = stemOf(w);
     if (wanted.has(t)) into.set(t, (into.get(t) ?? 0) + 1);
   }
@@ -76,12 +83,12 @@ export function rankPassages<T extends Candidate>(
 ): Array<RankedPassage<T>> {
   const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null; order: number }>();
   const wanted = new Set(terms);
-  const heads = new Set(terms.map((t) => t.slice(0, 2)));
+  const heads = new Set(terms.map(headOf));
   // Meilisearch's hits are counted from their text: exact for every query term.
   for (const h of hits) {
     if (passages.has(h.id)) continue;
-    const title = analyse(h.title ?? '', wanted, heads);
-    const body = analyse(`${h.heading ?? ''} ${h.text}`, wanted, heads, title.counts);
+    const title = analyse(h.title ?? '', h.lang ?? null, wanted, heads);
+    const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, heads, title.counts);
     passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h, order: passages.size });
   }
   if (usePostings) {
@@ -133,16 +140,6 @@ export function rankPassages<T extends Candidate>(
     }))
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .map(({ order: _order, ...rest }) => rest);
-}
-
-/** The postings of the given documents only (those that pass the search's filters). */
-export function keepDocuments(lists: ReadonlyMap<string, PostingLists>, docIds: ReadonlySet<string>): Map<string, PostingLists> {
-  return new Map(
-    [...lists].map(([term, l]) => [
-      term,
-      { passages: l.passages?.filter((p) => docIds.has(p[0])), documents: l.documents?.filter((d) => docIds.has(d[0])) },
-    ]),
-  );
 }
 
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */

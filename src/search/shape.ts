@@ -12,7 +12,7 @@ export type RawHit = Pick<
   PassageRecord,
   'id' | 'docId' | 'file' | 'title' | 'heading' | 'text' | 'position' | 'start' | 'end' | 'author' | 'date' | 'publisher' | 'url'
 > &
-  Partial<Pick<PassageRecord, 'fragment' | 'hash' | 'prefix' | 'suffix'>> & {
+  Partial<Pick<PassageRecord, 'fragment' | 'hash' | 'prefix' | 'suffix' | 'lang'>> & {
     _formatted?: { text?: string };
     _rankingScore?: number;
   };

@@ -149,7 +149,7 @@ try {
     (w) => stop.has(w),
     { count: Number(values.queries), seed: QUERY_SEED, ...QUERY_WORDS },
   );
-  for (const copies of values['reuters-copies']!.split(',').map(Number)) {
+  for (const copies of values['reuters-copies']!.split(',').map(Number).filter((n) => n > 0)) {
     const uid = `relevance_reuters_${copies}`;
     const docsDir = path.join(tmp, uid);
     fs.mkdirSync(docsDir);

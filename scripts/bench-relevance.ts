@@ -8,7 +8,9 @@
  * all. The same is measured on Reuters-21578 (the dev dependency), once as it is and once written
  * several times over, with known-item queries sampled from its stories (see synthetic-queries.ts),
  * to show how candidate recall holds as the collection grows.
- *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200]
+ * With --threshold, each judged query is also cut to its first 1–6 content words and ranked by
+ * Meilisearch's path and by the BM25 path, to measure where one should take over from the other.
+ *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200] [--threshold]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import { ensureSearchKey } from '../src/meili/keys.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { SearchBackend } from '../src/search/backend.js';
 import { words } from '../src/text/words.js';
+import { analyzeQuery } from '../src/search/analyze.js';
 import { parseSearchParams } from '../src/search/params.js';
 import { bm25Runs } from './bench/bm25-baseline.js';
 import { FullBm25, meanReciprocalRank, recallOf } from './bench/candidate-recall.js';
@@ -35,7 +38,11 @@ import { sampleQueries } from './bench/synthetic-queries.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'reuters-copies': { type: 'string', default: '1,4' }, queries: { type: 'string', default: '200' } },
+  options: {
+    'reuters-copies': { type: 'string', default: '1,4' },
+    queries: { type: 'string', default: '200' },
+    threshold: { type: 'boolean', default: false },
+  },
 });
 const dir = positionals[0];
 if (!dir) {
@@ -50,6 +57,8 @@ const RECALL_DEPTH = 100;
 /** Synthetic queries: fixed seed, four to eight words (sentence-like, so BM25 ranks them). */
 const QUERY_SEED = 21;
 const QUERY_WORDS = { minWords: 4, maxWords: 8 };
+/** Depth of the threshold measurement (two pages of the API per query and path). */
+const THRESHOLD_DEPTH = 100;
 
 /** One Markdown file per document, with its title and authors as front matter. */
 function writeCollection(c: Collection, out: string) {
@@ -79,16 +88,22 @@ async function dropIndex(uid: string) {
   for (const name of [uid, termsIndexOf(uid)]) await client.deleteIndex(name).waitTask({ timeout: 600_000 });
 }
 
-/** Every query through the API's search path (group=document), paged to the end of its list or DEPTH. */
-async function apiRuns(uid: string, queries: ReadonlyArray<{ id: string; text: string }>) {
+/**
+ * Every query through the API's search path (group=document), paged to the end of its list or
+ * `depth`; `longQueryTerms` overrides where BM25 takes over from Meilisearch.
+ */
+async function apiRuns(uid: string, queries: ReadonlyArray<{ id: string; text: string }>, depth = DEPTH, longQueryTerms?: number) {
   const key = await ensureSearchKey(client, uid);
-  const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+  const backend = new SearchBackend(() => ({ url: meili.url, key, index: uid }), {
+    synonyms: settings.synonyms ?? {},
+    ...(longQueryTerms === undefined ? {} : { longQueryTerms }),
+  });
   const runs = new Map<string, string[]>();
   const latencies: number[] = [];
   try {
     for (const q of queries) {
       const ranking: string[] = [];
-      for (let offset = 0; offset < DEPTH && offset <= 1000; offset += PAGE) {
+      for (let offset = 0; offset < depth && offset <= 1000; offset += PAGE) {
         const t = performance.now();
         const res = await backend.search(parseSearchParams({ q: q.text.slice(0, 512), group: 'document', limit: String(PAGE), offset: String(offset) }));
         latencies.push(performance.now() - t);
@@ -108,6 +123,24 @@ function candidateRecall(full: FullBm25, queries: ReadonlyArray<{ id: string; te
   let sum = 0;
   for (const q of queries) sum += recallOf(full.top(q.text, RECALL_DEPTH), new Set(runs.get(q.id)));
   return sum / Math.max(1, queries.length);
+}
+
+/**
+ * The keyword/question threshold, measured: each judged query cut to its first n content words
+ * (queries with fewer are left out), ranked by Meilisearch's path and by the BM25 path.
+ */
+async function thresholdTable(c: Collection, uid: string) {
+  process.stdout.write(`${c.name}: query cut to n content words, MAP at depth ${THRESHOLD_DEPTH} (queries with n words or more)\n   n  queries  Meilisearch path  BM25 path\n`);
+  for (let n = 1; n <= 6; n++) {
+    const queries = c.queries.flatMap((q) => {
+      const words = analyzeQuery(q.text).words;
+      return words.length >= n ? [{ id: q.id, text: words.slice(0, n).join(' ') }] : [];
+    });
+    const subset = { ...c, queries };
+    const meiliPath = evaluate(subset, (await apiRuns(uid, queries, THRESHOLD_DEPTH, Number.POSITIVE_INFINITY)).runs);
+    const bm25Path = evaluate(subset, (await apiRuns(uid, queries, THRESHOLD_DEPTH, 0)).runs);
+    process.stdout.write(`  ${String(n).padStart(2)}  ${String(queries.length).padStart(7)}  ${meiliPath.map.toFixed(3).padStart(16)}  ${bm25Path.map.toFixed(3).padStart(9)}\n`);
+  }
 }
 
 try {
@@ -137,6 +170,7 @@ try {
     const full = new FullBm25(c.docs.map((d) => ({ id: d.id, text: `${d.title ?? ''} ${d.text}` })));
     process.stdout.write(`candidate recall@${RECALL_DEPTH} against full BM25 (stemmed): ${candidateRecall(full, c.queries, api).toFixed(3)}\n`);
     process.stdout.write(`API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms\n\n`);
+    if (values.threshold) await thresholdTable(c, uid);
     await dropIndex(uid);
   }
 

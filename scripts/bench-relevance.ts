@@ -10,7 +10,8 @@
  * to show how candidate recall holds as the collection grows.
  * With --threshold, each judged query is also cut to its first 1–6 content words and ranked by
  * Meilisearch's path and by the BM25 path, to measure where one should take over from the other.
- *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200] [--threshold]
+ * --skip-judged runs Reuters alone; --reuters-copies 0 skips it.
+ *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200] [--threshold] [--skip-judged]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,7 @@ const { values, positionals } = parseArgs({
     'reuters-copies': { type: 'string', default: '1,4' },
     queries: { type: 'string', default: '200' },
     threshold: { type: 'boolean', default: false },
+    'skip-judged': { type: 'boolean', default: false },
   },
 });
 const dir = positionals[0];
@@ -144,7 +146,7 @@ async function thresholdTable(c: Collection, uid: string) {
 }
 
 try {
-  for (const c of [readTime(path.join(dir, 'time')), readCranfield(path.join(dir, 'cran'))]) {
+  for (const c of values['skip-judged'] ? [] : [readTime(path.join(dir, 'time')), readCranfield(path.join(dir, 'cran'))]) {
     const uid = `relevance_${c.name.toLowerCase()}`;
     const docsDir = path.join(tmp, uid);
     writeCollection(c, docsDir);

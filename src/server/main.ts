@@ -39,12 +39,17 @@ async function passageCount(client: JobNode['client'], index: string): Promise<n
   }
 }
 
-/** Documents and passages in the index: each document's first passage stands for it. */
-async function collectionSize(conn: MeiliConnection, index: string): Promise<{ documents: number; passages: number } | null> {
+/** Documents and passages in the index, over every node: each document's first passage stands for it. */
+async function collectionSize(conns: readonly MeiliConnection[], index: string): Promise<{ documents: number; passages: number } | null> {
   try {
-    const idx = adminClient(conn).index(index);
-    const [docs, stats] = await Promise.all([idx.getDocuments({ filter: 'position = 0', limit: 1, fields: ['id'] }), idx.getStats()]);
-    return { documents: docs.total, passages: stats.numberOfDocuments };
+    const sizes = await Promise.all(
+      conns.map(async (conn) => {
+        const idx = adminClient(conn).index(index);
+        const [docs, stats] = await Promise.all([idx.getDocuments({ filter: 'position = 0', limit: 1, fields: ['id'] }), idx.getStats()]);
+        return { documents: docs.total, passages: stats.numberOfDocuments };
+      }),
+    );
+    return { documents: sizes.reduce((s, x) => s + x.documents, 0), passages: sizes.reduce((s, x) => s + x.passages, 0) };
   } catch {
     return null;
   }
@@ -67,14 +72,14 @@ async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Lo
  * searches are federated over all of them. Returns the first node's connection (for health and
  * counts) and the search target.
  */
-async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: MeiliConnection; target: () => SearchTarget }> {
+async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: MeiliConnection; nodes: MeiliConnection[]; target: () => SearchTarget }> {
   const nodes = await connectNodes(config);
   await seedIfEmpty(nodes.map((n) => ({ name: n.name, client: adminClient(n) })), config, logger);
   const keys = await Promise.all(nodes.map((n) => ensureSearchKey(adminClient(n), config.index)));
   await configureNetwork(nodes.map((n, i) => ({ name: n.name, url: n.url, key: n.masterKey, admin: adminClient(n), searchKey: keys[i]! })));
   logger.info({ nodes: nodes.map((n) => n.url) }, 'Meilisearch nodes connected');
   const targets = nodes.map((n, i) => ({ name: n.name, url: n.url, key: keys[i]! }));
-  return { conn: nodes[0]!, target: () => ({ url: nodes[0]!.url, key: keys[0]!, index: config.index, nodes: targets }) };
+  return { conn: nodes[0]!, nodes, target: () => ({ url: nodes[0]!.url, key: keys[0]!, index: config.index, nodes: targets }) };
 }
 
 /**
@@ -166,6 +171,8 @@ async function main(): Promise<void> {
   });
 
   let backend: SearchBackend | null = null;
+  /** Every node, when MEILI_NODES lists several (else empty: `conn` is the one Meilisearch). */
+  let allNodes: MeiliConnection[] = [];
   let workflowMeili: MeiliSearchClient | null = null;
   let workflow: WorkflowDeps | undefined;
   try {
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
     if (config.meiliNodes.length > 0) {
       const network = await connectNetwork(config, logger);
       conn = network.conn;
+      allNodes = network.nodes;
       target = network.target;
     } else {
       conn = await connectMeilisearch(config, { onUnexpectedExit });
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
     // A wildcard address is not one a browser can open.
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}/`;
-    void collectionSize(conn, config.index).then((size) => {
+    void collectionSize(allNodes.length > 0 ? allNodes : [conn], config.index).then((size) => {
       const held = size ? `${plural(size.documents, 'document')} and ${plural(size.passages, 'passage')} indexed` : 'the index could not be counted';
       logger.info({ url, documents: size?.documents ?? null, passages: size?.passages ?? null }, `Citable is ready: open ${url} in a browser (${held})`);
     });

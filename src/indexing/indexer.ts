@@ -179,11 +179,14 @@ class NodeJob {
 
   /** Writes this job's change of the term statistics (see writeTermStats). */
   async writeTerms(averages: { avgLength: number; avgDocLength: number }): Promise<void> {
+    // A job that changed nothing on this node leaves its statistics as they are (and current).
+    if (!this.fresh && !this.spill.touched) return;
     await writeTermStats(this.queue, this.client, this.termsUid, { spill: this.spill, totals: this.totals(), fresh: this.fresh, ...averages });
   }
 
   /** Marks the statistics current: the last write of a job whose every other write succeeded. */
   async commitTerms(): Promise<void> {
+    if (!this.fresh && !this.spill.touched) return;
     await commitTermStats(this.queue, this.client, this.termsUid, this.totals());
   }
 

@@ -94,6 +94,8 @@ export class TermSpill {
   readonly #unqueried = new Map<string, { df: number; ddf: number }>();
   /** Bytes written to the partition files, for reports. */
   spilledBytes = 0;
+  /** False until passages are added or removed: nothing to write. */
+  touched = false;
 
   constructor(dir: string, limits: Partial<SpillLimits> = {}) {
     this.#limits = { ...SPILL, ...limits };
@@ -129,6 +131,7 @@ export class TermSpill {
 
   /** Adds (1) or removes (-1) passages. A document's passages may come in any order or call. */
   add(passages: readonly ScoredFields[], sign: 1 | -1): void {
+    if (passages.length > 0) this.touched = true;
     let title: { text: string | null; counts: Map<string, number>; length: number } | null = null;
     for (let start = 0; start < passages.length; ) {
       // A run of passages of one document: their bodies make its length when docTokens is absent.

@@ -62,6 +62,8 @@ export interface PassageRecord {
   partOf: string | null;
   /** On the first passage (position 0) only. */
   details?: DocumentDetails;
+  /** The text encoding the file was read in (text formats), else null. */
+  encoding: string | null;
 }
 
 /** The passage id: the document id and the passage's position, so re-indexing is idempotent. */
@@ -105,5 +107,6 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
     partOf: doc.partOf,
     ...(p.position === 0 ? { details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
+    encoding: doc.encoding,
   }));
 }

@@ -18,6 +18,9 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY seeds ./seeds
+# DATA_DIR: accounts (users.json) and the audit trail, on a volume that the node user owns.
+RUN mkdir -p /data && chown node:node /data
+ENV DATA_DIR=/data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/server/main.js"]

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -51,6 +52,13 @@ export function nodeName(url: URL): string {
   return `${url.hostname}-${port}${url.pathname.replace(/\/+$/, '')}`.replace(/[^A-Za-z0-9_-]+/g, '-');
 }
 
+/**
+ * Which hops of X-Forwarded-For are believed: none (off, the default: the socket's peer is the
+ * client), a hop count, or the addresses of trusted proxies (IPs, CIDRs, or proxy-addr's names
+ * `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = { kind: 'off' } | { kind: 'hops'; hops: number } | { kind: 'addresses'; addresses: string[] };
+
 /** Runtime configuration, read once from the environment and validated as a whole. */
 export interface Config {
   port: number;
@@ -71,6 +79,13 @@ export interface Config {
   /** Requests per minute per client on the public API. */
   rateLimitPerMinute: number;
   synonymsFile: string;
+  /** The header a single-sign-on proxy sets to the signed-in user, and the proxy's addresses. */
+  proxyAuth: { header: string; addresses: string[] } | null;
+  trustProxy: TrustProxy;
+  /** Whether the request log keeps query strings (off: queries belong in the audit trail only). */
+  logQueries: boolean;
+  /** The audit trail starts a new file past this size. */
+  auditRotateBytes: number;
 }
 
 /**
@@ -158,6 +173,65 @@ const schema = z
     }
   });
 
+/** 10 MiB: about 40,000 audited requests per file. */
+export const DEFAULT_AUDIT_ROTATE_BYTES = 10 * 1024 * 1024;
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+/** Headers a client sets itself or that carry other meaning: never accepted as the identity header. */
+const RESERVED_HEADERS = new Set(['authorization', 'cookie', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function checkAddresses(name: string, addrs: string[], ctx: z.RefinementCtx): void {
+  try {
+    proxyaddr.compile(addrs);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${name}: ${(err as Error).message} (use IPs, CIDRs such as 10.0.0.0/8, loopback, linklocal or uniquelocal)` });
+  }
+}
+
+/** Who may ask: the single-sign-on header, the proxies believed, what the logs keep. */
+const accessSchema = z
+  .object({
+    AUTH_PROXY_HEADER: z.string().optional(),
+    AUTH_PROXY_ADDRESSES: z.string().optional(),
+    TRUST_PROXY: z.string().optional(),
+    LOG_QUERIES: z.enum(['', 'true', 'false'], { message: 'LOG_QUERIES must be true or false' }).optional(),
+    AUDIT_ROTATE_BYTES: z.string().optional(),
+  })
+  .transform((e, ctx): Pick<Config, 'proxyAuth' | 'trustProxy' | 'logQueries' | 'auditRotateBytes'> => {
+    const header = e.AUTH_PROXY_HEADER?.trim() ?? '';
+    const proxyAddrs = list(e.AUTH_PROXY_ADDRESSES);
+    let proxyAuth: Config['proxyAuth'] = null;
+    if (header !== '' || proxyAddrs.length > 0) {
+      if (header === '' || proxyAddrs.length === 0) {
+        ctx.addIssue({ code: 'custom', message: "AUTH_PROXY_HEADER and AUTH_PROXY_ADDRESSES must be set together (the header the proxy sets, and the proxy's addresses)" });
+      } else if (!HEADER_NAME.test(header) || RESERVED_HEADERS.has(header.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `AUTH_PROXY_HEADER must name a header of its own such as X-Forwarded-User, got "${header}"` });
+      } else {
+        checkAddresses('AUTH_PROXY_ADDRESSES', proxyAddrs, ctx);
+        proxyAuth = { header: header.toLowerCase(), addresses: proxyAddrs };
+      }
+    }
+    const raw = e.TRUST_PROXY?.trim() ?? '';
+    let trustProxy: TrustProxy = { kind: 'off' };
+    if (/^\d+$/.test(raw) && raw !== '0') trustProxy = { kind: 'hops', hops: Number(raw) };
+    else if (raw !== '' && raw !== 'false' && raw !== '0') {
+      const addrs = list(raw);
+      checkAddresses('TRUST_PROXY', addrs, ctx);
+      trustProxy = { kind: 'addresses', addresses: addrs };
+    }
+    let auditRotateBytes = DEFAULT_AUDIT_ROTATE_BYTES;
+    if (e.AUDIT_ROTATE_BYTES !== undefined && e.AUDIT_ROTATE_BYTES !== '') {
+      const n = Number(e.AUDIT_ROTATE_BYTES);
+      if (!Number.isInteger(n) || n < 4096) ctx.addIssue({ code: 'custom', message: `AUDIT_ROTATE_BYTES must be a whole number of at least 4096, got "${e.AUDIT_ROTATE_BYTES}"` });
+      else auditRotateBytes = n;
+    }
+    return { proxyAuth, trustProxy, logQueries: e.LOG_QUERIES === 'true', auditRotateBytes };
+  });
+
 /** The folder holding package.json, whether running from src/ or from compiled dist/src/. */
 function findProjectRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
@@ -174,10 +248,12 @@ const projectRoot = findProjectRoot(import.meta.dirname);
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+  const access = accessSchema.safeParse(env);
+  if (!parsed.success || !access.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(access.error?.issues ?? [])];
+    const lines = issues.map((i) => {
       const key = i.path.join('.');
-      return i.message.startsWith(key) ? `- ${i.message}` : `- ${key}: ${i.message}`;
+      return key === '' || i.message.startsWith(key) ? `- ${i.message}` : `- ${key}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -199,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     synonymsFile: path.resolve(e.SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),
+    ...access.data,
   };
 }
 

@@ -35,6 +35,20 @@ export type ErrorCode =
   /** A permalink's document is there, but neither the passage's hash nor its quote is found in it. */
   | 'passage_gone'
   | 'uri_too_long'
+  /** The request's headers are over the server's limit (answered before any route runs). */
+  | 'headers_too_large'
+  /** The request did not arrive within the server's time limit. */
+  | 'request_timeout'
+  /** Bytes that are not a valid HTTP request. */
+  | 'malformed_request'
+  /** The path exists, but not for this method; the answer's Allow header lists those it has. */
+  | 'method_not_allowed'
+  /** No valid credentials: no API token, page session or trusted proxy header, or a revoked one. */
+  | 'unauthorized'
+  /** Valid credentials whose role does not allow this (a reader on an editor's route). */
+  | 'forbidden'
+  /** Too many failed sign-ins or bad tokens, per account or per address; retry after Retry-After. */
+  | 'too_many_attempts'
   | 'rate_limited'
   /** Meilisearch answers but the index holds no passages yet. */
   | 'not_ready'

@@ -49,4 +49,13 @@ describe('deployment files', () => {
     for (const name of names) assert.equal(app.depends_on[name].condition, 'service_healthy');
     assert.equal(compose.services['indexer-nodes'].environment.MEILI_NODES, app.environment.MEILI_NODES);
   });
+
+  it("keep the app's accounts and audit trail on a volume that `users` manages, as the app listens off loopback", () => {
+    assert.equal(compose.services.app.environment.HOST, '0.0.0.0');
+    assert.ok(compose.services.app.volumes.includes('app-data:/data'));
+    assert.deepEqual(compose.services.users.volumes, compose.services.app.volumes);
+    assert.deepEqual(compose.services.users.entrypoint, ['node', 'dist/scripts/users.js']);
+    assert.match(fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8'), /ENV DATA_DIR=\/data/);
+    assert.deepEqual(compose.services['app-nodes'].volumes, compose.services.app.volumes, 'the nodes app, off loopback too, has the same accounts');
+  });
 });

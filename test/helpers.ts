@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
@@ -36,4 +37,23 @@ export function tempDir(prefix = 'citable-'): string {
 
 export function seedFiles(): string[] {
   return fs.readdirSync(SEEDS_DIR).filter((f) => !f.startsWith('.')).sort();
+}
+
+/**
+ * Sends bytes on a connection of their own, exactly as written (no client library to tidy them),
+ * and reads the answer until the server closes the connection.
+ */
+export function rawHttp(port: number, request: string): Promise<{ status: number; head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), head: text.slice(0, split), body: text.slice(split + 4) });
+    });
+    socket.end(request);
+  });
 }

@@ -13,12 +13,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   text: [],
   ingest: ['text'],
   meili: [],
+  accounts: [],
   terms: ['meili', 'text'],
   search: ['terms', 'meili', 'ingest', 'text'],
   indexing: ['terms', 'meili', 'ingest', 'text'],
   cite: [],
   saved: ['search', 'meili'],
-  server: ['search', 'indexing', 'meili', 'cite', 'saved'],
+  server: ['search', 'indexing', 'meili', 'cite', 'saved', 'accounts'],
   web: [],
 };
 const SHARED = '.';

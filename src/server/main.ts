@@ -14,8 +14,12 @@ import { indexSettings, loadSynonyms } from '../meili/settings.js';
 import { afterIndexJob, matchFinder } from '../saved/alerts.js';
 import { ensureSavedSearchKey, SavedSearchStore } from '../saved/store.js';
 import { SearchBackend } from '../search/backend.js';
+import { UsersStore } from '../accounts/users-store.js';
 import { createApp, type Readiness } from './app.js';
 import type { WorkflowDeps } from './workflow-routes.js';
+import { AuditLog } from './audit/audit-log.js';
+import { createAccess } from './auth/access.js';
+import { accessProblem, isLoopbackHost } from './auth/access-policy.js';
 
 /** /readyz answers within this time: a probe (or a load balancer) must not wait on a stalled Meilisearch. */
 const READINESS_TIMEOUT_MS = 1_000;
@@ -85,7 +89,7 @@ async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: M
 /**
  * Runs the service.
  *
- * 1. Validate the configuration.
+ * 1. Validate the configuration; off loopback, refuse to start unless access is configured.
  * 2. Attach to or start Meilisearch (external with MEILI_URL, else embedded under DATA_DIR).
  * 3. Index the seeds if the index is empty; get a search-only key.
  * 4. Serve HTTP; watch Meilisearch and restart an embedded one that dies.
@@ -99,7 +103,16 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }
+  const users = new UsersStore(config.dataDir);
+  try {
+    const problem = accessProblem(config.host, { accounts: users.hasAccounts(), proxyAuth: config.proxyAuth !== null });
+    if (problem) throw new CitableError('invalid_config', problem);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const logger = createLogger(config.logLevel);
+  const audit = new AuditLog(config.dataDir, { rotateBytes: config.auditRotateBytes });
   let shuttingDown = false;
   let server: Server | null = null;
   let conn: MeiliConnection;
@@ -122,6 +135,7 @@ async function main(): Promise<void> {
     await conn?.embedded?.stop();
     // A restart may be under way, with an instance not yet handed to `conn`.
     await stopAllOwned();
+    await audit.close().catch(() => undefined);
     logger.info('stopped');
     process.exit(code);
   };
@@ -239,7 +253,11 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.rateLimitPerMinute,
     webRoot: WEB_ROOT,
     workflow,
+    logQueries: config.logQueries,
+    access: createAccess({ store: users, loopback: isLoopbackHost(config.host), proxyAuth: config.proxyAuth, trustProxy: config.trustProxy, audit }),
   });
+  const accessMode = [users.hasAccounts() ? 'accounts and API tokens' : null, config.proxyAuth ? `single-sign-on header ${config.proxyAuth.header}` : null].filter(Boolean);
+  logger.info({ access: accessMode.length ? accessMode : 'open (loopback, nothing configured)', audit: audit.file }, 'access control');
   server = app.listen(config.port, config.host, () => {
     const addr = server?.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;

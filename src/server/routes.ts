@@ -8,6 +8,7 @@ import { parseSearchParams } from '../search/params.js';
 import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
 import { parsePassageKey } from '../search/shape.js';
 import { notFound } from './middleware/errors.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
 import { workflowRouter, type WorkflowDeps } from './workflow-routes.js';
@@ -37,23 +38,33 @@ export interface RouteDeps {
 export interface ApiGuards {
   cors: Middleware | null;
   rateLimit: Middleware;
+  /** The audit trail and the credentials check, for every /api route but the sign-in. */
+  access: Middleware[];
+  /** `/api/session`: sign-in, who is signed in, sign-out. */
+  sessionRoutes: express.Router;
+  /** Put before a route only editors may use: indexing, managing saved searches. */
+  editorOnly: Middleware;
 }
 
 /**
  * Every route of the service, in one place. `GET /api/search` is a plain node route (see
  * plain-route.ts): on this path, the hottest, Express's router costs proxy CPU that a shared machine
  * takes from Meilisearch. It passes the same middleware and /api guards as the routes below it, and
- * is listed here with them. Returns the plain routes; registers the others on `app`.
+ * is listed here with them. Returns the plain routes; registers the others on `app`. Every /api route
+ * but the sign-in needs credentials once access is configured; each path answers other methods with
+ * a JSON 405 and its Allow header.
  *
  *   GET /healthz                   the process is up
  *   GET /readyz                    Meilisearch answers and the index holds passages
+ *   GET|POST|DELETE /api/session   the page's sign-in, who is signed in, sign-out (no credentials needed)
  *   GET /api/search                ranked passages (plain route)
  *   GET /api/documents/:docId      a clean document with its passages
  *   GET /api/suggest               completions from titles and headings
  *   GET /api/openapi.json          the API's contract
  *   GET /api/documents, /api/passages/:id/cite, /api/search/export, POST /api/batch,
- *       /api/saved…, /feeds/saved/:id.atom   the investigator's routes (workflow-routes.ts)
- *   GET /p/:passageKey             a passage's permalink, resolved where the passage is now
+ *       /api/saved…, /feeds/saved/:id.atom   the investigator's routes (workflow-routes.ts);
+ *       POST /api/saved and DELETE /api/saved/:id are an editor's
+ *   GET /p/:passageKey             a passage's permalink, resolved where the passage is now (needs credentials)
  *   GET /, /documents/:docId, /batch   the search page
  */
 export function registerRoutes(app: express.Express, deps: RouteDeps, guards: ApiGuards): PlainRoute[] {
@@ -67,9 +78,14 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     if (!r.ready) throw new CitableError('not_ready', r.reason ?? 'Not ready');
     res.json({ status: 'ready', passages: r.passages });
   });
+  app.all(['/healthz', '/readyz'], methodNotAllowed('GET'));
 
   if (guards.cors) app.use('/api', guards.cors as unknown as express.RequestHandler);
   app.use('/api', guards.rateLimit as unknown as express.RequestHandler);
+  app.use('/api', guards.sessionRoutes);
+  app.all('/api/session', methodNotAllowed('GET', 'POST', 'DELETE'));
+  app.use('/api', ...(guards.access as unknown as express.RequestHandler[]));
+  app.all('/api/search', methodNotAllowed('GET'));
 
   app.get('/api/documents/:docId', async (req, res) => {
     const { docId } = req.params;
@@ -78,6 +94,7 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     if (!doc) throw new CitableError('document_not_found', `No document with id "${docId}"`);
     res.json(doc);
   });
+  app.all('/api/documents/:docId', methodNotAllowed('GET'));
 
   app.get('/api/suggest', async (req, res) => {
     const extra = Object.keys(req.query).find((k) => k !== 'q');
@@ -88,20 +105,33 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     const trimmed = q.replace(/[\u0000-\u001F\u007F]/g, ' ').trim();
     res.json({ query: trimmed, suggestions: trimmed === '' ? [] : await deps.search.suggest(trimmed) });
   });
+  app.all('/api/suggest', methodNotAllowed('GET'));
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  app.all('/api/openapi.json', methodNotAllowed('GET'));
+
   if (deps.workflow) {
     const routes = workflowRouter(deps.workflow);
+    // Saved searches are an editor's to make and delete; reading them is a reader's.
+    app.post('/api/saved', guards.editorOnly as unknown as express.RequestHandler);
+    app.delete('/api/saved/:id', guards.editorOnly as unknown as express.RequestHandler);
     app.use('/api', routes.api);
-    // Feed readers poll: the same per-client limit as the API.
-    app.use('/feeds', guards.rateLimit as unknown as express.RequestHandler, routes.feeds);
+    app.all(['/api/documents', '/api/passages/:id/cite', '/api/search/export'], methodNotAllowed('GET'));
+    app.all('/api/batch', methodNotAllowed('POST'));
+    app.all('/api/saved', methodNotAllowed('GET', 'POST'));
+    app.all('/api/saved/:id', methodNotAllowed('GET', 'DELETE'));
+    // Feed readers poll: the same per-client limit and the same credentials as the API (a token).
+    app.use('/feeds', guards.rateLimit as unknown as express.RequestHandler, ...(guards.access as unknown as express.RequestHandler[]), routes.feeds);
+    app.all('/feeds/saved/:file', methodNotAllowed('GET'));
   }
   app.use('/api', notFound);
 
   // A permalink outlives re-indexing: the passage is found by its content hash, else by the quote
   // the link carries. A browser is sent to the passage in its document; JSON says how it was found.
+  // A permalink answers with the passage: the same limit and credentials as the API.
+  app.use('/p', guards.rateLimit as unknown as express.RequestHandler, ...(guards.access as unknown as express.RequestHandler[]));
   app.get('/p/:passageKey', async (req, res) => {
     const key = parsePassageKey(req.params.passageKey);
     if (!key) throw new InvalidParameterError('passageKey', 'a passage key is a document id, ".", and a 16-digit hex content hash');

@@ -1,11 +1,12 @@
 import { showBatch } from './batch.js';
 import { citeControl } from './cite.js';
 import { readCollectionState, showCollection } from './collection.js';
-import { el, errorText, getJson } from './dom.js';
+import { el, errorText, getJson, whenUnauthorized } from './dom.js';
 import { exportLinks } from './export.js';
 import { findBar } from './find.js';
 import { markNew, savedList, saveControl } from './saved.js';
 import { safeHttpUrl } from './safe-url.js';
+import { setUpSignIn } from './sign-in.js';
 import { snippetTokens } from './snippet-tokens.js';
 
 /** Wait this long after the last keystroke before searching. */
@@ -339,6 +340,16 @@ document.addEventListener('keydown', (e) => {
   else hits[next]!.focus();
 });
 
+/** Signed out: nothing of the collection stays on the page. */
+function clearView() {
+  requestSeq++;
+  for (const id of ['results', 'document', 'facets', 'suggestions', 'tools', 'collection', 'batch']) document.getElementById(id)?.replaceChildren();
+  status.textContent = '';
+  more.hidden = true;
+}
+
 window.addEventListener('popstate', route);
 window.addEventListener('hashchange', highlightTarget);
-route();
+const access = setUpSignIn(route, clearView);
+whenUnauthorized(access.signInAgain);
+void access.start();

@@ -17,7 +17,15 @@ export class ApiError extends Error {
   }
 }
 
+let onUnauthorized = (): void => undefined;
+
+/** What the page does when an API answer is 401 (a session that ended): sign-in.ts shows its form. */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
 async function failed(res: Response): Promise<ApiError> {
+  if (res.status === 401) onUnauthorized();
   const body = await res.json().catch(() => null);
   const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
   return new ApiError(res.status, message);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -36,7 +37,7 @@ export const limitUrlLength =
   };
 
 /** Per-client rate limit on the public API, answering a clear JSON 429. */
-export function apiRateLimit(perMinute: number): RequestHandler {
+export function apiRateLimit(perMinute: number, clientAddress?: (req: IncomingMessage) => string): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -44,7 +45,7 @@ export function apiRateLimit(perMinute: number): RequestHandler {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     // Shared by the Express routes and the plain-node search path, so it reads only what both have.
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? ''),
+    keyGenerator: (req) => ipKeyGenerator(clientAddress ? clientAddress(req) : (req.socket.remoteAddress ?? '')),
     validate: { ip: false, trustProxy: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => {
       next(new CitableError('rate_limited', `Too many requests: at most ${perMinute} a minute. Retry after the time in the RateLimit header.`));

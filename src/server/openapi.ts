@@ -15,9 +15,44 @@ export const openApiDocument = {
   info: {
     title: 'Citable',
     version: '0.1.0',
-    description: 'Full-text search that answers with passages, highlighted snippets and exact citations.',
+    description:
+      'Full-text search that answers with passages, highlighted snippets and exact citations. Once access is configured (always, off loopback), every route but /api/session needs an API token or a page session; without, the answer is 401.',
   },
+  security: [{ bearerToken: [] }, { sessionCookie: [] }],
   paths: {
+    '/api/session': {
+      get: {
+        operationId: 'getSession',
+        summary: 'Who is signed in (signed_out when nobody; open when access is not configured)',
+        security: [],
+        responses: { '200': { description: 'The session', content: { 'application/json': { schema: { $ref: '#/components/schemas/Session' } } } } },
+      },
+      post: {
+        operationId: 'signIn',
+        summary: 'Sign in with an account name and password; sets the session cookie',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/SignIn' } },
+            'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/SignIn' } },
+          },
+        },
+        responses: {
+          '200': { description: 'Signed in', content: { 'application/json': { schema: { $ref: '#/components/schemas/Session' } } } },
+          '400': errorResponse('Name or password missing'),
+          '401': errorResponse('Unknown account or wrong password'),
+          '403': errorResponse('Posted from another origin'),
+          '429': errorResponse('Too many failed sign-ins for this account or address; see Retry-After'),
+        },
+      },
+      delete: {
+        operationId: 'signOut',
+        summary: 'Sign out: ends the session and clears the cookie',
+        security: [],
+        responses: { '204': { description: 'Signed out' }, '403': errorResponse('Sent from another origin') },
+      },
+    },
     '/api/search': {
       get: {
         operationId: 'search',
@@ -35,6 +70,7 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'Search results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+          '401': errorResponse('No valid credentials'),
           '400': errorResponse('Invalid parameter'),
           '429': errorResponse('Rate limited'),
           '503': errorResponse('Meilisearch unavailable; see Retry-After'),
@@ -67,6 +103,7 @@ export const openApiDocument = {
         parameters: [{ name: 'docId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } }],
         responses: {
           '200': { description: 'The document', content: { 'application/json': { schema: { $ref: '#/components/schemas/Document' } } } },
+          '401': errorResponse('No valid credentials'),
           '400': errorResponse('Malformed document id'),
           '404': errorResponse('Unknown document'),
           '503': errorResponse('Meilisearch unavailable'),
@@ -80,6 +117,7 @@ export const openApiDocument = {
         parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: SUGGEST_QUERY_MAX_CHARS } }],
         responses: {
           '200': { description: 'Suggestions', content: { 'application/json': { schema: { $ref: '#/components/schemas/Suggestions' } } } },
+          '401': errorResponse('No valid credentials'),
           '400': errorResponse('Invalid parameter'),
           '503': errorResponse('Meilisearch unavailable'),
         },
@@ -88,7 +126,35 @@ export const openApiDocument = {
     ...workflowPaths,
   },
   components: {
+    securitySchemes: {
+      bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token from `npm run users -- add|token`.' },
+      sessionCookie: { type: 'apiKey', in: 'cookie', name: 'citable_session', description: 'The page session set by POST /api/session.' },
+    },
     schemas: {
+      SignIn: {
+        type: 'object',
+        required: ['name', 'password'],
+        properties: { name: { type: 'string', maxLength: 128 }, password: { type: 'string', maxLength: 1024 } },
+      },
+      Session: {
+        type: 'object',
+        required: ['access', 'user'],
+        additionalProperties: false,
+        properties: {
+          access: { type: 'string', enum: ['open', 'signed_in', 'signed_out'] },
+          user: {
+            oneOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                required: ['name', 'role', 'via'],
+                additionalProperties: false,
+                properties: { name: { type: 'string' }, role: { type: 'string', enum: ['reader', 'editor'] }, via: { type: 'string', enum: ['session', 'token', 'proxy'] } },
+              },
+            ],
+          },
+        },
+      },
       Error: {
         type: 'object',
         required: ['error'],

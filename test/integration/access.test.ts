@@ -15,7 +15,9 @@ import { SearchBackend } from '../../src/search/backend.js';
 import { createApp, type CitableApp } from '../../src/server/app.js';
 import { AuditLog } from '../../src/server/audit/audit-log.js';
 import { createAccess } from '../../src/server/auth/access.js';
+import type { WorkflowDeps } from '../../src/server/workflow-routes.js';
 import { SEEDS_DIR, testMeili, tempDir, uniqueIndex } from '../helpers.js';
+import { workflowDeps } from '../workflow-helpers.js';
 
 const DOC = '002_b09c8a4e056d45ba';
 const PASSWORD = 'a passphrase long enough';
@@ -43,6 +45,7 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
   const uid = uniqueIndex('access');
   const dataDir = tempDir('citable-access-');
   let backend: SearchBackend;
+  let workflow: WorkflowDeps & { close(): Promise<void> };
   let readerToken: string;
   let editorToken: string;
   const audit = new AuditLog(dataDir, { rotateBytes: 1024 * 1024 });
@@ -60,7 +63,7 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
       audit,
       attemptLimits: opts.limits,
     });
-    const a = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger, rateLimitPerMinute: 100_000, access });
+    const a = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger, rateLimitPerMinute: 100_000, access, workflow });
     apps.push(a);
     return a;
   }
@@ -70,11 +73,13 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(client, uid);
     backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    workflow = await workflowDeps(url, client, uid);
     readerToken = await cli(dataDir, ['add', 'reed', '--role', 'reader', '--password-stdin'], PASSWORD);
     editorToken = await cli(dataDir, ['add', 'eddie@example.org', '--role', 'editor']);
   });
   after(async () => {
     await backend.close();
+    await workflow.close();
     await audit.close();
     await client.deleteIndex(uid).waitTask();
     await client.deleteIndex(termsIndexOf(uid)).waitTask();
@@ -112,6 +117,30 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
     assert.deepEqual(who.body, { access: 'signed_in', user: { name: 'reed', role: 'reader', via: 'token' } });
     const editor = await request(a).get('/api/session').set('Authorization', `bearer ${editorToken}`);
     assert.deepEqual(editor.body.user, { name: 'eddie@example.org', role: 'editor', via: 'token' });
+  });
+
+  it("lets readers read saved searches and the collection, but only editors save and delete them (tokens made by `npm run users`)", async () => {
+    const a = app();
+    const asReader = (r: request.Test) => r.set('Authorization', `Bearer ${readerToken}`);
+    const asEditor = (r: request.Test) => r.set('Authorization', `Bearer ${editorToken}`);
+    const search = { name: 'Sinaloa', q: 'Sinaloa' };
+
+    const refused = await asReader(request(a).post('/api/saved')).send(search);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'forbidden');
+    assert.match(refused.body.error.message, /editor/);
+    assert.deepEqual((await asReader(request(a).get('/api/saved'))).body.savedSearches, [], 'the refused save stored nothing');
+
+    const created = await asEditor(request(a).post('/api/saved')).send(search);
+    assert.equal(created.status, 201);
+    const listed = await asReader(request(a).get('/api/saved'));
+    assert.deepEqual(listed.body.savedSearches.map((x: { id: string }) => x.id), [created.body.id], 'a reader reads what an editor saved');
+    assert.equal((await asReader(request(a).get(`/api/saved/${created.body.id}`))).status, 200);
+    assert.equal((await asReader(request(a).get('/api/documents'))).status, 200);
+
+    assert.equal((await asReader(request(a).delete(`/api/saved/${created.body.id}`))).status, 403);
+    assert.equal((await asEditor(request(a).delete(`/api/saved/${created.body.id}`))).status, 204);
+    assert.equal((await request(a).get(`/feeds/saved/${created.body.id}.atom`)).status, 401, 'feeds need credentials too');
   });
 
   it('refuses malformed, unknown and altered tokens', async () => {

@@ -94,6 +94,7 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
       request(a).get('/api/openapi.json'),
       request(a).get('/api/no-such-route'),
       request(a).post('/api/search'),
+      request(a).get(`/p/${DOC}.0123456789abcdef`).set('Accept', 'application/json'),
       request(a).get('/api/search?q=Sinaloa').set('Authorization', 'Basic cmVlZDpwYXNz'),
       request(a).get('/api/search?q=Sinaloa').set('Cookie', 'citable_session=made-up'),
     ];

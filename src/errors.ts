@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'ingest_failed'
   /** A file is over the indexer's size limit. */
   | 'file_too_large'
+  /** Another indexing job holds the index (or the embedded Meilisearch) this job needs. */
+  | 'job_busy'
   /** A request parameter is wrong; the error names it. */
   | 'invalid_parameter'
   /** A request the HTTP layer could not read (malformed encoding and the like). */
@@ -120,6 +122,13 @@ export class IndexWriteError extends TaskFailedError {
     super(`index ${args.index}, batch ${args.batch}: ${args.meiliCode}: ${args.detail}`, args.meiliCode, options);
     this.index = args.index;
     this.batch = args.batch;
+  }
+}
+
+/** Another job holds what this one needs; the message names it (its pid, since when). */
+export class JobBusyError extends CitableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('job_busy', message, options);
   }
 }
 

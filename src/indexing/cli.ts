@@ -1,16 +1,19 @@
 import type { Meilisearch } from 'meilisearch';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, type Config } from '../config.js';
 import { CitableError, errorCodeOf, IndexWriteError, type ErrorCode } from '../errors.js';
 import { adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
 import { indexSettings } from '../meili/settings.js';
 import { runIndexJob, type JobNode } from './indexer.js';
+import { acquireJobLock, describeHolder, type JobLock } from './job-lock.js';
+import { removeStrayRebuilds } from './stray.js';
 import { describeFlag, formatReport, retentionLine } from './loss-report.js';
 import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 
 /** Exit codes of `npm run index`, for scripts and schedulers. */
-export const EXIT = { ok: 0, someFailed: 1, usage: 2, fault: 3 } as const;
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, fault: 3, busy: 75 } as const;
 
 /**
  * The exit code of a job that ended in an error: the one place where error codes become exit
@@ -23,6 +26,8 @@ export const EXIT_CODE_OF: Readonly<Record<ErrorCode, number>> = {
   task_failed: EXIT.someFailed,
   ingest_failed: EXIT.someFailed,
   file_too_large: EXIT.someFailed,
+  // EX_TEMPFAIL of sysexits.h: schedulers read it as "try again later".
+  job_busy: EXIT.busy,
   search_rejected: EXIT.fault,
   invalid_parameter: EXIT.fault,
   bad_request: EXIT.fault,
@@ -54,6 +59,14 @@ function parseSize(v: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
+/** `--wait` alone waits as long as it takes; `--wait 600` at most ten minutes. */
+function parseWait(v: string | undefined): number {
+  if (v === undefined) return Infinity;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
+  return n * 1000;
+}
+
 function parsePositive(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -69,6 +82,8 @@ interface CliOptions {
   maxFileSize: number;
   maxIndexingThreads?: number;
   index?: string;
+  /** Milliseconds to wait for another job on the same index; true (no value) is as long as it takes. */
+  wait?: number | true;
 }
 
 function program(): Command {
@@ -83,9 +98,11 @@ function program(): Command {
     .option('--max-file-size <size>', 'skip files larger than this (e.g. 20MB)', parseSize, DEFAULT_MAX_FILE_BYTES)
     .option('--max-indexing-threads <n>', 'threads an embedded Meilisearch started for this job may index with', parsePositive)
     .option('--index <uid>', 'index name (default: INDEX, or "passages")')
+    .option('--wait [seconds]', 'when another job is indexing the same index, wait for it (at most this long) instead of exiting with code 75', parseWait)
     .addHelpText(
       'after',
-      '\nExit codes: 0 all indexed; 1 some files failed (the rest were indexed); 2 usage or configuration error, or Meilisearch unreachable; 3 an internal fault.\n' +
+      '\nExit codes: 0 all indexed; 1 some files failed (the rest were indexed); 2 usage or configuration error, or Meilisearch unreachable; 3 an internal fault; ' +
+        '75 another job is indexing the same index (try again later, or use --wait); 130 and 143 interrupted by SIGINT and SIGTERM.\n' +
         'Meilisearch: MEILI_URL and MEILI_MASTER_KEY, else the embedded instance under DATA_DIR (attached to when the service runs).',
     )
     .exitOverride();
@@ -164,16 +181,38 @@ export async function main(argv: string[], afterJob?: AfterJob): Promise<number>
   }
 
   let conn: MeiliConnection | null = null;
+  let lock: JobLock | null = null;
+  // SIGTERM and SIGINT stop the job, and the Meilisearch it started, before the process ends; a
+  // stopped job leaves what it had sent for the next one to complete.
+  const interrupt = (signal: NodeJS.Signals) => {
+    process.stderr.write(`interrupted by ${signal}: stopping\n`);
+    void (async () => {
+      await conn?.embedded?.stop().catch(() => undefined);
+      lock?.release();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    })();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     const config = loadConfig();
     if (opts.maxIndexingThreads) config.maxIndexingThreads = opts.maxIndexingThreads;
+    const index = opts.index ?? config.index;
+    const waitMs = opts.wait === true ? Infinity : (opts.wait ?? 0);
+    const deadline = Date.now() + waitMs;
+    const onWait = (what: string) => process.stderr.write(`waiting for ${what} to finish…\n`);
+    lock = await acquireJobLock(config.dataDir, index, { waitMs, onWait: (h) => onWait(`the indexing job of ${describeHolder(h)}`) });
     let nodes: JobNode[];
     if (config.meiliNodes.length > 0) nodes = (await connectNodes(config)).map((n) => ({ name: n.name, client: adminClient(n) }));
     else {
-      conn = await connectMeilisearch(config);
+      conn = await connectAsJob(config, deadline, () => onWait('the indexing job that runs the embedded Meilisearch'));
       nodes = [{ name: 'meilisearch', client: adminClient(conn) }];
     }
-    const index = opts.index ?? config.index;
+    for (const n of nodes) {
+      for (const uid of await removeStrayRebuilds(n.client, index)) {
+        process.stderr.write(`removed ${uid}, left by an interrupted rebuild${nodes.length > 1 ? ` on ${n.name}` : ''}\n`);
+      }
+    }
     const summary = await runIndexJob(nodes, index, indexSettings(config.synonymsFile), {
       roots,
       rebuild: opts.rebuild,
@@ -212,7 +251,28 @@ export async function main(argv: string[], afterJob?: AfterJob): Promise<number>
     }
     return EXIT_CODE_OF[errorCodeOf(e)];
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await conn?.embedded?.stop();
+    lock?.release();
+  }
+}
+
+/**
+ * Connects as an indexing job: to the service's Meilisearch if it runs, else to one started for this
+ * job. While another job runs the embedded Meilisearch of DATA_DIR, waits for it until `deadline`.
+ */
+async function connectAsJob(config: Config, deadline: number, onWait: () => void): Promise<MeiliConnection> {
+  let told = false;
+  for (;;) {
+    try {
+      return await connectMeilisearch(config, { role: 'job' });
+    } catch (err) {
+      if (errorCodeOf(err) !== 'job_busy' || Date.now() >= deadline) throw err;
+      if (!told) onWait();
+      told = true;
+      await sleep(Math.min(1_000, Math.max(1, deadline - Date.now())));
+    }
   }
 }
 

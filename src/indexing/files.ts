@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ErrorCode } from '../errors.js';
+import { IngestError, type ErrorCode } from '../errors.js';
 
 /** A file found under one of the job's roots. */
 export interface FoundFile {
@@ -10,6 +10,8 @@ export interface FoundFile {
   realPath: string;
   /** Stable id of the root the file was found under, to scope deletions to that root. */
   rootId: string;
+  /** The real path of the root (of those given to the job) that holds the file's real path. */
+  realRoot: string;
 }
 
 /** A file or folder the job could not index: its path, the reason, and the reason's code. */
@@ -44,9 +46,19 @@ function reason(err: unknown): string {
   }
 }
 
+/** True when `real` is `root` or lies inside it (both real paths). */
+export function isWithin(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/** Why a link is not followed: it would index, and serve, a file nobody asked for. */
+export const OUTSIDE_ROOTS = 'symbolic link to a file or folder outside the paths given to the job; not followed';
+
 /**
- * Lists the files under the given roots (files or folders), following links but not loops, skipping
- * hidden entries. Unreadable paths become failures; nothing throws.
+ * Lists the files under the given roots (files or folders), following links that stay inside the
+ * roots but not loops, skipping hidden entries. A link that leads outside every root (to
+ * /etc/passwd, say) is not followed and is named as a failure. Unreadable paths become failures;
+ * nothing throws.
  *
  * Synchronous on purpose: a folder of thousands of small files costs two or three system calls a
  * file, and each asynchronous call is a hop through libuv's thread pool. While Meilisearch indexes
@@ -59,10 +71,12 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
   const rootIds: string[] = [];
   const seen = new Set<string>();
 
+  const realRoots: string[] = [];
   const addFile = (p: string, real: string, rootId: string) => {
     if (seen.has(real)) return;
     seen.add(real);
-    files.push({ path: display(p), realPath: real, rootId });
+    const realRoot = realRoots.find((r) => isWithin(real, r)) ?? real;
+    files.push({ path: display(p), realPath: real, rootId, realRoot });
   };
 
   const visitDirectory = (p: string, real: string, rootId: string, ancestors: ReadonlySet<string>): void => {
@@ -89,7 +103,7 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
   };
 
   /** Any path: resolves links, then sorts out folders, files and everything else. */
-  const visit = (p: string, rootId: string, ancestors: ReadonlySet<string>): void => {
+  const visit = (p: string, rootId: string, ancestors: ReadonlySet<string>, isRoot = false): void => {
     let real: string;
     let stat;
     try {
@@ -99,22 +113,54 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
       failures.push({ file: display(p), error: reason(err), code: 'ingest_failed' });
       return;
     }
+    if (!isRoot && !realRoots.some((r) => isWithin(real, r))) {
+      failures.push({ file: display(p), error: OUTSIDE_ROOTS, code: 'ingest_failed' });
+      return;
+    }
     if (stat.isDirectory()) visitDirectory(p, real, rootId, ancestors);
     else if (stat.isFile()) addFile(p, real, rootId);
     else failures.push({ file: display(p), error: 'not a regular file', code: 'ingest_failed' });
   };
 
+  const resolved: Array<{ root: string; realRoot: string }> = [];
   for (const root of roots) {
-    let realRoot: string;
     try {
-      realRoot = fs.realpathSync(root);
+      resolved.push({ root, realRoot: fs.realpathSync(root) });
     } catch (err) {
       failures.push({ file: display(path.resolve(root)), error: reason(err), code: 'ingest_failed' });
-      continue;
     }
+  }
+  realRoots.push(...resolved.map((r) => r.realRoot));
+  for (const { root, realRoot } of resolved) {
     const id = rootIdOf(realRoot);
     rootIds.push(id);
-    visit(path.resolve(root), id, new Set());
+    visit(path.resolve(root), id, new Set(), true);
   }
   return { files, failures, rootIds };
+}
+
+/**
+ * Reads a listed file, refusing one that has become a link, or whose folder has become one, since
+ * it was listed (the file actually opened must still lie inside its root), or that is over
+ * `maxBytes`.
+ */
+export function readFoundFile(file: FoundFile, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file.realPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new IngestError(OUTSIDE_ROOTS, { cause: err });
+    throw err;
+  }
+  try {
+    if (process.platform === 'linux') {
+      const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (!isWithin(opened, file.realRoot)) throw new IngestError(OUTSIDE_ROOTS);
+    }
+    const size = fs.fstatSync(fd).size;
+    if (size > maxBytes) throw new IngestError(`file of ${size} bytes is over the limit of ${maxBytes} bytes`, { code: 'file_too_large' });
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -14,9 +14,9 @@ import { POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
-import { indexedDocuments, storedPassagePages } from './stored.js';
+import { indexedDocuments, storedPassagePages, type StoredPassage } from './stored.js';
 import { TermSpill, type SpillLimits } from './term-spill.js';
-import { commitTermStats, corpusRecord, writeTermStats } from './term-stats-store.js';
+import { commitTermStats, corpusRecord, markJobPending, writeTermStats } from './term-stats-store.js';
 
 /** Changed documents whose old passages are read together (one filter) before their new ones go out. */
 const REPLACED_PER_READ = 200;
@@ -157,13 +157,23 @@ class NodeJob {
     return docs.length;
   }
 
-  /** A recount: adds the passages of every document kept as it is. */
-  async recountKept(): Promise<void> {
+  /**
+   * A recount: adds the passages of every document kept as it is. A passage of an older version of
+   * its document (another hash than the document's first passage) was left by a job that died
+   * before deleting it: it is deleted, not counted.
+   */
+  async recountKept(currentHash: (docId: string) => string | undefined): Promise<void> {
     if (this.kept.size === 0) return;
     for await (const page of storedPassagePages(this.index, null)) {
-      const kept = page.filter((p) => this.kept.has(p.docId));
+      const kept: StoredPassage[] = [];
+      for (const p of page) {
+        if (!this.kept.has(p.docId)) continue;
+        if (p.docHash !== currentHash(p.docId)) this.#leftovers.push(p.id);
+        else kept.push(p);
+      }
       if (kept.length > 0) this.spill.add(kept, 1);
     }
+    await this.#deleteLeftovers();
   }
 
   /** The corpus totals once this job's change is applied. */
@@ -328,8 +338,9 @@ async function update(
     await n.readCorpus();
     // Statistics missing, stale (a job failed or died before marking them current), or kept by
     // an older release are recounted whole: from the passages kept and those this job brings.
-    n.fresh = n.corpus?.postings !== POSTINGS_VERSION;
+    n.fresh = n.corpus?.postings !== POSTINGS_VERSION || n.corpus?.pending === true;
     if (n.fresh) n.corpus = null;
+    else await markJobPending(n.queue, n.client, n.termsUid, n.corpus!);
   }
   const present = new Set<string>();
   const isUnchanged = (docId: string, docHash: string) => {
@@ -370,7 +381,7 @@ async function update(
     for (const n of nodes) {
       await n.flushReplacements();
       summary.documents.removed += await n.flushRemovals();
-      if (n.fresh) await n.recountKept();
+      if (n.fresh) await n.recountKept((docId) => held.get(docId)?.docHash);
     }
     // A document moved between nodes was counted as removed once: it is not gone.
     summary.documents.removed -= [...present].filter((d) => held.has(d) && held.get(d)!.node !== nodeFor(d, nodes)).length;

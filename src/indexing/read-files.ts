@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
-import { errorCodeOf, IngestError } from '../errors.js';
+import { errorCodeOf } from '../errors.js';
 import { decodeTextFile } from '../ingest/formats/encoding.js';
 import { sniffFile, type FileKind } from '../ingest/formats/sniff.js';
 import { docIdFromFile, ingestText, type CleanDocument } from '../ingest/ingest.js';
@@ -10,7 +9,7 @@ import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import type { Retention } from '../ingest/retention.js';
 import { CLEANING_VERSION } from '../ingest/version.js';
 import { BoundedIngest, type BoundedIngestOptions } from './bounded-ingest.js';
-import { collectFiles, type Failure, type FoundFile } from './files.js';
+import { collectFiles, readFoundFile, type Failure, type FoundFile } from './files.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Longest stretch of cleaning between two turns of the event loop. */
@@ -124,9 +123,7 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
   }
 
   function readBytes(file: FoundFile): Buffer {
-    const size = fs.statSync(file.realPath).size;
-    if (size > maxBytes) throw new IngestError(`file of ${size} bytes is over the limit of ${maxBytes} bytes`, { code: 'file_too_large' });
-    return fs.readFileSync(file.realPath);
+    return readFoundFile(file, maxBytes);
   }
 }
 

@@ -19,8 +19,8 @@ export async function indexedDocuments(index: Index<PassageRecord>): Promise<Map
 }
 
 /** Fields of a stored passage that the term statistics and leftover deletions read. */
-const STORED_FIELDS = ['id', 'docId', 'title', 'heading', 'text', 'position', 'docTokens', 'lang'] as const;
-export type StoredPassage = ScoredFields & { id: string; docId: string; position: number };
+const STORED_FIELDS = ['id', 'docId', 'docHash', 'title', 'heading', 'text', 'position', 'docTokens', 'lang'] as const;
+export type StoredPassage = ScoredFields & { id: string; docId: string; docHash: string; position: number };
 
 /**
  * The stored passages of the given documents (all documents when `docIds` is null), a page at a

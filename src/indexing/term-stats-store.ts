@@ -94,6 +94,18 @@ export async function writeTermStats(
   await records.flush();
 }
 
+/**
+ * Marks a job under way, before it changes any passage (ranking still reads the statistics): a job
+ * killed before commitTermStats leaves the mark, and the next job, finding it, recounts the
+ * statistics and deletes the passages the dead job left behind.
+ */
+export async function markJobPending(queue: WriteQueue, client: Meilisearch, termsUid: string, corpus: TermRecord): Promise<void> {
+  const records = new DocumentBatcher(queue, client, termsUid);
+  await records.add([{ ...corpus, pending: true }]);
+  await records.flush();
+  await queue.wait();
+}
+
 /** Marks the statistics current (see writeTermStats): the last write of a job. */
 export async function commitTermStats(queue: WriteQueue, client: Meilisearch, termsUid: string, totals: CorpusTotals): Promise<void> {
   const records = new DocumentBatcher(queue, client, termsUid);

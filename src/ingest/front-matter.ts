@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { IngestError } from '../errors.js';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
@@ -19,7 +20,13 @@ export function hasFrontMatter(text: string): boolean {
 export function splitFrontMatter(text: string): FrontMatter {
   const m = FENCE.exec(text);
   if (!m) return { data: {}, body: text };
-  const parsed: unknown = parseYaml(m[1] ?? '', { maxAliasCount: 100 });
+  let parsed: unknown;
+  try {
+    // Aliases are bounded: a few lines of them can expand to billions of nodes.
+    parsed = parseYaml(m[1] ?? '', { maxAliasCount: 100 });
+  } catch (err) {
+    throw new IngestError(`could not read the front matter: ${(err as Error).message}`, { cause: err });
+  }
   const data = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   return { data, body: text.slice(m[0].length) };
 }

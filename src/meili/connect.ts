@@ -1,7 +1,7 @@
 import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config.js';
 import { SearchUnavailableError } from '../errors.js';
-import { EmbeddedMeilisearch, isHealthy } from './embedded.js';
+import { EmbeddedMeilisearch, isHealthy, type EmbeddedRole } from './embedded.js';
 
 /** Where Meilisearch is and how to speak to it with full rights. Never leaves the server process. */
 export interface MeiliConnection {
@@ -20,7 +20,7 @@ export const ADMIN_TIMEOUT_MS = 30_000;
  */
 export async function connectMeilisearch(
   config: Config,
-  opts: { onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void } = {},
+  opts: { onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void; role?: EmbeddedRole } = {},
 ): Promise<MeiliConnection> {
   if (config.meiliUrl) {
     if (!(await isHealthy(config.meiliUrl, 5_000))) {
@@ -33,6 +33,7 @@ export async function connectMeilisearch(
     maxIndexingThreads: config.maxIndexingThreads,
     maxIndexingMemory: config.maxIndexingMemory,
     onUnexpectedExit: opts.onUnexpectedExit,
+    role: opts.role,
   });
   return { url: embedded.url, masterKey: embedded.masterKey, embedded };
 }

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { SearchUnavailableError } from '../errors.js';
+import { isMainThread } from 'node:worker_threads';
+import { JobBusyError, SearchUnavailableError } from '../errors.js';
 
 /** The Meilisearch version the embedded binary ships; docker-compose.yml must use the same tag. */
 export const EMBEDDED_MEILI_VERSION = '1.21.0';
@@ -26,12 +27,45 @@ export function embeddedPaths(dataDir: string) {
   };
 }
 
+/**
+ * Who started an instance: the service (long-lived; others may attach to it) or an indexing job
+ * (stopped when the job ends; another job does not attach to it, or it would lose Meilisearch
+ * half-way through).
+ */
+export type EmbeddedRole = 'service' | 'job';
+
 /** What a running embedded instance records so other processes of the project can attach. */
 interface EmbeddedState {
   pid: number;
   url: string;
   ownerPid: number;
   version: string;
+  /** Absent in files written by older releases: those were services. */
+  role?: EmbeddedRole;
+}
+
+/**
+ * util-linux's setpriv sets a parent-death signal and then runs Meilisearch: the kernel kills
+ * Meilisearch when the thread that started it dies, even by SIGKILL or the out-of-memory killer,
+ * where no exit handler runs.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+let warnedNoSetpriv = false;
+
+/** The command that starts Meilisearch so that it dies with this process, where the system allows. */
+function tiedToOwner(bin: string, args: string[]): { command: string; args: string[]; tied: boolean } {
+  if (process.platform === 'linux' && fs.existsSync(SETPRIV)) {
+    return { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', bin, ...args], tied: true };
+  }
+  if (!warnedNoSetpriv) {
+    warnedNoSetpriv = true;
+    process.emitWarning(
+      `${SETPRIV} (util-linux) is missing: an embedded Meilisearch outlives this process if it is killed with SIGKILL ` +
+        '(it is replaced at the next start). Install util-linux to tie it to its owner.',
+      'CitableWarning',
+    );
+  }
+  return { command: bin, args, tied: false };
 }
 
 export interface EmbeddedOptions {
@@ -43,6 +77,8 @@ export interface EmbeddedOptions {
   maxIndexingMemory?: string | null;
   /** Called when an owned instance exits without being asked to. */
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Who starts it (default: the service). */
+  role?: EmbeddedRole;
 }
 
 /**
@@ -187,28 +223,37 @@ export class EmbeddedMeilisearch {
       : Promise.resolve();
   }
 
-  /** Attaches to a live instance for `dataDir`, or starts one. */
+  /**
+   * Attaches to the live instance another process of the project runs for `dataDir`, or starts
+   * one. An instance still starting is waited for. A job never attaches to another job's instance:
+   * that job stops it when it ends, so this one throws a JobBusyError naming it instead.
+   */
   static async startOrAttach(opts: EmbeddedOptions): Promise<EmbeddedMeilisearch> {
-    const attached = await EmbeddedMeilisearch.attach(opts.dataDir);
-    return attached ?? EmbeddedMeilisearch.start(opts);
-  }
-
-  /** Returns the live instance recorded for `dataDir`, or null when there is none. */
-  static async attach(dataDir: string): Promise<EmbeddedMeilisearch | null> {
-    const paths = embeddedPaths(dataDir);
+    const paths = embeddedPaths(opts.dataDir);
     const state = readState(paths.stateFile);
-    if (!state || !isAlive(state.pid) || !(await isHealthy(state.url))) return null;
-    // An instance whose owner died is an orphan: nobody would stop it, so it is not attached to;
-    // start() replaces it.
-    if (!isAlive(state.ownerPid)) return null;
-    return new EmbeddedMeilisearch({
-      url: state.url,
-      masterKey: loadOrCreateMasterKey(dataDir),
-      pid: state.pid,
-      owned: false,
-      child: null,
-      stateFile: paths.stateFile,
-    });
+    if (state && state.ownerPid !== process.pid && isAlive(state.pid) && isAlive(state.ownerPid)) {
+      if ((opts.role ?? 'service') === 'job' && state.role === 'job') {
+        throw new JobBusyError(
+          `another indexing job (process ${state.ownerPid}) runs the embedded Meilisearch of ${opts.dataDir}; ` +
+            'wait for it to finish, or run this one with --wait',
+        );
+      }
+      const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+      while (isAlive(state.pid) && Date.now() < deadline) {
+        if (await isHealthy(state.url)) {
+          return new EmbeddedMeilisearch({
+            url: state.url,
+            masterKey: loadOrCreateMasterKey(opts.dataDir),
+            pid: state.pid,
+            owned: false,
+            child: null,
+            stateFile: paths.stateFile,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    return EmbeddedMeilisearch.start(opts);
   }
 
   /** Starts a new instance on a free loopback port and waits until it is healthy. */
@@ -248,8 +293,12 @@ export class EmbeddedMeilisearch {
     ];
     if (opts.maxIndexingThreads) args.push('--max-indexing-threads', String(opts.maxIndexingThreads));
     if (opts.maxIndexingMemory) args.push('--max-indexing-memory', opts.maxIndexingMemory);
+    // Spawned from the main thread: the parent-death signal follows the thread that forked, and a
+    // worker thread may end long before the process.
+    if (!isMainThread) throw new SearchUnavailableError('the embedded Meilisearch is started from the main thread only');
+    const launch = tiedToOwner(bin, args);
     // The key goes through the environment, not argv, so that `ps` does not show it.
-    const child = spawn(bin, args, {
+    const child = spawn(launch.command, launch.args, {
       stdio: ['ignore', log, log],
       // Its own process group: a Ctrl-C in the terminal reaches this process, which then stops
       // Meilisearch in order, instead of both racing to exit.
@@ -280,7 +329,7 @@ export class EmbeddedMeilisearch {
 
     // Recorded before it is healthy, so that no other process starts a second instance on the same
     // database meanwhile; attachers check health themselves.
-    const state: EmbeddedState = { pid: child.pid, url, ownerPid: process.pid, version: EMBEDDED_MEILI_VERSION };
+    const state: EmbeddedState = { pid: child.pid, url, ownerPid: process.pid, version: EMBEDDED_MEILI_VERSION, role: opts.role ?? 'service' };
     fs.writeFileSync(paths.stateFile, JSON.stringify(state), { mode: 0o600 });
 
     const deadline = Date.now() + HEALTH_TIMEOUT_MS;

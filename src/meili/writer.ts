@@ -1,5 +1,6 @@
 import { MeiliSearchApiError, MeiliSearchRequestError, type EnqueuedTask, type Meilisearch } from 'meilisearch';
 import { IndexWriteError } from '../errors.js';
+import { waitForTask } from './tasks.js';
 
 /**
  * Bounds on every write to Meilisearch.
@@ -144,7 +145,7 @@ export class WriteQueue {
   async wait(opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
     await this.drain();
     for (const t of this.#tasks) {
-      const task = await this.#client.tasks.waitForTask(t.taskUid, { timeout: opts.timeoutMs ?? 60 * 60_000, interval: opts.intervalMs ?? 200 });
+      const task = await waitForTask(this.#client, t.taskUid, { timeoutMs: opts.timeoutMs ?? 60 * 60_000, intervalMs: opts.intervalMs ?? 200 });
       if (task.status !== 'succeeded') {
         throw new IndexWriteError({
           index: t.index,

@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { loadConfig, projectRoot, type Config } from '../config.js';
-import { CitableError } from '../errors.js';
+import { CitableError, errorCodeOf } from '../errors.js';
 import { runIndexJob, type JobNode } from '../indexing/indexer.js';
+import { acquireJobLock, type JobLock } from '../indexing/job-lock.js';
 import { createLogger, type Logger } from '../log.js';
 import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
 import { ADMIN_TIMEOUT_MS, adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
@@ -15,14 +16,13 @@ import { afterIndexJob, matchFinder } from '../saved/alerts.js';
 import { ensureSavedSearchKey, SavedSearchStore } from '../saved/store.js';
 import { SearchBackend } from '../search/backend.js';
 import { UsersStore } from '../accounts/users-store.js';
-import { createApp, type Readiness } from './app.js';
+import { createApp } from './app.js';
 import type { WorkflowDeps } from './workflow-routes.js';
 import { AuditLog } from './audit/audit-log.js';
 import { createAccess } from './auth/access.js';
 import { accessProblem, isLoopbackHost } from './auth/access-policy.js';
+import { passageReadiness } from './readiness.js';
 
-/** /readyz answers within this time: a probe (or a load balancer) must not wait on a stalled Meilisearch. */
-const READINESS_TIMEOUT_MS = 1_000;
 /** In-flight requests get this long to finish on shutdown before their connections are closed. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** An embedded Meilisearch that exits this many times within RESTART_WINDOW_MS is given up on. */
@@ -65,10 +65,23 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
 async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Logger): Promise<void> {
   const counts = await Promise.all(nodes.map((n) => passageCount(n.client, config.index)));
   if (counts.some((c) => c !== null && c > 0)) return;
-  logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
-  const summary = await runIndexJob(nodes, config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
-  const alerts = await afterIndexJob(nodes.map((n) => n.client), config.index);
-  logger.info({ summary: { ...summary, ...alerts.summary } }, 'seeds indexed');
+  // The job lock keeps the seeding out of a job already filling the index, and that job out of it.
+  let lock: JobLock;
+  try {
+    lock = await acquireJobLock(config.dataDir, config.index);
+  } catch (err) {
+    if (errorCodeOf(err) !== 'job_busy') throw err;
+    logger.info({ reason: (err as Error).message }, 'index is empty, but an indexing job is filling it: not indexing the seeds');
+    return;
+  }
+  try {
+    logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
+    const summary = await runIndexJob(nodes, config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
+    const alerts = await afterIndexJob(nodes.map((n) => n.client), config.index);
+    logger.info({ summary: { ...summary, ...alerts.summary } }, 'seeds indexed');
+  } finally {
+    lock.release();
+  }
 }
 
 /**
@@ -189,6 +202,8 @@ async function main(): Promise<void> {
   let allNodes: MeiliConnection[] = [];
   let workflowMeili: MeiliSearchClient | null = null;
   let workflow: WorkflowDeps | undefined;
+  /** The Meilisearch instances whose passages /readyz counts. */
+  let counted: () => readonly MeiliConnection[] = () => [conn];
   try {
     let target: () => SearchTarget;
     if (config.meiliNodes.length > 0) {
@@ -196,6 +211,7 @@ async function main(): Promise<void> {
       conn = network.conn;
       allNodes = network.nodes;
       target = network.target;
+      counted = () => network.nodes;
     } else {
       conn = await connectMeilisearch(config, { onUnexpectedExit });
       logger.info({ url: conn.url, embedded: conn.embedded !== null, owned: conn.embedded?.owned ?? false }, 'Meilisearch connected');
@@ -224,18 +240,7 @@ async function main(): Promise<void> {
   }
   const search = backend;
 
-  const readiness = async (): Promise<Readiness> => {
-    try {
-      // A probe wants an answer now: a Meilisearch that is (re)starting and not answering yet is not ready.
-      const passages = await Promise.race([
-        search.passageCount(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS).unref()),
-      ]);
-      return passages > 0 ? { ready: true, passages } : { ready: false, passages, reason: 'The index holds no passages yet' };
-    } catch (err) {
-      return { ready: false, passages: 0, reason: `Meilisearch does not answer: ${(err as Error).message}` };
-    }
-  };
+  const readiness = () => passageReadiness(counted(), config.index);
 
   // An attached instance belongs to another process; if it goes away, start our own.
   setInterval(() => {

@@ -25,6 +25,11 @@ export interface TermRecord {
   docTokens?: number;
   /** Only on the corpus record: POSTINGS_VERSION when every term record carries postings. */
   postings?: number;
+  /**
+   * Only on the corpus record: set while a job changes the passages, cleared when it marks the
+   * statistics current. Found set, it tells the next job that one died part-way.
+   */
+  pending?: boolean;
   /** The passages and documents where the term weighs most (see POSTINGS_PER_TERM), encoded. */
   passages?: string;
   documents?: string;

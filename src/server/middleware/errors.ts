@@ -24,6 +24,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   rate_limited: 429,
   too_many_attempts: 429,
   headers_too_large: 431,
+  job_busy: 409,
   search_unavailable: 503,
   not_ready: 503,
   // Faults of the server or its set-up, never the client's.

@@ -277,6 +277,7 @@ export class EmbeddedMeilisearch {
       await killAndWait(stale.pid);
     }
 
+    discardUnfinishedDatabase(paths.dbPath);
     const bin = ensureExecutable(found, dataDir);
     const masterKey = loadOrCreateMasterKey(dataDir);
     const port = await freePort(opts.port ?? 0);
@@ -380,6 +381,19 @@ export class EmbeddedMeilisearch {
     this.#child.kill('SIGTERM');
     this.#clearState();
   }
+}
+
+/**
+ * Meilisearch writes its database's VERSION file last when it creates one: killed before that (an
+ * owner stopped or killed during the first start), it leaves a database it then refuses to open
+ * ("failed to infer the version of the database"). Such a database holds no index yet; it is
+ * removed so that the start creates it anew. A database with indexes is never touched.
+ */
+function discardUnfinishedDatabase(dbPath: string): void {
+  if (!fs.existsSync(dbPath) || fs.existsSync(path.join(dbPath, 'VERSION'))) return;
+  const indexes = path.join(dbPath, 'indexes');
+  if (fs.existsSync(indexes) && fs.readdirSync(indexes).length > 0) return;
+  fs.rmSync(dbPath, { recursive: true, force: true });
 }
 
 async function killAndWait(pid: number): Promise<void> {

@@ -22,7 +22,7 @@ import { configureNetwork } from '../src/meili/nodes.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { SearchBackend } from '../src/search/backend.js';
 import { parseSearchParams } from '../src/search/params.js';
-import type { SearchResponse } from '../src/search/shape.js';
+import type { SearchResponse } from '../src/search/api-schema.js';
 import { createApp } from '../src/server/app.js';
 
 const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, seconds: { type: 'string', default: '5' } } });

@@ -3,6 +3,7 @@ import '@citation-js/plugin-bibtex';
 import '@citation-js/plugin-csl';
 import '@citation-js/plugin-ris';
 import { parse as parseName } from '@citation-js/name';
+import { z } from 'zod';
 
 /**
  * Citations of one passage in the formats reference managers read, built by citation-js from a
@@ -54,6 +55,22 @@ export interface CitedPassage {
   link: string;
 }
 
+/** A CSL-JSON item as cslItem makes it (CSL-JSON allows more fields; these are the ones it sets). */
+export const cslItemSchema = z.looseObject({
+  id: z.string(),
+  type: z.enum(['webpage', 'document']),
+  title: z.string(),
+  URL: z.string(),
+  note: z.string().meta({ description: 'The quotation and its page or paragraph.' }),
+  author: z.array(z.record(z.string(), z.string())).optional(),
+  issued: z.looseObject({ 'date-parts': z.array(z.array(z.int())) }).optional(),
+  publisher: z.string().optional(),
+  'container-title': z.string().optional(),
+});
+export type CslItem = z.infer<typeof cslItemSchema>;
+/** The CSL-JSON answer: a list of items, here always one. */
+export const cslItemsSchema = z.array(cslItemSchema).min(1);
+
 /** Where in the document the quotation is: its pages when known, else its paragraph (passage) number. */
 export function locatorOf(p: Pick<CitedPassage, 'position' | 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel'>): { label: 'page' | 'paragraph'; locator: string } {
   if (p.page != null && p.page > 0) {
@@ -89,14 +106,15 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
  * publisher is the site), anything else a document (its publisher is the publisher). The quotation
  * and its place go in the note, which every format carries.
  */
-export function cslItem(p: CitedPassage): Record<string, unknown> {
-  const web = p.url !== null && /^https?:\/\//i.test(p.url);
+export function cslItem(p: CitedPassage): CslItem {
+  const url = p.url !== null && /^https?:\/\//i.test(p.url) ? p.url : null;
+  const web = url !== null;
   const { label, locator } = locatorOf(p);
-  const item: Record<string, unknown> = {
+  const item: CslItem = {
     id: p.id,
     type: web ? 'webpage' : 'document',
     title: p.title ?? p.file,
-    URL: web ? p.url : p.link,
+    URL: url ?? p.link,
     note: `“${oneLine(p.text)}” (${label} ${locator})`,
   };
   const author = cslNames(p.author);

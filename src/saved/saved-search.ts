@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Feed } from 'feed';
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
-import { parameterError, parseSearchParams, type SearchParams } from '../search/params.js';
+import { parseParams, parseSearchParams, searchFields, type SearchParams } from '../search/params.js';
 import { passageLink } from '../search/shape.js';
 
 /**
@@ -31,19 +31,48 @@ export const SAVED_MAX = 200;
 /** The filters of a saved search: those of the search API, without paging. */
 export type SavedFilters = Pick<SearchParams, 'sources' | 'publishers' | 'years' | 'from' | 'to'>;
 
+const nullableString = z.string().nullable();
+const dateTime = z.string().meta({ format: 'date-time' });
+
 /** A passage a saved search matched, with what the page and the feed show of it. */
-export interface MatchRef {
-  id: string;
-  docId: string;
-  position: number;
-  title: string | null;
-  publisher: string | null;
-  date: string | null;
-  url: string | null;
-  excerpt: string;
-  /** When the indexing job that found it ended (ISO 8601). */
-  foundAt: string;
-}
+export const matchRefSchema = z.strictObject({
+  id: z.string(),
+  docId: z.string(),
+  position: z.int(),
+  title: nullableString,
+  publisher: nullableString,
+  date: nullableString,
+  url: nullableString,
+  excerpt: z.string(),
+  foundAt: dateTime.meta({ description: 'When the indexing job that found it ended.' }),
+});
+export type MatchRef = z.infer<typeof matchRefSchema>;
+
+/** What the list of saved searches shows of each: no seen set, no feed history. */
+export const savedSummarySchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  q: z.string(),
+  filters: z.strictObject({
+    sources: z.array(z.string()),
+    publishers: z.array(z.string()),
+    years: z.array(z.int()),
+    from: nullableString,
+    to: nullableString,
+  }),
+  createdAt: dateTime,
+  checkedAt: dateTime.nullable().meta({ description: 'When an indexing job last looked for new matches; null before the first.' }),
+  newCount: z.int().min(0),
+  feed: z.string(),
+});
+/** A saved search as its own page shows it: the summary and the last job's new matches. */
+export const savedDetailSchema = savedSummarySchema.extend({ newMatches: z.array(matchRefSchema.extend({ link: z.string() })) });
+export const savedListSchema = z.strictObject({ savedSearches: z.array(savedSummarySchema) });
+export type SavedSummary = z.infer<typeof savedSummarySchema>;
+export type SavedDetail = z.infer<typeof savedDetailSchema>;
+
+/** Saved searches' ids are random: 16 hexadecimal digits. */
+export const savedIdSchema = z.string().regex(/^[a-f0-9]{16}$/);
 
 export interface SavedSearch {
   /** Random, so that a feed's address cannot be guessed from another's. */
@@ -76,17 +105,16 @@ export interface MatchedPassage {
   text: string;
 }
 
-const inputSchema = z
-  .object({
-    name: z.string().trim().min(1, 'must not be empty').max(SAVED_NAME_MAX, `must be at most ${SAVED_NAME_MAX} characters`),
-    q: z.string().optional(),
-    source: z.array(z.string()).optional(),
-    publisher: z.array(z.string()).optional(),
-    year: z.array(z.string()).optional(),
-    from: z.string().optional(),
-    to: z.string().optional(),
-  })
-  .strict();
+/** A request to save a search: a name, and the query and filters in the search API's terms. */
+export const savedSearchInputSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(SAVED_NAME_MAX, `must be at most ${SAVED_NAME_MAX} characters`),
+  q: searchFields.q.optional(),
+  source: z.array(searchFields.filterValue).optional(),
+  publisher: z.array(searchFields.filterValue).optional(),
+  year: z.array(searchFields.year).optional(),
+  from: searchFields.date.optional(),
+  to: searchFields.date.optional(),
+});
 
 /**
  * Validates a request to save a search: a name, and the query and filters in the search API's
@@ -94,9 +122,7 @@ const inputSchema = z
  * would match everything, so it is refused.
  */
 export function parseSavedSearchInput(body: unknown): { name: string; q: string; filters: SavedFilters } {
-  const parsed = inputSchema.safeParse(body ?? {});
-  if (!parsed.success) throw parameterError(parsed.error, 'field');
-  const { name, ...search } = parsed.data;
+  const { name, ...search } = parseParams(savedSearchInputSchema, body, 'field');
   const p = parseSearchParams(Object.fromEntries(Object.entries(search).filter(([, v]) => v !== undefined)));
   const filters: SavedFilters = { sources: p.sources, publishers: p.publishers, years: p.years, from: p.from, to: p.to };
   if (p.q === '' && p.sources.length + p.publishers.length + p.years.length === 0 && !p.from && !p.to) {
@@ -163,12 +189,12 @@ export function withJobMatches(s: SavedSearch, matches: readonly MatchedPassage[
 }
 
 /** What the list of saved searches shows of each: no seen set, no feed history. */
-export function savedSummary(s: Pick<SavedSearch, 'id' | 'name' | 'q' | 'filters' | 'createdAt' | 'checkedAt' | 'newCount'>) {
+export function savedSummary(s: Pick<SavedSearch, 'id' | 'name' | 'q' | 'filters' | 'createdAt' | 'checkedAt' | 'newCount'>): SavedSummary {
   return { id: s.id, name: s.name, q: s.q, filters: s.filters, createdAt: s.createdAt, checkedAt: s.checkedAt, newCount: s.newCount, feed: feedPath(s.id) };
 }
 
 /** A saved search as its own page shows it: the summary and the last job's new matches. */
-export function savedDetail(s: SavedSearch) {
+export function savedDetail(s: SavedSearch): SavedDetail {
   return { ...savedSummary(s), newMatches: s.newMatches.map((m) => ({ ...m, link: passageLink(m.docId, m.position) })) };
 }
 

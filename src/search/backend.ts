@@ -1,8 +1,6 @@
-import type { DocumentMetadata } from '../ingest/ingest.js';
 import { httpUrl, type Provenance } from '../ingest/provenance.js';
 import type { DocumentDetails } from '../ingest/records.js';
-import type { RemovedBlock, Retention } from '../ingest/retention.js';
-import { findPassage, permalink, type TextPositionSelector, type TextQuoteSelector } from '../ingest/selectors.js';
+import { findPassage, permalink } from '../ingest/selectors.js';
 import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
@@ -13,6 +11,7 @@ import type { TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
+import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
 import { analyzeQuery, candidateQuery, fitsMeiliQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
 import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
@@ -20,9 +19,9 @@ import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
 import { bestPerDocument, rankPassages, type RankedPassage } from './rerank.js';
-import { passageLink, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse, type SearchResponse } from './shape.js';
+import { passageLink, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
-import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT, type Suggestion } from './suggest.js';
+import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
 
 /** A document is at most this many passages (a 20 MB text at ~100 words a passage is far fewer). */
 const DOCUMENT_MAX_PASSAGES = 1_000;
@@ -60,32 +59,6 @@ function listBytes(hits: ReadonlyArray<RankedPassage<RawHit>>): number {
   let bytes = 0;
   for (const h of hits) bytes += 200 + 2 * (h.id.length + (h.hit ? h.hit.text.length + (h.hit.title?.length ?? 0) + 400 : 0));
   return bytes;
-}
-
-/** Where a permalink's passage is now, and whether it was found by its hash or by its quote. */
-export interface ResolvedPassage {
-  match: 'hash' | 'quote';
-  docId: string;
-  title: string | null;
-  passage: Omit<DocumentView['passages'][number], 'hash'>;
-}
-
-/**
- * A clean document as the API serves it: its metadata with the evidence for each field, its passages
- * in order, the words it came with and kept, and what cleaning removed. Documents indexed by a
- * release that kept no evidence have empty provenance and no retention.
- */
-export interface DocumentView extends DocumentMetadata {
-  docId: string;
-  file: string;
-  provenance: Provenance;
-  retention: Retention | null;
-  removed: RemovedBlock[];
-  removedOmitted: number;
-  passages: Array<{
-    position: number; heading: string | null; text: string; start: number; end: number; link: string; quote: string | null;
-    selector: [TextQuoteSelector, TextPositionSelector]; permalink: string | null; hash: string | null;
-  }>;
 }
 
 /**

@@ -1,8 +1,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import pLimit from 'p-limit';
+import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
-import { QUERY_MAX_CHARS } from './params.js';
+import type { BatchHit, BatchResult } from './api-schema.js';
+import { QUERY_MAX_CHARS, wholeNumber } from './params.js';
 import { buildSearchRequest } from './query.js';
 import { shapeHit, type RawSearchResponse } from './shape.js';
 
@@ -20,6 +22,20 @@ export const BATCH_CONCURRENCY = 4;
 /** Best hits returned per query. */
 export const BATCH_HITS_DEFAULT = 3;
 export const BATCH_HITS_MAX = 10;
+
+export const BATCH_FORMATS = ['json', 'csv', 'ndjson'] as const;
+
+/** The query-string parameters of POST /api/batch. */
+export const batchParamsSchema = z.strictObject({
+  format: z
+    .enum(BATCH_FORMATS, { message: `must be one of ${BATCH_FORMATS.join(', ')}` })
+    .default('json')
+    .meta({ description: 'ndjson: one line per query as it is answered ({index, of, result}).' }),
+  hits: wholeNumber(0, BATCH_HITS_MAX, BATCH_HITS_DEFAULT).meta({ description: 'Best hits returned per query.' }),
+});
+
+/** A batch sent as JSON: the list of queries (read by normalizeQueries). */
+export const batchBodySchema = z.strictObject({ queries: z.array(z.string()) });
 
 /** Control characters become spaces, runs of spaces one, as the search box does. */
 function clean(q: string): string {
@@ -64,26 +80,7 @@ export function queriesFromText(text: string, kind: 'text' | 'csv'): string[] {
   return normalizeQueries(rows.map((r) => r[0] ?? ''));
 }
 
-/** A query's best hit, as the batch reports it. */
-export interface BatchHit {
-  id: string;
-  docId: string;
-  title: string | null;
-  publisher: string | null;
-  date: string | null;
-  /** HTML-escaped text with <mark> elements only, as in search results. */
-  snippet: string;
-  link: string;
-}
-
-export interface BatchResult {
-  query: string;
-  /** Passages in which every word of the query matches. */
-  passages: number;
-  /** Documents holding at least one such passage. */
-  documents: number;
-  hits: BatchHit[];
-}
+export type { BatchHit, BatchResult };
 
 /** What a batch needs from search: one query's counts and best hits. */
 export type SearchOne = (q: string) => Promise<BatchResult>;

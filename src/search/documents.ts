@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
-import { isoDate, parameterError } from './params.js';
+import type { DocumentList, DocumentSummary, HistogramBar } from './api-schema.js';
+import { isoDate, parseParams, repeatable, searchFields, wholeNumber } from './params.js';
 import { buildFilter } from './query.js';
 
 /**
@@ -33,40 +34,23 @@ export interface DocumentListParams {
   to: string | null;
 }
 
-const many = (item: z.ZodType<string, string>) =>
-  z
-    .union([item, z.array(item)])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(item).max(FILTER_VALUES_MAX, `may be given at most ${FILTER_VALUES_MAX} times`))
-    .optional()
-    .default([]);
-const whole = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .optional()
-    .transform((v) => v ?? fallback);
-
-const schema = z
-  .object({
-    sort: z.enum(DOCUMENT_SORTS, { message: `must be one of ${DOCUMENT_SORTS.join(', ')}` }).optional().default('date:desc'),
-    page: whole(1, DOCUMENTS_PAGE_MAX, 1),
-    perPage: whole(1, DOCUMENTS_PER_PAGE_MAX, 20),
-    publisher: many(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters')),
-    year: many(z.string().regex(/^\d{4}$/, 'must be a four-digit year')),
-    format: many(z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a format name such as html or pdf')),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-  })
-  .strict();
+/** The query-string parameters of GET /api/documents (OpenAPI's are generated from it). */
+export const documentListParamsSchema = z.strictObject({
+  sort: z.enum(DOCUMENT_SORTS, { message: `must be one of ${DOCUMENT_SORTS.join(', ')}` }).optional().default('date:desc'),
+  page: wholeNumber(1, DOCUMENTS_PAGE_MAX, 1),
+  perPage: wholeNumber(1, DOCUMENTS_PER_PAGE_MAX, 20),
+  publisher: repeatable(FILTER_VALUES_MAX, searchFields.filterValue),
+  year: repeatable(FILTER_VALUES_MAX, searchFields.year),
+  format: repeatable(FILTER_VALUES_MAX, z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a format name such as html or pdf')).meta({
+    description: 'Source format (html, pdf, docx, eml, text…).',
+  }),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+});
 
 /** Validates the list's query string; InvalidParameterError names the first bad parameter. */
 export function parseDocumentListParams(query: unknown): DocumentListParams {
-  const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) throw parameterError(parsed.error);
-  const p = parsed.data;
+  const p = parseParams(documentListParamsSchema, query);
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
   if (p.page * p.perPage > 10_000) throw new InvalidParameterError('page', 'the list pages through its first 10,000 documents; narrow it with filters');
   return { sort: p.sort, page: p.page, perPage: p.perPage, publishers: p.publisher, years: p.year.map(Number), formats: p.format, from: p.from ?? null, to: p.to ?? null };
@@ -88,36 +72,7 @@ function sortOf(s: DocumentSort): string {
   return `${field === 'date' ? 'timestamp' : field}:${dir}`;
 }
 
-export interface DocumentSummary {
-  docId: string;
-  title: string | null;
-  file: string;
-  publisher: string | null;
-  author: string | null;
-  date: string | null;
-  /** The source format (html, pdf, docx…), when the indexer recorded it. */
-  format: string | null;
-  passages: number;
-  url: string | null;
-  link: string;
-}
-
-export interface HistogramBar {
-  /** "2016" or "2016-04". */
-  period: string;
-  documents: number;
-}
-
-export interface DocumentList {
-  total: number;
-  page: number;
-  perPage: number;
-  sort: DocumentSort;
-  documents: DocumentSummary[];
-  facets: { publisher: Record<string, number>; year: Record<string, number>; format: Record<string, number> };
-  /** Documents per year, or per month when the dated ones span at most two years; undated ones are left out. */
-  histogram: { unit: 'year' | 'month'; bars: HistogramBar[]; undated: number };
-}
+export type { DocumentList, DocumentSummary, HistogramBar };
 
 type FirstPassage = { docId: string; title: string | null; file: string; publisher: string | null; author: string | null; date: string | null; format?: string | null; passages: number; url: string | null };
 const LIST_FIELDS = ['docId', 'title', 'file', 'publisher', 'author', 'date', 'format', 'passages', 'url'];

@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
-import { parseSearchParams, type SearchParams } from './params.js';
+import type { ExportRow } from './api-schema.js';
+import { parseParams, searchFilterParams, searchOf, wholeNumber, type SearchParams } from './params.js';
 import { PAGE_FIELDS, type PassageRecordView } from './passage.js';
 import { buildSearchRequest, RETRIEVED_FIELDS } from './query.js';
 import { passageLink, quoteLink } from './shape.js';
@@ -31,50 +33,26 @@ export interface ExportParams {
   max: number;
 }
 
+/** The query-string parameters of GET /api/search/export: the search's filters, the format and the number of hits. */
+export const exportParamsSchema = z.strictObject({
+  ...searchFilterParams,
+  format: z.enum(EXPORT_FORMATS, { message: `must be one of ${EXPORT_FORMATS.join(', ')}` }).default('csv'),
+  max: wholeNumber(1, EXPORT_MAX_HITS, EXPORT_MAX_HITS).meta({ description: 'Hits to export at most.' }),
+});
+
 /**
  * Validates an export's query string: the search's own filters, plus `format` (csv, json or
  * ndjson) and `max` (hits, at most EXPORT_MAX_HITS). Paging and grouping belong to the search page.
  */
 export function parseExportParams(query: Record<string, unknown>): ExportParams {
-  const { format = 'csv', max, ...rest } = query;
   for (const p of ['limit', 'offset', 'group']) {
-    if (p in rest) throw new InvalidParameterError(p, `${p} does not apply to an export; use max for the number of hits`);
+    if (p in query) throw new InvalidParameterError(p, `${p} does not apply to an export; use max for the number of hits`);
   }
-  if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new InvalidParameterError('format', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
-  }
-  let limit = EXPORT_MAX_HITS;
-  if (max !== undefined) {
-    if (typeof max !== 'string' || !/^\d+$/.test(max) || Number(max) < 1 || Number(max) > EXPORT_MAX_HITS) {
-      throw new InvalidParameterError('max', `max must be a whole number from 1 to ${EXPORT_MAX_HITS}`);
-    }
-    limit = Number(max);
-  }
-  return { search: parseSearchParams(rest), format: format as ExportFormat, max: limit };
+  const { format, max, ...filters } = parseParams(exportParamsSchema, query);
+  return { search: searchOf(filters, { limit: max, offset: 0, group: null }), format, max };
 }
 
-/** One exported hit: its rank, what to cite it by, where to find it, and its text. */
-export interface ExportRow {
-  rank: number;
-  passage_id: string;
-  doc_id: string;
-  title: string | null;
-  author: string | null;
-  publisher: string | null;
-  date: string | null;
-  /** The passage's number in its document, from 1, as the page shows "¶N". */
-  paragraph: number;
-  /** The page (its printed label where the document declares one), in a paged original. */
-  page: string | null;
-  heading: string | null;
-  /** The passage in Citable. */
-  link: string;
-  /** The original document's address, when it has one. */
-  url: string | null;
-  /** The original at the quoted passage (a text fragment link), when it has an address. */
-  quote_link: string | null;
-  text: string;
-}
+export type { ExportRow };
 
 export const EXPORT_COLUMNS: ReadonlyArray<keyof ExportRow> = [
   'rank', 'passage_id', 'doc_id', 'title', 'author', 'publisher', 'date', 'paragraph', 'page', 'heading', 'link', 'url', 'quote_link', 'text',

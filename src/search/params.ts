@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
+import { SUGGEST_QUERY_MAX_CHARS } from './suggest.js';
 
 export const LIMIT_MAX = 50;
 export const OFFSET_MAX = 1000;
@@ -23,37 +24,54 @@ export interface SearchParams {
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO 8601 date such as 2020-07-02')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date')
+  .meta({ format: 'date' });
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-const list = (max: number, item: z.ZodType<string, string>) =>
+
+/** A parameter that may be repeated (`?year=2020&year=2021`), read as a list of at most `max`. */
+export const repeatable = (max: number, item: z.ZodType<string, string>) =>
   z
     .union([item, z.array(item)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(item).max(max, `may be given at most ${max} times`));
+    .pipe(z.array(item).max(max, `may be given at most ${max} times`))
+    .optional()
+    .default([]);
 
-const intIn = (min: number, max: number, fallback: number) =>
+/** A whole-number parameter from `min` to `max`, `fallback` when absent. */
+export const wholeNumber = (min: number, max: number, fallback: number) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .optional()
-    .transform((v) => v ?? fallback);
+    .default(fallback);
 
-const schema = z
-  .object({
-    q: text(QUERY_MAX_CHARS).optional().default(''),
-    limit: intIn(1, LIMIT_MAX, 10),
-    offset: intIn(0, OFFSET_MAX, 0),
-    source: list(SOURCE_MAX, text(256).min(1, 'must not be empty')).optional().default([]),
-    publisher: list(SOURCE_MAX, text(256).min(1, 'must not be empty')).optional().default([]),
-    year: list(SOURCE_MAX, z.string().regex(/^\d{4}$/, 'must be a four-digit year')).optional().default([]),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    group: z.enum(['document'], { message: 'must be "document"' }).optional(),
-  })
-  .strict();
+/** The parts of a search: its query text, filter values and dates, as each parameter or field reads them. */
+export const searchFields = {
+  q: text(QUERY_MAX_CHARS),
+  filterValue: text(256).min(1, 'must not be empty'),
+  year: z.string().regex(/^\d{4}$/, 'must be a four-digit year'),
+  date: isoDate,
+};
+
+/** The filters of a search: the parameters of GET /api/search that say which passages match. */
+export const searchFilterParams = {
+  q: searchFields.q.optional().default('').meta({ description: 'Keywords; "quoted phrases" and -negated words work.' }),
+  source: repeatable(SOURCE_MAX, searchFields.filterValue).meta({ description: 'File name or document id; repeatable.' }),
+  publisher: repeatable(SOURCE_MAX, searchFields.filterValue),
+  year: repeatable(SOURCE_MAX, searchFields.year),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+};
+
+/** The query-string parameters of GET /api/search (OpenAPI's are generated from it). */
+export const searchParamsSchema = z.strictObject({
+  ...searchFilterParams,
+  limit: wholeNumber(1, LIMIT_MAX, 10),
+  offset: wholeNumber(0, OFFSET_MAX, 0),
+  group: z.enum(['document'], { message: 'must be "document"' }).optional().meta({ description: 'The best passage per document.' }),
+});
 
 /**
  * The InvalidParameterError of a failed validation, naming its first bad parameter (or field, for a
@@ -75,19 +93,72 @@ export function parameterError(error: z.ZodError, kind: 'parameter' | 'field' = 
  * parameter; unknown parameters are errors too, so typos do not pass silently.
  */
 export function parseSearchParams(query: unknown): SearchParams {
-  const parsed = schema.safeParse(query ?? {});
-  if (!parsed.success) throw parameterError(parsed.error);
-  const p = parsed.data;
+  const p = parseParams(searchParamsSchema, query);
+  return searchOf(p, { limit: p.limit, offset: p.offset, group: p.group ?? null });
+}
+
+/** The search that parsed filter parameters describe, with its paging; from must not be after to. */
+export function searchOf(
+  p: z.output<z.ZodObject<typeof searchFilterParams>>,
+  paging: Pick<SearchParams, 'limit' | 'offset' | 'group'>,
+): SearchParams {
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
   return {
-    q: p.q.replace(/[\u0000-\u001F\u007F]/g, ' ').trim(),
-    limit: p.limit,
-    offset: p.offset,
+    q: withoutControls(p.q),
+    limit: paging.limit,
+    offset: paging.offset,
     sources: p.source,
     publishers: p.publisher,
     years: p.year.map(Number),
     from: p.from ?? null,
     to: p.to ?? null,
-    group: p.group ?? null,
+    group: paging.group,
   };
+}
+
+/** Control characters become spaces; the ends are trimmed. */
+function withoutControls(q: string): string {
+  return q.replace(/[\u0000-\u001F\u007F]/g, ' ').trim();
+}
+
+/** Document ids are what ingest produces: letters, digits, "_" and "-". */
+export const docIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'may hold only letters, digits, "_" and "-" (at most 128)');
+
+/** The path parameter of GET /api/documents/:docId. */
+export const docIdParamsSchema = z.object({ docId: docIdSchema });
+
+/** The docId of GET /api/documents/:docId, or InvalidParameterError. */
+export function parseDocId(docId: unknown): string {
+  return parseParams(docIdParamsSchema, { docId }).docId;
+}
+
+/** The query-string parameters of GET /api/suggest. */
+export const suggestParamsSchema = z.strictObject({
+  q: text(SUGGEST_QUERY_MAX_CHARS).optional().default('').meta({ description: 'What has been typed.' }),
+});
+
+/** The text to complete, without control characters; empty when nothing was typed. */
+export function parseSuggestParams(query: unknown): { q: string } {
+  return { q: withoutControls(parseParams(suggestParamsSchema, query).q) };
+}
+
+/** A permalink's quote is a few words of the passage's start and end. */
+const QUOTE_PARAM_MAX_CHARS = 300;
+
+/** The path parameter of GET /p/:passageKey: a document id, ".", and a 16-digit hex content hash. */
+export const passageKeyParamsSchema = z.object({
+  passageKey: z.string().regex(/^[A-Za-z0-9_-]{1,128}\.[0-9a-f]{16}$/, 'is a document id, ".", and a 16-digit hex content hash'),
+});
+
+/** The query string of GET /p/:passageKey; other parameters (a tracker's, say) are let through. */
+export const permalinkQuerySchema = z.object({
+  start: text(QUOTE_PARAM_MAX_CHARS).optional().meta({ description: "The passage's first words." }),
+  end: text(QUOTE_PARAM_MAX_CHARS).optional().meta({ description: "The passage's last words." }),
+});
+
+/** Parses parameters with a schema; the first bad parameter is an InvalidParameterError naming it. */
+export function parseParams<S extends z.ZodType>(schema: S, query: unknown, kind: 'parameter' | 'field' = 'parameter'): z.output<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) throw parameterError(parsed.error, kind);
+  return parsed.data;
 }

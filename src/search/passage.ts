@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MeiliSearchClient } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { RETRIEVED_FIELDS } from './query.js';
@@ -13,6 +14,14 @@ const PASSAGE_ID = /^([A-Za-z0-9_-]{1,128})-(\d{1,6})$/;
 export function isPassageId(id: string): boolean {
   return PASSAGE_ID.test(id);
 }
+
+/** The path parameter of a passage's routes. */
+export const passageIdParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(PASSAGE_ID, 'is a document id, "-" and a position, as search hits give it')
+    .meta({ description: 'A hit\'s id: the document id, "-" and the position.' }),
+});
 
 /** A passage with the pages and format the indexer records for paginated originals, when it does. */
 export type PassageRecordView = RawHit & Partial<Pick<PassageRecord, 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel' | 'format'>>;

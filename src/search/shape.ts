@@ -4,6 +4,7 @@ import { permalink, type TextPositionSelector, type TextQuoteSelector } from '..
 
 /** Permalink keys are read where they are made. */
 export { parsePassageKey } from '../ingest/selectors.js';
+import type { Hit, SearchResponse } from './api-schema.js';
 import type { SearchParams } from './params.js';
 import { renderSnippet } from './snippet.js';
 
@@ -24,33 +25,6 @@ export interface RawSearchResponse {
   processingTimeMs: number;
   facetDistribution?: Record<string, Record<string, number>>;
   /** Over several nodes: the nodes that did not answer (their hits are missing). */
-  partial?: { unanswered: string[] };
-}
-
-export interface Hit {
-  id: string;
-  score: number | null;
-  snippet: string;
-  text: string;
-  passage: { position: number; start: number; end: number; heading: string | null };
-  source: { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null };
-  link: string;
-  quote: string | null;
-  /** W3C Web Annotation selectors of the passage in its document's clean text: by quote, then by position. */
-  selector: [TextQuoteSelector, TextPositionSelector];
-  /** A link to the passage that survives re-indexing (see GET /p/{passageKey}); null for records without a hash. */
-  permalink: string | null;
-}
-
-export interface SearchResponse {
-  query: string;
-  total: number;
-  limit: number;
-  offset: number;
-  tookMs: number;
-  hits: Hit[];
-  facets: { publisher: Record<string, number>; year: Record<string, number> };
-  /** Present only when some Meilisearch nodes did not answer: the hits are those of the others. */
   partial?: { unanswered: string[] };
 }
 

@@ -1,15 +1,11 @@
+import type { Suggestion } from './api-schema.js';
+
 /** Longest text a suggestion is asked for: a few words typed in a search box. */
 export const SUGGEST_QUERY_MAX_CHARS = 100;
 /** Suggestions returned at most, unless the caller asks for fewer. */
 export const SUGGEST_LIMIT = 8;
 /** Hits read from Meilisearch to find that many distinct completions. */
 export const SUGGEST_CANDIDATES = 30;
-
-export interface Suggestion {
-  text: string;
-  kind: 'title' | 'heading';
-  docId: string;
-}
 
 /**
  * Titles and headings that complete what has been typed, word by word as prefixes, without

@@ -1,13 +1,97 @@
-import { LIMIT_MAX, OFFSET_MAX, QUERY_MAX_CHARS } from '../search/params.js';
-import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
-import { workflowPaths, workflowSchemas } from './openapi-workflow.js';
+import { z } from 'zod';
+import { cslItemsSchema } from '../cite/citation.js';
+import { savedDetailSchema, savedListSchema, savedSearchInputSchema } from '../saved/saved-search.js';
+import {
+  batchResponseSchema,
+  documentListSchema,
+  documentSchema,
+  errorSchema,
+  evidenceSchema,
+  exportRowSchema,
+  hitSchema,
+  resolvedPassageSchema,
+  searchResponseSchema,
+  selectorsSchema,
+  sourceSchema,
+  suggestionsSchema,
+} from '../search/api-schema.js';
+import { BATCH_MAX_BYTES, BATCH_MAX_QUERIES, batchBodySchema, batchParamsSchema } from '../search/batch.js';
+import { documentListParamsSchema } from '../search/documents.js';
+import { EXPORT_MAX_HITS, exportParamsSchema } from '../search/export.js';
+import { docIdParamsSchema, passageKeyParamsSchema, permalinkQuerySchema, searchParamsSchema, suggestParamsSchema } from '../search/params.js';
+import { passageIdParamsSchema } from '../search/passage.js';
+import { citeParamsSchema, savedIdParamsSchema } from './workflow-routes.js';
 
-const nullableString = { type: ['string', 'null'] } as const;
+/*
+ * The API's contract. Every parameter, request body and JSON answer is generated from the zod schema
+ * the code parses or types it with, so that the contract cannot drift from the code; only the
+ * session routes' shapes, which the access code reads by hand, are written here.
+ */
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+type JsonSchema = Record<string, unknown>;
+
+/** The schemas answers refer to by name, each generated from its zod schema. */
+const NAMED = {
+  Error: errorSchema,
+  Source: sourceSchema,
+  Selectors: selectorsSchema,
+  Hit: hitSchema,
+  SearchResponse: searchResponseSchema,
+  Evidence: evidenceSchema,
+  Document: documentSchema,
+  ResolvedPassage: resolvedPassageSchema,
+  Suggestions: suggestionsSchema,
+  DocumentList: documentListSchema,
+  CslItems: cslItemsSchema,
+  ExportRow: exportRowSchema,
+  BatchResponse: batchResponseSchema,
+  SavedSearchList: savedListSchema,
+  SavedSearchDetail: savedDetailSchema,
+} satisfies Record<string, z.ZodType>;
+
+/**
+ * JSON Schema (2020-12, OpenAPI 3.1's dialect) of the named schemas, each referring to the others by
+ * `#/components/schemas/…`. Answers are described as the code produces them (zod's output side);
+ * zod's safe-integer bounds on every integer are left out.
+ */
+function componentSchemas(): Record<keyof typeof NAMED, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(NAMED)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', uri: (id) => `#/components/schemas/${id}`, override: withoutSafeIntegerBounds });
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...s }]) => [id, s])) as unknown as Record<keyof typeof NAMED, JsonSchema>;
+}
+
+function withoutSafeIntegerBounds({ jsonSchema: s }: { jsonSchema: JsonSchema }): void {
+  if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+  if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+}
+
+/** JSON Schema of one schema: what a client sends (`input`) or what the code reads from it once parsed (`output`). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io, override: withoutSafeIntegerBounds }) as JsonSchema;
+  return json;
+}
+
+/**
+ * One OpenAPI parameter per property of a parameters schema, typed as the route reads it (a whole
+ * number is an integer, a repeatable parameter a list: `?year=2020&year=2021`).
+ */
+function parameters(schema: z.ZodObject, where: 'query' | 'path'): JsonSchema[] {
+  const properties = (jsonSchema(schema, 'output').properties ?? {}) as Record<string, JsonSchema>;
+  return Object.entries(properties).map(([name, { description, ...s }]) => ({
+    name,
+    in: where,
+    ...(where === 'path' ? { required: true } : {}),
+    ...(description ? { description } : {}),
+    schema: s,
+    ...(s.type === 'array' ? { style: 'form', explode: true } : {}),
+  }));
+}
+
+const ref = (name: keyof typeof NAMED | 'Session' | 'SignIn') => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: keyof typeof NAMED | 'Session', description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
+const errorResponse = (description: string) => json('Error', description);
+const text = { schema: { type: 'string' } };
 
 /** The API's contract, served at /api/openapi.json and checked against real responses in tests. */
 export const openApiDocument = {
@@ -25,7 +109,7 @@ export const openApiDocument = {
         operationId: 'getSession',
         summary: 'Who is signed in (signed_out when nobody; open when access is not configured)',
         security: [],
-        responses: { '200': { description: 'The session', content: { 'application/json': { schema: { $ref: '#/components/schemas/Session' } } } } },
+        responses: { '200': json('Session', 'The session') },
       },
       post: {
         operationId: 'signIn',
@@ -34,12 +118,12 @@ export const openApiDocument = {
         requestBody: {
           required: true,
           content: {
-            'application/json': { schema: { $ref: '#/components/schemas/SignIn' } },
-            'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/SignIn' } },
+            'application/json': { schema: ref('SignIn') },
+            'application/x-www-form-urlencoded': { schema: ref('SignIn') },
           },
         },
         responses: {
-          '200': { description: 'Signed in', content: { 'application/json': { schema: { $ref: '#/components/schemas/Session' } } } },
+          '200': json('Session', 'Signed in'),
           '400': errorResponse('Name or password missing'),
           '401': errorResponse('Unknown account or wrong password'),
           '403': errorResponse('Posted from another origin'),
@@ -57,19 +141,9 @@ export const openApiDocument = {
       get: {
         operationId: 'search',
         summary: 'Ranked passages matching a keyword query',
-        parameters: [
-          { name: 'q', in: 'query', schema: { type: 'string', maxLength: QUERY_MAX_CHARS }, description: 'Keywords; "quoted phrases" and -negated words work.' },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: LIMIT_MAX, default: 10 } },
-          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, maximum: OFFSET_MAX, default: 0 } },
-          { name: 'source', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true, description: 'File name or document id; repeatable.' },
-          { name: 'publisher', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
-          { name: 'year', in: 'query', schema: { type: 'array', items: { type: 'string', pattern: '^\\d{4}$' } }, style: 'form', explode: true },
-          { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
-          { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
-          { name: 'group', in: 'query', schema: { type: 'string', enum: ['document'] }, description: 'The best passage per document.' },
-        ],
+        parameters: parameters(searchParamsSchema, 'query'),
         responses: {
-          '200': { description: 'Search results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+          '200': json('SearchResponse', 'Search results'),
           '401': errorResponse('No valid credentials'),
           '400': errorResponse('Invalid parameter'),
           '429': errorResponse('Rate limited'),
@@ -82,13 +156,9 @@ export const openApiDocument = {
         operationId: 'resolvePermalink',
         summary: "A passage's permalink, resolved where the passage is now",
         description: 'By content hash, else by the quote the link carries (start, end). Browsers are redirected to the passage in its document.',
-        parameters: [
-          { name: 'passageKey', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}\\.[0-9a-f]{16}$' } },
-          { name: 'start', in: 'query', schema: { type: 'string', maxLength: 300 }, description: "The passage's first words." },
-          { name: 'end', in: 'query', schema: { type: 'string', maxLength: 300 }, description: "The passage's last words." },
-        ],
+        parameters: [...parameters(passageKeyParamsSchema, 'path'), ...parameters(permalinkQuerySchema, 'query')],
         responses: {
-          '200': { description: 'Where the passage is now', content: { 'application/json': { schema: { $ref: '#/components/schemas/ResolvedPassage' } } } },
+          '200': json('ResolvedPassage', 'Where the passage is now'),
           '302': { description: 'To the passage in its document (browsers)' },
           '400': errorResponse('Malformed passage key'),
           '404': errorResponse('No such document'),
@@ -100,9 +170,9 @@ export const openApiDocument = {
       get: {
         operationId: 'getDocument',
         summary: 'A clean document with its passages in order',
-        parameters: [{ name: 'docId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } }],
+        parameters: parameters(docIdParamsSchema, 'path'),
         responses: {
-          '200': { description: 'The document', content: { 'application/json': { schema: { $ref: '#/components/schemas/Document' } } } },
+          '200': json('Document', 'The document'),
           '401': errorResponse('No valid credentials'),
           '400': errorResponse('Malformed document id'),
           '404': errorResponse('Unknown document'),
@@ -114,16 +184,124 @@ export const openApiDocument = {
       get: {
         operationId: 'suggest',
         summary: 'Completions for a search box',
-        parameters: [{ name: 'q', in: 'query', schema: { type: 'string', maxLength: SUGGEST_QUERY_MAX_CHARS } }],
+        parameters: parameters(suggestParamsSchema, 'query'),
         responses: {
-          '200': { description: 'Suggestions', content: { 'application/json': { schema: { $ref: '#/components/schemas/Suggestions' } } } },
+          '200': json('Suggestions', 'Suggestions'),
           '401': errorResponse('No valid credentials'),
           '400': errorResponse('Invalid parameter'),
           '503': errorResponse('Meilisearch unavailable'),
         },
       },
     },
-    ...workflowPaths,
+    '/api/documents': {
+      get: {
+        operationId: 'listDocuments',
+        summary: 'The collection: documents sorted, filtered and paged, with facet counts and a histogram over time',
+        parameters: parameters(documentListParamsSchema, 'query'),
+        responses: { '200': json('DocumentList', 'A page of documents'), '400': errorResponse('Invalid parameter'), '503': errorResponse('Meilisearch unavailable') },
+      },
+    },
+    '/api/passages/{id}/cite': {
+      get: {
+        operationId: 'citePassage',
+        summary: 'A passage cited in a format, with its quotation and its page or paragraph',
+        parameters: [...parameters(passageIdParamsSchema, 'path'), ...parameters(citeParamsSchema, 'query')],
+        responses: {
+          '200': {
+            description: 'The citation',
+            content: {
+              'application/vnd.citationstyles.csl+json': { schema: ref('CslItems') },
+              'application/x-bibtex': text,
+              'application/x-research-info-systems': text,
+              'text/plain': { ...text, description: 'A formatted style: the reference, then the quotation with its in-text citation.' },
+            },
+          },
+          '400': errorResponse('Invalid parameter'),
+          '404': errorResponse('No such passage'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
+    '/api/search/export': {
+      get: {
+        operationId: 'exportSearch',
+        summary: `A search's hits (at most ${EXPORT_MAX_HITS}) as a download, streamed in Meilisearch's order`,
+        parameters: parameters(exportParamsSchema, 'query'),
+        responses: {
+          '200': {
+            description: 'The hits, as an attachment named after the query and the day',
+            content: {
+              'text/csv': text,
+              'application/json': { schema: { type: 'array', items: ref('ExportRow') } },
+              'application/x-ndjson': { ...text, description: 'One ExportRow per line.' },
+            },
+          },
+          '400': errorResponse('Invalid parameter'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
+    '/api/batch': {
+      post: {
+        operationId: 'batchSearch',
+        summary: `A list of up to ${BATCH_MAX_QUERIES} queries, each answered with its counts and best hits`,
+        parameters: parameters(batchParamsSchema, 'query'),
+        requestBody: {
+          required: true,
+          description: `At most ${BATCH_MAX_BYTES} bytes.`,
+          content: {
+            'application/json': { schema: jsonSchema(batchBodySchema, 'input') },
+            'text/plain': { ...text, description: 'One query a line.' },
+            'text/csv': { ...text, description: 'One query a row, in the first column.' },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Each query with the number of passages and documents in which all its words match, and its best hits',
+            content: { 'application/json': { schema: ref('BatchResponse') }, 'text/csv': text, 'application/x-ndjson': text },
+          },
+          '400': errorResponse('Invalid list (empty, too many queries, a query too long, malformed CSV)'),
+          '413': errorResponse('Body over the limit'),
+          '415': errorResponse('Body of another type'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
+    '/api/saved': {
+      get: {
+        operationId: 'listSavedSearches',
+        summary: 'Saved searches, newest first, with the number of new matches of each',
+        responses: { '200': json('SavedSearchList', 'The saved searches'), '503': errorResponse('Meilisearch unavailable') },
+      },
+      post: {
+        operationId: 'saveSearch',
+        summary: 'Saves a search: what matches now is known; passages indexed later that match are new',
+        requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(savedSearchInputSchema, 'input') } } },
+        responses: { '201': json('SavedSearchDetail', 'The saved search'), '400': errorResponse('Invalid search'), '503': errorResponse('Meilisearch unavailable') },
+      },
+    },
+    '/api/saved/{id}': {
+      get: {
+        operationId: 'getSavedSearch',
+        summary: 'A saved search with the new matches of the last indexing job',
+        parameters: parameters(savedIdParamsSchema, 'path'),
+        responses: { '200': json('SavedSearchDetail', 'The saved search'), '404': errorResponse('No such saved search') },
+      },
+      delete: {
+        operationId: 'deleteSavedSearch',
+        summary: 'Deletes a saved search',
+        parameters: parameters(savedIdParamsSchema, 'path'),
+        responses: { '204': { description: 'Deleted' }, '404': errorResponse('No such saved search') },
+      },
+    },
+    '/feeds/saved/{id}.atom': {
+      get: {
+        operationId: 'savedSearchFeed',
+        summary: "A saved search's new matches as an Atom 1.0 feed",
+        parameters: parameters(savedIdParamsSchema, 'path'),
+        responses: { '200': { description: 'The feed', content: { 'application/atom+xml': text } }, '404': errorResponse('No such saved search') },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -155,180 +333,7 @@ export const openApiDocument = {
           },
         },
       },
-      Error: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: { code: { type: 'string' }, message: { type: 'string' }, param: { type: 'string' } },
-          },
-        },
-      },
-      Source: {
-        type: 'object',
-        required: ['docId', 'file', 'title', 'publisher', 'author', 'date', 'url'],
-        additionalProperties: false,
-        properties: {
-          docId: { type: 'string' },
-          file: { type: 'string' },
-          title: nullableString,
-          publisher: nullableString,
-          author: nullableString,
-          date: { type: ['string', 'null'], format: 'date' },
-          url: nullableString,
-        },
-      },
-      Hit: {
-        type: 'object',
-        required: ['id', 'score', 'snippet', 'text', 'passage', 'source', 'link', 'quote', 'selector', 'permalink'],
-        additionalProperties: false,
-        properties: {
-          id: { type: 'string' },
-          score: { type: ['number', 'null'], description: "Meilisearch's ranking score (0–1) for keyword queries; the combined BM25 score (higher is better) for sentence-like queries, which the proxy re-ranks." },
-          snippet: { type: 'string', description: 'HTML-escaped text; only <mark> elements.' },
-          text: { type: 'string' },
-          passage: {
-            type: 'object',
-            required: ['position', 'start', 'end', 'heading'],
-            additionalProperties: false,
-            properties: { position: { type: 'integer' }, start: { type: 'integer' }, end: { type: 'integer' }, heading: nullableString },
-          },
-          source: { $ref: '#/components/schemas/Source' },
-          link: { type: 'string' },
-          quote: nullableString,
-          selector: { $ref: '#/components/schemas/Selectors' },
-          permalink: { ...nullableString, description: 'A link to the passage that survives re-indexing: GET /p/{passageKey}.' },
-        },
-      },
-      Selectors: {
-        type: 'array',
-        description: 'W3C Web Annotation selectors of the passage in its document\'s clean text: its quote, then its position.',
-        prefixItems: [
-          {
-            type: 'object',
-            required: ['type', 'exact', 'prefix', 'suffix'],
-            additionalProperties: false,
-            properties: { type: { const: 'TextQuoteSelector' }, exact: { type: 'string' }, prefix: { type: 'string' }, suffix: { type: 'string' } },
-          },
-          {
-            type: 'object',
-            required: ['type', 'start', 'end'],
-            additionalProperties: false,
-            properties: { type: { const: 'TextPositionSelector' }, start: { type: 'integer' }, end: { type: 'integer' } },
-          },
-        ],
-        minItems: 2,
-        maxItems: 2,
-      },
-      ResolvedPassage: {
-        type: 'object',
-        required: ['match', 'docId', 'title', 'passage'],
-        properties: {
-          match: { type: 'string', enum: ['hash', 'quote'], description: 'Found by its content hash, or, its text having changed, by its quote.' },
-          docId: { type: 'string' },
-          title: nullableString,
-          passage: { type: 'object', required: ['position', 'text', 'start', 'end', 'link'] },
-        },
-      },
-      SearchResponse: {
-        type: 'object',
-        required: ['query', 'total', 'limit', 'offset', 'tookMs', 'hits', 'facets'],
-        additionalProperties: false,
-        properties: {
-          query: { type: 'string' },
-          total: { type: 'integer' },
-          limit: { type: 'integer' },
-          offset: { type: 'integer' },
-          tookMs: { type: 'integer' },
-          hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
-          facets: {
-            type: 'object',
-            required: ['publisher', 'year'],
-            properties: {
-              publisher: { type: 'object', additionalProperties: { type: 'integer' } },
-              year: { type: 'object', additionalProperties: { type: 'integer' } },
-            },
-          },
-        },
-      },
-      Document: {
-        type: 'object',
-        required: ['docId', 'file', 'title', 'author', 'date', 'publisher', 'url', 'lang', 'provenance', 'retention', 'removed', 'removedOmitted', 'passages'],
-        properties: {
-          docId: { type: 'string' },
-          file: { type: 'string' },
-          title: nullableString,
-          author: nullableString,
-          date: nullableString,
-          publisher: nullableString,
-          url: { ...nullableString, description: 'An absolute http(s) URL, or null.' },
-          lang: nullableString,
-          provenance: {
-            type: 'object',
-            description: 'For each metadata field that has a value: the rule that read it and the text or tag it was read from.',
-            additionalProperties: false,
-            properties: Object.fromEntries(
-              ['title', 'author', 'date', 'publisher', 'url', 'lang'].map((f) => [f, { $ref: '#/components/schemas/Evidence' }]),
-            ),
-          },
-          retention: {
-            type: ['object', 'null'],
-            description: 'Words the document came with and kept, overall and of its prose-like blocks.',
-            required: ['wordsIn', 'wordsKept', 'proseWordsIn', 'proseWordsKept'],
-            properties: { wordsIn: { type: 'integer' }, wordsKept: { type: 'integer' }, proseWordsIn: { type: 'integer' }, proseWordsKept: { type: 'integer' } },
-          },
-          removed: {
-            type: 'array',
-            description: 'What cleaning left out of the body, with the reason.',
-            items: {
-              type: 'object',
-              required: ['text', 'reason'],
-              properties: { text: { type: 'string' }, reason: { type: 'string' }, page: { type: 'integer' } },
-            },
-          },
-          removedOmitted: { type: 'integer', description: 'Removed blocks not listed, past the size kept with a document.' },
-          passages: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['position', 'heading', 'text', 'start', 'end', 'link', 'quote'],
-              properties: {
-                position: { type: 'integer' },
-                heading: nullableString,
-                text: { type: 'string' },
-                start: { type: 'integer' },
-                end: { type: 'integer' },
-                link: { type: 'string' },
-                quote: nullableString,
-              },
-            },
-          },
-        },
-      },
-      Evidence: {
-        type: 'object',
-        required: ['rule', 'source'],
-        additionalProperties: false,
-        properties: { rule: { type: 'string' }, source: { type: 'string' } },
-      },
-      Suggestions: {
-        type: 'object',
-        required: ['query', 'suggestions'],
-        properties: {
-          query: { type: 'string' },
-          suggestions: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['text', 'kind', 'docId'],
-              properties: { text: { type: 'string' }, kind: { type: 'string', enum: ['title', 'heading'] }, docId: { type: 'string' } },
-            },
-          },
-        },
-      },
-      ...workflowSchemas,
+      ...componentSchemas(),
     },
   },
-} as const;
+};

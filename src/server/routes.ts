@@ -4,17 +4,13 @@ import querystring from 'node:querystring';
 import express from 'express';
 import { CitableError, InvalidParameterError } from '../errors.js';
 import type { SearchBackend } from '../search/backend.js';
-import { parseSearchParams } from '../search/params.js';
-import { SUGGEST_QUERY_MAX_CHARS } from '../search/suggest.js';
+import { parseDocId, parseParams, parseSearchParams, parseSuggestParams, passageKeyParamsSchema, permalinkQuerySchema } from '../search/params.js';
 import { parsePassageKey } from '../search/shape.js';
 import { notFound } from './middleware/errors.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
 import { workflowRouter, type WorkflowDeps } from './workflow-routes.js';
-
-/** Document ids are what ingest produces: letters, digits, "_" and "-". */
-const DOC_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest' | 'resolvePassage'>;
 
@@ -88,8 +84,7 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   app.all('/api/search', methodNotAllowed('GET'));
 
   app.get('/api/documents/:docId', async (req, res) => {
-    const { docId } = req.params;
-    if (!DOC_ID.test(docId)) throw new InvalidParameterError('docId', 'docId may hold only letters, digits, "_" and "-" (at most 128)');
+    const docId = parseDocId(req.params.docId);
     const doc = await deps.search.document(docId);
     if (!doc) throw new CitableError('document_not_found', `No document with id "${docId}"`);
     res.json(doc);
@@ -97,13 +92,8 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   app.all('/api/documents/:docId', methodNotAllowed('GET'));
 
   app.get('/api/suggest', async (req, res) => {
-    const extra = Object.keys(req.query).find((k) => k !== 'q');
-    if (extra) throw new InvalidParameterError(extra, `unknown parameter "${extra}"`);
-    const q = req.query.q ?? '';
-    if (typeof q !== 'string') throw new InvalidParameterError('q', 'q must be given once');
-    if (q.length > SUGGEST_QUERY_MAX_CHARS) throw new InvalidParameterError('q', `q must be at most ${SUGGEST_QUERY_MAX_CHARS} characters`);
-    const trimmed = q.replace(/[\u0000-\u001F\u007F]/g, ' ').trim();
-    res.json({ query: trimmed, suggestions: trimmed === '' ? [] : await deps.search.suggest(trimmed) });
+    const { q } = parseSuggestParams(req.query);
+    res.json({ query: q, suggestions: q === '' ? [] : await deps.search.suggest(q) });
   });
   app.all('/api/suggest', methodNotAllowed('GET'));
 
@@ -133,9 +123,10 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   // A permalink answers with the passage: the same limit and credentials as the API.
   app.use('/p', guards.rateLimit as unknown as express.RequestHandler, ...(guards.access as unknown as express.RequestHandler[]));
   app.get('/p/:passageKey', async (req, res) => {
-    const key = parsePassageKey(req.params.passageKey);
+    const key = parsePassageKey(parseParams(passageKeyParamsSchema, req.params).passageKey);
     if (!key) throw new InvalidParameterError('passageKey', 'a passage key is a document id, ".", and a 16-digit hex content hash');
-    const quote = { start: single(req.query.start, 'start'), end: single(req.query.end, 'end') };
+    const { start, end } = parseParams(permalinkQuerySchema, req.query);
+    const quote = { start, end };
     const found = await deps.search.resolvePassage(key.docId, key.hash, quote);
     if (found === null) throw new CitableError('document_not_found', `No document with id "${key.docId}"`);
     if (found === 'gone') {
@@ -170,14 +161,3 @@ function searchHandler(search: SearchPort): PlainRoute['handle'] {
     search.search(params).then((body) => sendJson(res, 200, body), fail);
   };
 }
-
-/** A query parameter given at most once, at most QUOTE_PARAM_MAX_CHARS long. */
-function single(v: unknown, name: string): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new InvalidParameterError(name, `${name} must be given once`);
-  if (v.length > QUOTE_PARAM_MAX_CHARS) throw new InvalidParameterError(name, `${name} must be at most ${QUOTE_PARAM_MAX_CHARS} characters`);
-  return v;
-}
-
-/** A permalink's quote is a few words of the passage's start and end. */
-const QUOTE_PARAM_MAX_CHARS = 300;

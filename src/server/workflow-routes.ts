@@ -2,17 +2,18 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import express from 'express';
-import { citePassage, CITATION_MEDIA, CITATION_FORMATS, isCitationFormat, type CitationFormat } from '../cite/citation.js';
+import { z } from 'zod';
+import { citePassage, CITATION_MEDIA, CITATION_FORMATS } from '../cite/citation.js';
 import { CitableError, InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import type { MatchFinder } from '../saved/alerts.js';
-import { ALERT_WINDOW, newSavedSearch, parseSavedSearchInput, savedDetail, savedSearchFeed, savedSearchParams, savedSummary, SAVED_MAX } from '../saved/saved-search.js';
+import { ALERT_WINDOW, newSavedSearch, parseSavedSearchInput, savedDetail, savedIdSchema, savedSearchFeed, savedSearchParams, savedSummary, SAVED_MAX } from '../saved/saved-search.js';
 import type { SavedSearchStore } from '../saved/store.js';
 import {
-  BATCH_HITS_DEFAULT,
-  BATCH_HITS_MAX,
   BATCH_MAX_BYTES,
+  batchBodySchema,
   batchCsvRows,
+  batchParamsSchema,
   batchSearcher,
   normalizeQueries,
   queriesFromText,
@@ -21,7 +22,8 @@ import {
 } from '../search/batch.js';
 import { listDocuments, parseDocumentListParams } from '../search/documents.js';
 import { encodeExport, EXPORT_MEDIA, exportFileName, exportHits, exportRow, parseExportParams } from '../search/export.js';
-import { isPassageId, passageById } from '../search/passage.js';
+import { parseParams } from '../search/params.js';
+import { passageById, passageIdParamsSchema } from '../search/passage.js';
 
 /** What the workflow routes need: a search-key client of the passages index, and the saved-search store. */
 export interface WorkflowDeps {
@@ -35,17 +37,14 @@ function originOf(req: express.Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 
-function only(query: Record<string, unknown>, allowed: readonly string[]): void {
-  const extra = Object.keys(query).find((k) => !allowed.includes(k));
-  if (extra) throw new InvalidParameterError(extra, `unknown parameter "${extra}"`);
-}
+/** The query string of GET /api/passages/:id/cite. */
+export const citeParamsSchema = z.strictObject({
+  format: z.enum(CITATION_FORMATS, { message: `must be one of ${CITATION_FORMATS.join(', ')}` }).default('csl'),
+  download: z.enum(['0', '1'], { message: 'must be 1 or 0' }).optional().meta({ description: '1: as a file (Content-Disposition: attachment).' }),
+});
 
-function one(query: Record<string, unknown>, name: string): string | undefined {
-  const v = query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new InvalidParameterError(name, `${name} must be given once`);
-  return v;
-}
+/** The path parameter of a saved search's routes. */
+export const savedIdParamsSchema = z.object({ id: savedIdSchema });
 
 /**
  * The investigator's routes (listed in routes.ts with the others):
@@ -66,18 +65,13 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
   });
 
   api.get('/passages/:id/cite', async (req, res) => {
-    const { id } = req.params;
-    only(req.query, ['format', 'download']);
-    if (!isPassageId(id)) throw new InvalidParameterError('id', 'a passage id is a document id, "-" and a position, as search hits give it');
-    const format = one(req.query, 'format') ?? 'csl';
-    if (!isCitationFormat(format)) throw new InvalidParameterError('format', `format must be one of ${CITATION_FORMATS.join(', ')}`);
-    const download = one(req.query, 'download');
-    if (download !== undefined && download !== '1' && download !== '0') throw new InvalidParameterError('download', 'download must be 1 or 0');
+    const { id } = parseParams(passageIdParamsSchema, req.params);
+    const { format, download } = parseParams(citeParamsSchema, req.query);
     const p = await passageById(deps.meili, id);
     if (!p) throw new CitableError('passage_not_found', `No passage with id "${id}"`);
     const origin = originOf(req);
-    const text = citePassage({ ...p, link: `${origin}/documents/${encodeURIComponent(p.docId)}#p-${p.position}` }, format as CitationFormat);
-    const media = CITATION_MEDIA[format as CitationFormat];
+    const text = citePassage({ ...p, link: `${origin}/documents/${encodeURIComponent(p.docId)}#p-${p.position}` }, format);
+    const media = CITATION_MEDIA[format];
     res.type(`${media.type}; charset=utf-8`);
     if (download === '1') res.attachment(`citable-${id}${format === 'apa' || format === 'harvard' || format === 'vancouver' ? `-${format}` : ''}.${media.extension}`);
     res.send(text);
@@ -109,14 +103,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
     express.text({ limit: BATCH_MAX_BYTES, type: ['text/plain', 'text/csv'] }),
   ];
   api.post('/batch', ...batchBody, async (req, res) => {
-    only(req.query, ['format', 'hits']);
-    const format = one(req.query, 'format') ?? 'json';
-    if (!['json', 'csv', 'ndjson'].includes(format)) throw new InvalidParameterError('format', 'format must be json, csv or ndjson');
-    const hitsParam = one(req.query, 'hits');
-    if (hitsParam !== undefined && !(/^\d+$/.test(hitsParam) && Number(hitsParam) >= 0 && Number(hitsParam) <= BATCH_HITS_MAX)) {
-      throw new InvalidParameterError('hits', `hits must be a whole number from 0 to ${BATCH_HITS_MAX}`);
-    }
-    const hits = hitsParam === undefined ? BATCH_HITS_DEFAULT : Number(hitsParam);
+    const { format, hits } = parseParams(batchParamsSchema, req.query);
     const queries = queriesOf(req);
     const searchOne = batchSearcher(deps.meili, hits);
     if (format === 'ndjson') {
@@ -150,9 +137,8 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
     if (!deps.saved) throw new CitableError('not_found', 'Saved searches are not set up on this service');
     return deps.saved;
   };
-  const SAVED_ID = /^[a-f0-9]{16}$/;
   const savedId = (id: string) => {
-    if (!SAVED_ID.test(id)) throw new CitableError('saved_search_not_found', `No saved search with id "${id}"`);
+    if (!savedIdSchema.safeParse(id).success) throw new CitableError('saved_search_not_found', `No saved search with id "${id}"`);
     return id;
   };
 
@@ -180,10 +166,10 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
 
   const feeds = express.Router();
   feeds.get('/saved/:file', async (req, res) => {
-    const m = /^([a-f0-9]{16})\.atom$/.exec(req.params.file);
-    if (!m) throw new CitableError('not_found', `No feed at ${req.path}`);
-    const s = await saved().store.get(m[1]!);
-    if (!s) throw new CitableError('saved_search_not_found', `No saved search with id "${m[1]}"`);
+    const id = /^(.*)\.atom$/.exec(req.params.file)?.[1];
+    if (id === undefined || !savedIdSchema.safeParse(id).success) throw new CitableError('not_found', `No feed at ${req.path}`);
+    const s = await saved().store.get(id);
+    if (!s) throw new CitableError('saved_search_not_found', `No saved search with id "${id}"`);
     res.type('application/atom+xml; charset=utf-8').send(savedSearchFeed(s, originOf(req)));
   });
 
@@ -196,9 +182,7 @@ function queriesOf(req: express.Request): string[] {
   if (typeof req.body === 'string') return queriesFromText(req.body, /text\/csv/i.test(type) ? 'csv' : 'text');
   const body = req.body as { queries?: unknown } | undefined;
   if (body && typeof body === 'object' && Array.isArray(body.queries)) {
-    const extra = Object.keys(body).find((k) => k !== 'queries');
-    if (extra) throw new InvalidParameterError(extra, `unknown field "${extra}"`);
-    return normalizeQueries(body.queries);
+    return normalizeQueries(parseParams(batchBodySchema, body, 'field').queries);
   }
   if (!/^(application\/json|text\/plain|text\/csv)\b/i.test(type)) {
     throw new CitableError('unsupported_media_type', 'send {"queries": [...]} as application/json, or one query a line as text/plain or text/csv');

@@ -1,3 +1,4 @@
+import type { DocumentView, Hit, SearchResponse, Source, Suggestions } from '../search/api-schema.js';
 import { showBatch } from './batch.js';
 import { citeControl } from './cite.js';
 import { readCollectionState, showCollection } from './collection.js';
@@ -14,18 +15,6 @@ const DEBOUNCE_MS = 150;
 const PAGE_SIZE = 10;
 /** Other passages of the same document shown under a hit. */
 const MORE_PER_DOC = 3;
-
-interface Source { docId: string; file: string; title: string | null; publisher: string | null; author: string | null; date: string | null; url: string | null }
-interface Hit { id: string; snippet: string; text: string; passage: { position: number; heading: string | null }; source: Source; link: string; quote: string | null }
-interface SearchResponse { total: number; hits: Hit[]; facets: { publisher: Record<string, number>; year: Record<string, number> } }
-interface Evidence { rule: string; source: string }
-interface DocumentView {
-  docId: string; title: string | null; author: string | null; date: string | null; publisher: string | null; url: string | null; lang: string | null;
-  provenance?: Partial<Record<'title' | 'author' | 'date' | 'publisher' | 'url' | 'lang', Evidence>>;
-  removed?: Array<{ text: string; reason: string; page?: number }>;
-  removedOmitted?: number;
-  passages: Array<{ position: number; heading: string | null; text: string; link: string; quote: string | null }>;
-}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('search-form');
@@ -311,7 +300,7 @@ async function suggest(q: string) {
   const seq = ++suggestSeq;
   if (q.length < 2) return suggestions.replaceChildren();
   try {
-    const r = await getJson<{ suggestions: Array<{ text: string }> }>(`/api/suggest?q=${encodeURIComponent(q)}`);
+    const r = await getJson<Suggestions>(`/api/suggest?q=${encodeURIComponent(q)}`);
     if (seq === suggestSeq) suggestions.replaceChildren(...r.suggestions.map((s) => el('option', { value: s.text })));
   } catch {
     /* suggestions are a convenience; search itself reports errors */

@@ -13,7 +13,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { MEILI_SCORE_WEIGHT } from '../../src/search/rerank.js';
-import type { SearchResponse } from '../../src/search/shape.js';
+import type { SearchResponse } from '../../src/search/api-schema.js';
 import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);

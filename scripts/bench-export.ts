@@ -4,6 +4,8 @@
  * streams (sampled from /proc every 10 ms; its growth over the resting size is what an export costs),
  * and, in the same run, the time Meilisearch alone takes to page through the same hits.
  *   npm run bench:export [-- --copies 4 --rounds 3]
+ *   npm run bench:export -- --data DIR --index UID   # an index already built (bench:index --keep
+ *                                                    # leaves one in WORK/job-meili, index bench_job)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +21,14 @@ import { indexSettings } from '../src/meili/settings.js';
 import { EXPORT_PAGE_SIZE } from '../src/search/export.js';
 import { writeReuters } from './bench/reuters.js';
 
-const { values } = parseArgs({ options: { copies: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    copies: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    data: { type: 'string' },
+    index: { type: 'string', default: 'bench_job' },
+  },
+});
 const ROUNDS = Number(values.rounds);
 /** Broad queries: each has more than 10,000 matching passages in the corpus. */
 const QUERIES = ['said', 'oil prices'];
@@ -76,16 +85,22 @@ async function meiliOnce(client: Meilisearch, index: string, q: string, max: num
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-export-'));
-const meili = await EmbeddedMeilisearch.start({ dataDir: path.join(tmp, 'meili') });
+const meili = await EmbeddedMeilisearch.start({ dataDir: values.data ? path.resolve(values.data) : path.join(tmp, 'meili') });
 const client = new Meilisearch({ host: meili.url, apiKey: meili.masterKey, timeout: 600_000 });
 try {
-  const corpus = path.join(tmp, 'reuters');
-  fs.mkdirSync(corpus);
-  writeReuters(corpus, Number(values.copies));
-  const indexed = await runIndexJob(client, 'bench_export', indexSettings(path.join(projectRoot, 'config', 'synonyms.json')), { roots: [corpus] });
-  process.stdout.write(`corpus: ${indexed.passages} passages from ${indexed.documents.indexed} documents (the machine is shared: times vary with other work)\n`);
-  const key = await ensureSearchKey(client, 'bench_export');
-  const api = await startApi(meili.url, key, 'bench_export');
+  const index = values.data ? values.index : 'bench_export';
+  if (values.data) {
+    const stats = await client.index(index).getStats();
+    process.stdout.write(`corpus: ${stats.numberOfDocuments} passages (built by bench:index; the machine is shared: times vary with other work)\n`);
+  } else {
+    const corpus = path.join(tmp, 'reuters');
+    fs.mkdirSync(corpus);
+    writeReuters(corpus, Number(values.copies));
+    const indexed = await runIndexJob(client, index, indexSettings(path.join(projectRoot, 'config', 'synonyms.json')), { roots: [corpus] });
+    process.stdout.write(`corpus: ${indexed.passages} passages from ${indexed.documents.indexed} documents (the machine is shared: times vary with other work)\n`);
+  }
+  const key = await ensureSearchKey(client, index);
+  const api = await startApi(meili.url, key, index);
   const search = new Meilisearch({ host: meili.url, apiKey: key });
   try {
     process.stdout.write('query        format  hits    rows    MB      API ms  Meili ms  ratio  RSS rest MB  RSS peak MB  growth MB\n');
@@ -96,7 +111,7 @@ try {
           const direct = [];
           for (let r = 0; r < ROUNDS; r++) {
             runs.push(await exportOnce(api.base, api.pid, q, format, max));
-            direct.push(await meiliOnce(search, 'bench_export', q, max));
+            direct.push(await meiliOnce(search, index, q, max));
           }
           const ms = median(runs.map((x) => x.ms));
           const meiliMs = median(direct.map((x) => x.ms));

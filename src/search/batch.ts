@@ -19,6 +19,12 @@ export const BATCH_MAX_QUERIES = 500;
 export const BATCH_MAX_BYTES = 300 * 1024;
 /** Searches of one batch in flight at once: Meilisearch keeps answering other users meanwhile. */
 export const BATCH_CONCURRENCY = 4;
+/**
+ * A batch answers within this time or not at all (each search is also bounded by the client's own
+ * timeout): 500 queries take a few seconds on an idle Meilisearch, so this is reached only when it
+ * is overloaded.
+ */
+export const BATCH_TIMEOUT_MS = 60_000;
 /** Best hits returned per query. */
 export const BATCH_HITS_DEFAULT = 3;
 export const BATCH_HITS_MAX = 10;

@@ -11,6 +11,7 @@ import { ALERT_WINDOW, newSavedSearch, parseSavedSearchInput, savedDetail, saved
 import type { SavedSearchStore } from '../saved/store.js';
 import {
   BATCH_MAX_BYTES,
+  BATCH_TIMEOUT_MS,
   batchBodySchema,
   batchCsvRows,
   batchParamsSchema,
@@ -112,7 +113,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
       const aborted = new AbortController();
       res.on('close', () => aborted.abort());
       await runBatch(queries, searchOne, {
-        signal: aborted.signal,
+        signal: AbortSignal.any([aborted.signal, AbortSignal.timeout(BATCH_TIMEOUT_MS)]),
         onResult: (result, index) => res.write(`${JSON.stringify({ index, of: queries.length, result })}\n`),
       }).then(
         () => res.end(),
@@ -123,7 +124,10 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
       );
       return;
     }
-    const results = await runBatch(queries, searchOne);
+    const results = await runBatch(queries, searchOne, { signal: AbortSignal.timeout(BATCH_TIMEOUT_MS) }).catch((err: unknown) => {
+      if ((err as Error).name !== 'TimeoutError') throw err;
+      throw new CitableError('search_unavailable', `The batch did not finish within ${BATCH_TIMEOUT_MS / 1000} s; send fewer queries or retry`, { cause: err });
+    });
     if (format === 'csv') {
       res.type('text/csv; charset=utf-8');
       res.attachment(`citable-batch-${new Date().toISOString().slice(0, 10)}.csv`);

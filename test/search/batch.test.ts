@@ -66,6 +66,19 @@ describe('runBatch', () => {
     assert.deepEqual([...seen].sort((a, b) => a - b), queries.map((_, i) => i));
   });
 
+  it('stops at its deadline, sending no more queries', async () => {
+    let sent = 0;
+    await assert.rejects(
+      runBatch(Array.from({ length: 50 }, (_, i) => `q${i}`), async (q) => {
+        sent++;
+        await new Promise((r) => setTimeout(r, 20));
+        return result(q, 1);
+      }, { concurrency: 2, signal: AbortSignal.timeout(50) }),
+      (e: Error) => e.name === 'TimeoutError',
+    );
+    assert.ok(sent < 20, `${sent} queries were sent`);
+  });
+
   it('stops sending queries once one fails', async () => {
     let sent = 0;
     await assert.rejects(

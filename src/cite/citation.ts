@@ -1,23 +1,47 @@
-import { Cite } from '@citation-js/core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Cite, plugins } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import '@citation-js/plugin-csl';
 import '@citation-js/plugin-ris';
 import { parse as parseName } from '@citation-js/name';
 import { z } from 'zod';
+import { projectRoot } from '../config.js';
 
 /**
  * Citations of one passage in the formats reference managers read, built by citation-js from a
  * CSL-JSON item: nothing is written as a string template, and nothing the document does not state
  * is invented (no access date, no author when none is given).
  *
- * The formatted styles are the CSL styles citation-js ships with its CSL plugin (no style is
- * fetched at run time): APA 7th edition, Harvard (Cite Them Right) and Vancouver.
+ * The formatted styles are CSL styles, none fetched at run time: APA 7th edition, Harvard (Cite Them
+ * Right) and Vancouver ship with citation-js's CSL plugin; Chicago (author-date) is the CSL project's
+ * official style, kept in config/csl (see its README for its source and licence).
  */
-export const CITATION_FORMATS = ['csl', 'bibtex', 'ris', 'apa', 'harvard', 'vancouver'] as const;
+export const CITATION_FORMATS = ['csl', 'bibtex', 'ris', 'apa', 'chicago', 'harvard', 'vancouver'] as const;
 export type CitationFormat = (typeof CITATION_FORMATS)[number];
 
+/** Whether a format is a formatted style (plain text: a reference and the quotation with its in-text citation). */
+export function isStyle(format: CitationFormat): boolean {
+  return STYLES[format] !== undefined;
+}
+
 /** The CSL template name of each formatted style, as citation-js registers it. */
-const STYLES: Partial<Record<CitationFormat, string>> = { apa: 'apa', harvard: 'harvard1', vancouver: 'vancouver' };
+const STYLES: Partial<Record<CitationFormat, string>> = { apa: 'apa', chicago: 'chicago-author-date', harvard: 'harvard1', vancouver: 'vancouver' };
+
+/** Styles citation-js does not bundle, registered from their CSL files on first use. */
+const STYLE_FILES: Record<string, string> = { 'chicago-author-date': path.join(projectRoot, 'config', 'csl', 'chicago-author-date.csl') };
+
+/** The CSL plugin's register of styles (citation-js's `util.Register`). */
+interface CslStyles {
+  has(name: string): boolean;
+  add(name: string, xml: string): void;
+}
+
+function registerStyle(template: string): void {
+  const { styles } = plugins.config.get('@csl') as { styles: CslStyles };
+  const file = STYLE_FILES[template];
+  if (file && !styles.has(template)) styles.add(template, fs.readFileSync(file, 'utf8'));
+}
 
 /** How each format is served and saved. */
 export const CITATION_MEDIA: Record<CitationFormat, { type: string; extension: string }> = {
@@ -25,6 +49,7 @@ export const CITATION_MEDIA: Record<CitationFormat, { type: string; extension: s
   bibtex: { type: 'application/x-bibtex', extension: 'bib' },
   ris: { type: 'application/x-research-info-systems', extension: 'ris' },
   apa: { type: 'text/plain', extension: 'txt' },
+  chicago: { type: 'text/plain', extension: 'txt' },
   harvard: { type: 'text/plain', extension: 'txt' },
   vancouver: { type: 'text/plain', extension: 'txt' },
 };
@@ -141,6 +166,7 @@ export function citePassage(p: CitedPassage, format: CitationFormat): string {
       return unwrapRis(cite.format('ris', { format: 'text' }));
     default: {
       const template = STYLES[format]!;
+      registerStyle(template);
       const reference = cite.format('bibliography', { template, lang: 'en-US', format: 'text' }).trim();
       const { label, locator } = locatorOf(p);
       const inText = cite.format('citation', { template, lang: 'en-US', format: 'text', entry: [{ id: p.id, locator, label }] }).trim();

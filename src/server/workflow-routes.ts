@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import express from 'express';
 import { z } from 'zod';
-import { citePassage, CITATION_MEDIA, CITATION_FORMATS } from '../cite/citation.js';
+import { citePassage, CITATION_MEDIA, CITATION_FORMATS, isStyle } from '../cite/citation.js';
 import { CitableError, InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import type { MatchFinder } from '../saved/alerts.js';
@@ -74,7 +74,7 @@ export function workflowRouter(deps: WorkflowDeps): { api: express.Router; feeds
     const text = citePassage({ ...p, link: `${origin}/documents/${encodeURIComponent(p.docId)}#p-${p.position}` }, format);
     const media = CITATION_MEDIA[format];
     res.type(`${media.type}; charset=utf-8`);
-    if (download === '1') res.attachment(`citable-${id}${format === 'apa' || format === 'harvard' || format === 'vancouver' ? `-${format}` : ''}.${media.extension}`);
+    if (download === '1') res.attachment(`citable-${id}${isStyle(format) ? `-${format}` : ''}.${media.extension}`);
     res.send(text);
   });
 

@@ -6,6 +6,7 @@ import { copyText, el, getText } from './dom.js';
 const FORMATS: Array<[CitationFormat | 'text', string]> = [
   ['text', 'Plain text'],
   ['apa', 'APA'],
+  ['chicago', 'Chicago'],
   ['harvard', 'Harvard'],
   ['vancouver', 'Vancouver'],
   ['bibtex', 'BibTeX'],

@@ -126,6 +126,35 @@ describe('CSL-JSON and formatted styles', () => {
     assert.ok(text.includes(`“${quote}” (Sterling, 2016, para. 4)`), text);
   });
 
+  it('Chicago (author-date) gives the record\'s author, year, title, site and URL, then the quotation', () => {
+    // The record's fields, as the passage states them.
+    const [given, family] = reuters.author!.split(' ');
+    const year = reuters.date!.slice(0, 4);
+    const [reference, quoted] = citePassage(reuters, 'chicago').trim().split('\n\n');
+    // Chicago inverts the first author's name and puts the year right after it.
+    assert.ok(reference!.startsWith(`${family}, ${given}. ${year}. `), reference);
+    // Titles of web pages are quoted, in headline case.
+    const title = /“([^”]+)”/.exec(reference!)?.[1] ?? '';
+    assert.equal(title.replace(/[.,]$/, '').toLowerCase(), reuters.title!.toLowerCase());
+    assert.ok(reference!.includes(` ${reuters.publisher}. `), reference);
+    assert.ok(reference!.includes(reuters.url!), reference);
+    // The in-text citation of author-date: author and year without a comma, then the place.
+    assert.equal(quoted, `“${quote}” (${family} ${year}, para. ${reuters.position + 1})`);
+  });
+
+  it('Chicago cites a document without author or date by its title and "n.d.", and a page by its printed label', () => {
+    const anonymous = citePassage({ ...reuters, author: null, date: null, url: null, publisher: 'Openbaar Ministerie' }, 'chicago');
+    const [reference, quoted] = anonymous.trim().split('\n\n');
+    assert.ok(reference!.toLowerCase().startsWith(`“${reuters.title!.toLowerCase()}.”`), reference);
+    assert.ok(reference!.includes(' n.d. '), reference);
+    assert.ok(reference!.includes('Openbaar Ministerie'), reference);
+    assert.ok(reference!.includes(reuters.link), 'without an address of its own, the passage in Citable is the URL');
+    // The title stands for the author, its comma inside the quotation marks (American usage).
+    assert.ok(quoted!.toLowerCase().endsWith(`(“${reuters.title!.toLowerCase()},” n.d., para. 4)`), quoted);
+    const paged = citePassage({ ...reuters, page: 12, pageEnd: 12, pageLabel: 'xii' }, 'chicago');
+    assert.ok(paged.trim().endsWith(`(Sterling 2016, xii)`), paged);
+  });
+
   it('every format includes the quotation', () => {
     for (const f of CITATION_FORMATS) {
       const text = citePassage(reuters, f).replace(/\s+/g, ' ');

@@ -104,6 +104,7 @@ describe('the workflow API against the seeds', { timeout: 120_000 }, () => {
       ['bibtex', /^application\/x-bibtex/],
       ['ris', /^application\/x-research-info-systems/],
       ['apa', /^text\/plain/],
+      ['chicago', /^text\/plain/],
       ['harvard', /^text\/plain/],
       ['vancouver', /^text\/plain/],
     ] as const) {

@@ -5,7 +5,7 @@
  * and facets belong to the federation, not to its queries.
  */
 
-/** A search body as one index takes it (`POST /indexes/:uid/search`). */
+/** A search body as one index takes it (`POST /indexes/:uid/search`), paged by offset and limit or by page and hitsPerPage. */
 export type SearchBody = Record<string, unknown> & { limit?: number; offset?: number; facets?: string[] };
 
 /**
@@ -14,12 +14,14 @@ export type SearchBody = Record<string, unknown> & { limit?: number; offset?: nu
  * matching record, from wherever it lives), not the merged total.
  */
 export function federatedSearch(index: string, body: SearchBody, remotes: readonly string[], opts: { limitPerNode?: boolean } = {}) {
-  const { limit, offset, facets, page: _page, hitsPerPage: _hitsPerPage, ...query } = body;
-  const total = limit ?? 20;
+  const { limit, offset, facets, page, hitsPerPage, ...query } = body;
+  // A federation pages by offset and limit only: page N of a page size is the same slice of the merged list.
+  const total = typeof hitsPerPage === 'number' ? hitsPerPage : (limit ?? 20);
+  const from = typeof page === 'number' ? (Math.max(page, 1) - 1) * total : (offset ?? 0);
   return {
     federation: {
       limit: opts.limitPerNode ? total * remotes.length : total,
-      offset: offset ?? 0,
+      offset: from,
       ...(facets && facets.length > 0 ? { facetsByIndex: { [index]: facets }, mergeFacets: {} } : {}),
     },
     queries: remotes.map((remote) => ({ indexUid: index, ...query, federationOptions: { remote } })),

@@ -1,4 +1,5 @@
-import type { Meilisearch } from 'meilisearch';
+import { Meilisearch } from 'meilisearch';
+import type { SearchTarget } from '../meili/client.js';
 import { buildSearchRequest } from '../search/query.js';
 import type { SearchParams } from '../search/params.js';
 import { ALERT_WINDOW, savedSearchParams, withJobMatches, type MatchedPassage } from './saved-search.js';
@@ -9,13 +10,29 @@ const MATCH_FIELDS = ['id', 'docId', 'position', 'hash', 'title', 'publisher', '
 /** A saved search's matches: its best ALERT_WINDOW passages, as Meilisearch ranks them. */
 export type MatchFinder = (params: SearchParams) => Promise<MatchedPassage[]>;
 
-/** Finds matches with a client whose key may search the passages index. */
-export function matchFinder(client: Meilisearch, index: string): MatchFinder {
+/**
+ * Finds matches with clients whose keys may search the passages index: one per node, the collection
+ * being spread over them. Over several nodes, the best matches of all are those Meilisearch's
+ * federated search would give: each node's best, merged by ranking score.
+ */
+export function matchFinder(clients: Meilisearch | readonly Meilisearch[], index: string): MatchFinder {
+  const all: readonly Meilisearch[] = clients instanceof Meilisearch ? [clients] : clients;
   return async (params) => {
     const { facets: _facets, showRankingScore: _score, q, ...body } = buildSearchRequest(params, { highlight: false });
-    const res = await client.index(index).search<MatchedPassage>(q as string, { ...body, attributesToRetrieve: MATCH_FIELDS });
-    return res.hits;
+    const answers = await Promise.all(
+      all.map((c) => c.index(index).search<MatchedPassage & { _rankingScore?: number }>(q as string, { ...body, attributesToRetrieve: MATCH_FIELDS, showRankingScore: true })),
+    );
+    return answers
+      .flatMap((a) => a.hits)
+      .sort((a, b) => (b._rankingScore ?? 0) - (a._rankingScore ?? 0))
+      .slice(0, params.limit)
+      .map(({ _rankingScore: _s, ...hit }) => hit);
   };
+}
+
+/** A search-key client of each node a search target names (the target itself when it names none). */
+export function searchClients(target: SearchTarget, timeout?: number): Meilisearch[] {
+  return (target.nodes ?? [target]).map((n) => new Meilisearch({ host: n.url, apiKey: n.key, ...(timeout ? { timeout } : {}) }));
 }
 
 export interface SavedSearchAlert {
@@ -46,9 +63,7 @@ export async function checkSavedSearches(store: SavedSearchStore, find: MatchFin
  * lines for people.
  */
 export async function afterIndexJob(clients: readonly Meilisearch[], index: string): Promise<{ summary: { savedSearches: SavedSearchAlert[] }; lines: string[] }> {
-  const finders = clients.map((c) => matchFinder(c, index));
-  const find: MatchFinder = async (params) => (await Promise.all(finders.map((f) => f(params)))).flat();
-  const alerts = await checkSavedSearches(new SavedSearchStore(clients[0]!, index), find);
+  const alerts = await checkSavedSearches(new SavedSearchStore(clients[0]!, index), matchFinder(clients, index));
   return {
     summary: { savedSearches: alerts },
     lines: alerts.map((a) => `saved search "${a.name}": ${a.newMatches} new match${a.newMatches === 1 ? '' : 'es'}`),

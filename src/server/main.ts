@@ -12,7 +12,7 @@ import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../
 import { ensureSearchKey } from '../meili/keys.js';
 import { configureNetwork } from '../meili/nodes.js';
 import { indexSettings, loadSynonyms } from '../meili/settings.js';
-import { afterIndexJob, matchFinder } from '../saved/alerts.js';
+import { afterIndexJob, matchFinder, searchClients } from '../saved/alerts.js';
 import { ensureSavedSearchKey, SavedSearchStore } from '../saved/store.js';
 import { SearchBackend } from '../search/backend.js';
 import { UsersStore } from '../accounts/users-store.js';
@@ -228,7 +228,8 @@ async function main(): Promise<void> {
       meili: workflowMeili,
       saved: {
         store: new SavedSearchStore(new Meilisearch({ host: conn.url, apiKey: savedKey, timeout: ADMIN_TIMEOUT_MS }), config.index),
-        find: matchFinder(new Meilisearch({ host: conn.url, apiKey: target().key, timeout: ADMIN_TIMEOUT_MS }), config.index),
+        // Matches are read from every node, as the indexing job's check reads them.
+        find: matchFinder(searchClients(target(), ADMIN_TIMEOUT_MS), config.index),
       },
     };
   } catch (err) {

@@ -14,7 +14,14 @@ import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { MEILI_SCORE_WEIGHT } from '../../src/search/rerank.js';
 import type { SearchResponse } from '../../src/search/api-schema.js';
+import { MeiliSearchClient } from '../../src/meili/client.js';
+import { afterIndexJob } from '../../src/saved/alerts.js';
+import { ALERT_WINDOW, newSavedSearch, parseSavedSearchInput, savedSearchParams } from '../../src/saved/saved-search.js';
+import { savedIndexOf } from '../../src/saved/store.js';
+import { listDocuments, parseDocumentListParams, type DocumentList } from '../../src/search/documents.js';
+import { exportHits, parseExportParams } from '../../src/search/export.js';
 import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { workflowDeps } from '../workflow-helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
 
@@ -45,6 +52,10 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
   let jobNodes: JobNode[];
   let one: SearchBackend;
   let three: SearchBackend;
+  /** The clients the workflow routes search with, on one node and over three. */
+  let oneMeili: MeiliSearchClient;
+  let threeMeili: MeiliSearchClient;
+  let targets: Array<{ name: string; url: string; key: string }>;
 
   before(async () => {
     writeCorpus(corpus);
@@ -56,12 +67,16 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
     await configureNetwork(jobNodes.map((n, i) => ({ name: n.name, url: nodes[i]!.url, key: nodes[i]!.masterKey, admin: n.client, searchKey: keys[i]! })));
     const oneKey = await ensureSearchKey(single.client, uid);
     one = new SearchBackend(() => ({ url: single.url, key: oneKey, index: uid }), { synonyms: settings.synonyms ?? {} });
-    const targets = jobNodes.map((n, i) => ({ name: n.name, url: nodes[i]!.url, key: keys[i]! }));
+    targets = jobNodes.map((n, i) => ({ name: n.name, url: nodes[i]!.url, key: keys[i]! }));
     three = new SearchBackend(() => ({ url: targets[0]!.url, key: targets[0]!.key, index: uid, nodes: targets }), { synonyms: settings.synonyms ?? {} });
+    oneMeili = new MeiliSearchClient(() => ({ url: single.url, key: oneKey, index: uid }));
+    threeMeili = new MeiliSearchClient(() => ({ url: targets[0]!.url, key: targets[0]!.key, index: uid, nodes: targets }));
   });
   after(async () => {
     await one?.close();
     await three?.close();
+    await oneMeili?.close();
+    await threeMeili?.close();
     for (const n of nodes) await n.stop();
     await single.client.deleteIndex(uid).waitTask();
     await single.client.deleteIndex(termsIndexOf(uid)).waitTask();
@@ -136,6 +151,77 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
     assert.deepEqual(await three.document(docId), await one.document(docId));
     assert.deepEqual(await three.suggest('sky'), await one.suggest('sky'));
     assert.equal(await three.passageCount(), await one.passageCount());
+  });
+
+  it('lists the collection with the same totals, facets, histogram and pages on three nodes as on one', async () => {
+    const year = Object.keys((await listDocuments(oneMeili, parseDocumentListParams({}))).facets.year)[0]!;
+    const lists = [{}, { page: '2' }, { sort: 'passages:asc', perPage: '50' }, { sort: 'passages:desc', page: '3', perPage: '7' }, { year }, { format: 'text', sort: 'date:asc' }];
+    for (const query of lists) {
+      const p = parseDocumentListParams(query);
+      const [a, b] = await Promise.all([listDocuments(oneMeili, p), listDocuments(threeMeili, p)]);
+      const { documents: da, ...restA } = a;
+      const { documents: db, ...restB } = b;
+      assert.ok(da.length > 0, JSON.stringify(query));
+      assert.deepEqual(restB, restA, JSON.stringify(query));
+      // Documents that tie on the sort key may come in either order: the keys come in the same order.
+      const key = (d: DocumentList['documents'][number]) => (p.sort.startsWith('date') ? d.date : d.passages);
+      assert.deepEqual(db.map(key), da.map(key), JSON.stringify(query));
+    }
+    // Every page, put together, is the whole collection, each document once.
+    const everything = async (m: MeiliSearchClient) => {
+      const ids: string[] = [];
+      for (let page = 1; ; page++) {
+        const l = await listDocuments(m, parseDocumentListParams({ page: String(page), perPage: '100', sort: 'passages:desc' }));
+        ids.push(...l.documents.map((d) => d.docId));
+        if (page * l.perPage >= l.total) return ids;
+      }
+    };
+    const [all1, all3] = await Promise.all([everything(oneMeili), everything(threeMeili)]);
+    assert.equal(new Set(all3).size, all3.length, 'no document twice');
+    assert.deepEqual([...all3].sort(), [...all1].sort());
+  });
+
+  it('exports the same passages on three nodes as on one, whatever the page size', async () => {
+    const ids = async (m: MeiliSearchClient, q: string, pageSize: number) => {
+      const out: string[] = [];
+      for await (const h of exportHits(m, parseExportParams({ q }), pageSize)) out.push(h.id);
+      return out;
+    };
+    for (const q of ['police', 'cocoa', '"oil prices"']) {
+      const [a, b, c] = await Promise.all([ids(oneMeili, q, 500), ids(threeMeili, q, 500), ids(threeMeili, q, 7)]);
+      const total = (await one.search(parseSearchParams({ q }))).total;
+      assert.ok(a.length > 7 && a.length === total, `${q}: ${a.length} of ${total}`);
+      assert.equal(new Set(b).size, b.length, `${q}: no passage twice`);
+      assert.deepEqual([...b].sort(), [...a].sort(), q);
+      assert.equal(new Set(c).size, c.length, `${q}: no passage twice across small pages`);
+      assert.deepEqual([...c].sort(), [...a].sort(), q);
+    }
+  });
+
+  it('announces the same new matches of a saved search on three nodes as on one', async () => {
+    const deps = [await workflowDeps(single.url, single.client, uid), await workflowDeps(targets[0]!.url, jobNodes[0]!.client, uid, targets)];
+    try {
+      // Saved as POST /api/saved saves it: what matches now is known, wherever it lives.
+      const input = parseSavedSearchInput({ name: 'cocoa', q: 'cocoa' });
+      const saved = await Promise.all(deps.map(async (d) => {
+        const s = newSavedSearch(input, await d.saved!.find(savedSearchParams(input, ALERT_WINDOW)), new Date());
+        await d.saved!.store.put([s]);
+        return s;
+      }));
+      assert.ok(saved[0]!.seen.length > 3, 'the collection already holds several matches');
+      assert.equal(saved[1]!.seen.length, saved[0]!.seen.length);
+      fs.writeFileSync(path.join(corpus, 'cocoa-grindings.txt'), 'Cocoa grindings\n\nEuropean cocoa grindings fell in the third quarter as chocolate makers drew on stocks bought when prices were lower.');
+      await Promise.all([runIndexJob(single.client, uid, settings, { roots: [corpus] }), runIndexJob(jobNodes, uid, settings, { roots: [corpus] })]);
+      const [a, b] = await Promise.all([afterIndexJob([single.client], uid), afterIndexJob(jobNodes.map((n) => n.client), uid)]);
+      assert.deepEqual(b.summary.savedSearches.map((s) => s.newMatches), a.summary.savedSearches.map((s) => s.newMatches));
+      const [newA = [], newB = []] = await Promise.all(deps.map(async (d, i) => (await d.saved!.store.get(saved[i]!.id))!.newMatches.map((m) => m.id)));
+      // Only the new story's passages are new; the matches the collection held before are not.
+      assert.ok(newA.length > 0 && newA.every((id) => id.startsWith('cocoa-grindings-')), JSON.stringify(newA));
+      assert.deepEqual([...newB].sort(), [...newA].sort());
+    } finally {
+      for (const d of deps) await d.close();
+      await single.client.deleteIndex(savedIndexOf(uid)).waitTask();
+    }
   });
 
   it('moves only the documents a new node takes, on the next incremental job', async () => {

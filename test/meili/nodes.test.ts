@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseNodes } from '../../src/config.js';
+import { federatedSearch } from '../../src/meili/federation.js';
 import { nodeFor } from '../../src/meili/nodes.js';
 
 const named = (...names: string[]) => names.map((name) => ({ name }));
@@ -58,5 +59,19 @@ describe('rendezvous routing', () => {
       if (before !== 'b-7700') assert.equal(withoutB, before);
     }
     assert.ok(moved > 600 && moved < 900, `${moved} of 3000 moved to the fourth node`);
+  });
+});
+
+describe('a federated search', () => {
+  it('pages by page and hitsPerPage as one index does: the same slice of the merged list', () => {
+    const { federation, queries } = federatedSearch('passages', { q: 'x', page: 3, hitsPerPage: 20, sort: ['timestamp:desc'] }, ['a', 'b']);
+    assert.equal(federation.offset, 40);
+    assert.equal(federation.limit, 20);
+    for (const q of queries) {
+      assert.equal('page' in q || 'hitsPerPage' in q, false, 'paging belongs to the federation');
+      assert.deepEqual((q as Record<string, unknown>).sort, ['timestamp:desc']);
+    }
+    assert.deepEqual(federatedSearch('passages', { q: '', page: 1, hitsPerPage: 0 }, ['a']).federation, { limit: 0, offset: 0 });
+    assert.deepEqual(federatedSearch('passages', { q: '', offset: 10, limit: 5 }, ['a']).federation, { limit: 5, offset: 10 });
   });
 });

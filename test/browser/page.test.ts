@@ -10,19 +10,10 @@ import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
-import { CHROMIUM, launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
 import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
-
-async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; base: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const addr = server.address() as { port: number };
-      resolve({ server, base: `http://127.0.0.1:${addr.port}` });
-    });
-  });
-}
 
 describe('the search page in Chromium', { timeout: 120_000 }, () => {
   const { url, client } = testMeili();
@@ -33,10 +24,9 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
   const servers: Server[] = [];
   const backends: SearchBackend[] = [];
   const closers: Array<() => Promise<void>> = [];
-  const consoleErrors: string[] = [];
+  const pages = new PageOpener(() => browser, () => base);
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), 'Debian chromium is installed (.ci/run installs it)');
     assert.ok(fs.existsSync(path.join(WEB_ROOT, 'app.js')), 'the page is built (npm test builds it)');
     const settings = indexSettings(SEED_SYNONYMS);
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
@@ -65,17 +55,7 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
     await client.deleteIndex(`${uid}__terms`).waitTask();
   });
 
-  async function open(pathAndQuery: string, width = 1200): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${pathAndQuery}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${pathAndQuery}: ${e.message}`));
-    await page.goto(`${pathAndQuery.startsWith('http') ? '' : base}${pathAndQuery}`);
-    return page;
-  }
+  const open = (pathAndQuery: string, width = 1200): Promise<Page> => pages.open(pathAndQuery, { viewport: { width, height: 900 }, clipboard: true });
 
   it('shows ranked hits with marked snippets and the source title for /?q=Sky ECC', async () => {
     const page = await open('/?q=Sky%20ECC');
@@ -213,6 +193,6 @@ describe('the search page in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('logged no console errors', () => {
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pages.consoleErrors, []);
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +14,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
 import { createAccess } from '../../src/server/auth/access.js';
-import { CHROMIUM, launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
 import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -28,10 +27,9 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
   let base: string;
   let server: Server;
   let backend: SearchBackend;
-  const consoleErrors: string[] = [];
+  const pages = new PageOpener(() => browser, () => base);
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), 'Debian chromium is installed (.ci/run installs it)');
     const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
     const key = await ensureSearchKey(client, uid);
@@ -41,10 +39,7 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
     // As main builds it for a service off loopback.
     const access = createAccess({ store: new UsersStore(dataDir), loopback: false, proxyAuth: null, trustProxy: { kind: 'off' }, audit: null });
     const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, access });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    ({ server, base } = await listen(app));
     browser = await launchChromium();
   });
 
@@ -56,15 +51,7 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
     await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
-  async function open(context: BrowserContext, pathAndQuery: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${pathAndQuery}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${pathAndQuery}: ${e.message}`));
-    await page.goto(`${base}${pathAndQuery}`);
-    return page;
-  }
+  const open = (context: BrowserContext, pathAndQuery: string): Promise<Page> => pages.open(pathAndQuery, { context });
 
   async function signIn(page: Page, password: string) {
     await page.locator('#sign-in-name').fill('ada');
@@ -129,8 +116,8 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
   it('logged no console errors but the two refusals these tests asked for', () => {
     // Chromium reports every 4xx answer as a console error: one for the wrong password, one for the
     // request after sign-out. Anything else is a fault of the page.
-    const unexpected = consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 401/.test(e));
+    const unexpected = pages.consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of 401/.test(e));
     assert.deepEqual(unexpected, []);
-    assert.equal(consoleErrors.length, 2, consoleErrors.join('\n'));
+    assert.equal(pages.consoleErrors.length, 2, pages.consoleErrors.join('\n'));
   });
 });

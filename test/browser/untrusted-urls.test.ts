@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import type { PassageRecord } from '../../src/ingest/records.js';
 import { createLogger } from '../../src/log.js';
@@ -15,9 +14,8 @@ import { BASE_SETTINGS } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
 import { tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { launchChromium, listen, WEB_ROOT } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_ROOT = path.join(projectRoot, 'dist', 'web');
 const HOSTILE = /javascript:|data:text|vbscript:/i;
 const P1 =
   'The harbour council voted on Tuesday to close the old swing bridge for repairs, after inspectors found that several of its steel supports had rusted through over the past winter.';
@@ -54,11 +52,8 @@ describe('javascript: and data: URLs never reach the API or the page', { timeout
     const key = await ensureSearchKey(client, uid);
     backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: {} });
     app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000 });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    ({ server, base } = await listen(app));
+    browser = await launchChromium();
   });
 
   after(async () => {

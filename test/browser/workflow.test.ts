@@ -13,7 +13,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { afterIndexJob } from '../../src/saved/alerts.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
-import { launchChromium, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
 import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
@@ -28,7 +28,7 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
   let server: Server;
   let backend: SearchBackend;
   let closeWorkflow: () => Promise<void>;
-  const consoleErrors: string[] = [];
+  const pages = new PageOpener(() => browser, () => base);
 
   before(async () => {
     for (const f of fs.readdirSync(SEEDS_DIR)) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(docs, f));
@@ -38,10 +38,7 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
     const workflow = await workflowDeps(url, client, uid);
     closeWorkflow = workflow.close;
     const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, workflow });
-    await new Promise<void>((resolve) => {
-      server = app.listen(0, '127.0.0.1', () => resolve());
-    });
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    ({ server, base } = await listen(app));
     browser = await launchChromium();
   });
 
@@ -53,17 +50,7 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
     for (const i of [uid, `${uid}__terms`, `${uid}__saved`]) await client.deleteIndex(i).waitTask();
   });
 
-  async function open(pathAndQuery: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(`${pathAndQuery}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`${pathAndQuery}: ${e.message}`));
-    await page.goto(`${base}${pathAndQuery}`);
-    return page;
-  }
+  const open = (pathAndQuery: string): Promise<Page> => pages.open(pathAndQuery, { viewport: { width: 1200, height: 900 }, acceptDownloads: true, clipboard: true });
 
   const api = async <T>(p: string): Promise<T> => (await (await fetch(`${base}${p}`)).json()) as T;
 
@@ -211,6 +198,6 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
   });
 
   it('logged no console errors', () => {
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(pages.consoleErrors, []);
   });
 });

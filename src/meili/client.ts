@@ -142,6 +142,27 @@ export class MeiliSearchClient {
     return one();
   }
 
+  /**
+   * How many records a search matches, exactly (Meilisearch's `totalHits`, up to its maxTotalHits).
+   * Over several nodes, each node counts its own and the counts add up: a document's passages all
+   * live on one node, so a count distinct by document adds up too. (A federated search cannot give
+   * this: it estimates its total, and counts passages where a count distinct by document is asked.)
+   * A node that does not answer makes the count unavailable rather than short.
+   */
+  async count(body: SearchBody, index = this.#target().index): Promise<number> {
+    const counting = { ...body, page: 1, hitsPerPage: 0 };
+    const nodes = this.#target().nodes;
+    if (!nodes || nodes.length <= 1) return (await this.search<{ totalHits?: number }>(counting, index)).totalHits ?? 0;
+    const counts = await Promise.all(
+      nodes.map(async (node) => {
+        const { status, payload } = await this.#send(`/indexes/${encodeURIComponent(index)}/search`, counting, node);
+        if (status < 200 || status >= 300) throw apiError(status, payload);
+        return (payload as { totalHits?: number }).totalHits ?? 0;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   /** Searches an index (the configured one unless another is named), in a batch with its neighbours in time. */
   search<T>(body: unknown, index?: string): Promise<T> {
     // A federated search is one multi-search already.

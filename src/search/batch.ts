@@ -152,12 +152,12 @@ export function batchSearcher(meili: MeiliSearchClient, hits = BATCH_HITS_DEFAUL
     );
     const [passages, documents] = await Promise.all([
       meili.search<RawSearchResponse>({ ...body, matchingStrategy: 'all', page: 1, hitsPerPage: hits }),
-      meili.search<{ totalHits?: number }>({ q, matchingStrategy: 'all', page: 1, hitsPerPage: 0, distinct: 'docId' }),
+      meili.count({ q, matchingStrategy: 'all', distinct: 'docId' }),
     ]);
     return {
       query: q,
       passages: passages.totalHits ?? 0,
-      documents: documents.totalHits ?? 0,
+      documents,
       hits: passages.hits.map((raw) => {
         const h = shapeHit(raw);
         return { id: h.id, docId: h.source.docId, title: h.source.title, publisher: h.source.publisher, date: h.source.date, snippet: h.snippet, link: h.link };

@@ -112,15 +112,10 @@ export async function listDocuments(meili: MeiliSearchClient, p: DocumentListPar
     const months = Array.from({ length: span * 12 }, (_, i) => ({ y: first + Math.floor(i / 12), m: i % 12 }));
     const counts = await Promise.all(
       months.map(({ y, m }) =>
-        meili.search<{ totalHits?: number }>({
-          q: '',
-          filter: documentFilter(p, `timestamp >= ${quote(monthStart(y, m))} AND timestamp < ${quote(monthStart(y, m + 1))}`),
-          page: 1,
-          hitsPerPage: 0,
-        }),
+        meili.count({ q: '', filter: documentFilter(p, `timestamp >= ${quote(monthStart(y, m))} AND timestamp < ${quote(monthStart(y, m + 1))}`) }),
       ),
     );
-    const bars = months.map(({ y, m }, i) => ({ period: `${y}-${String(m + 1).padStart(2, '0')}`, documents: counts[i]!.totalHits ?? 0 }));
+    const bars = months.map(({ y, m }, i) => ({ period: `${y}-${String(m + 1).padStart(2, '0')}`, documents: counts[i]! }));
     // Trim the empty months before the first document and after the last.
     const firstFull = bars.findIndex((b) => b.documents > 0);
     const lastFull = bars.findLastIndex((b) => b.documents > 0);

@@ -19,6 +19,7 @@ import { afterIndexJob } from '../../src/saved/alerts.js';
 import { ALERT_WINDOW, newSavedSearch, parseSavedSearchInput, savedSearchParams } from '../../src/saved/saved-search.js';
 import { savedIndexOf } from '../../src/saved/store.js';
 import { listDocuments, parseDocumentListParams, type DocumentList } from '../../src/search/documents.js';
+import { batchSearcher } from '../../src/search/batch.js';
 import { exportHits, parseExportParams } from '../../src/search/export.js';
 import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
@@ -195,6 +196,16 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
       assert.deepEqual([...b].sort(), [...a].sort(), q);
       assert.equal(new Set(c).size, c.length, `${q}: no passage twice across small pages`);
       assert.deepEqual([...c].sort(), [...a].sort(), q);
+    }
+  });
+
+  it('counts the passages and documents of each query of a batch on three nodes as on one', async () => {
+    const [a, b] = [batchSearcher(oneMeili, 3), batchSearcher(threeMeili, 3)];
+    for (const q of ['cocoa', 'police', 'oil prices', 'said', 'Zwartkop Vissermans']) {
+      const [x, y] = await Promise.all([a(q), b(q)]);
+      assert.equal(y.passages, x.passages, `passages of ${q}`);
+      assert.equal(y.documents, x.documents, `documents of ${q}`);
+      assert.equal(y.hits.length, x.hits.length, `hits of ${q}`);
     }
   });
 

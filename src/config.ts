@@ -86,6 +86,8 @@ export interface Config {
   logQueries: boolean;
   /** The audit trail starts a new file past this size. */
   auditRotateBytes: number;
+  /** The folders an editor's `POST /api/index` indexes (INDEX_ROOTS); empty leaves indexing to `npm run index`. */
+  indexRoots: string[];
 }
 
 /**
@@ -155,6 +157,7 @@ const schema = z
     CORS_ORIGINS: z.string().default(''),
     RATE_LIMIT_PER_MINUTE: positiveInt('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     SYNONYMS_FILE: z.string().optional(),
+    INDEX_ROOTS: z.string().default(''),
   })
   .superRefine((env, ctx) => {
     if (env.MEILI_NODES) {
@@ -275,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     synonymsFile: path.resolve(e.SYNONYMS_FILE ?? path.join(projectRoot, 'config', 'synonyms.json')),
+    indexRoots: list(e.INDEX_ROOTS).map((root) => path.resolve(root)),
     ...access.data,
   };
 }

@@ -3,8 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { Meilisearch } from 'meilisearch';
+import { main as users, type CliIo } from '../src/accounts/cli.js';
 import { projectRoot } from '../src/config.js';
+import { openApiDocument } from '../src/server/openapi.js';
 
 export const SEEDS_DIR = path.join(projectRoot, 'seeds');
 /** The seed collection's own synonyms: an example file, not the product's default (which is empty). */
@@ -56,4 +61,22 @@ export function rawHttp(port: number, request: string): Promise<{ status: number
     });
     socket.end(request);
   });
+}
+
+/** `npm run users` in-process, on the accounts of `dataDir`; returns stdout (a token for `add` and `token`). */
+export async function usersCli(dataDir: string, argv: string[], stdin = ''): Promise<string> {
+  let out = '';
+  let err = '';
+  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => stdin, promptHidden: async () => '' };
+  const code = await users(argv, io, { DATA_DIR: dataDir });
+  assert.equal(code, 0, err);
+  return out.trim();
+}
+
+/** Validates a response body against a schema of the served OpenAPI document. */
+export function openApiValidator(schemaName: keyof typeof openApiDocument.components.schemas) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  ajv.addSchema({ ...openApiDocument, $id: 'openapi.json' });
+  return ajv.compile({ $ref: `openapi.json#/components/schemas/${schemaName}` });
 }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { loadConfig, projectRoot, type Config } from '../config.js';
 import { CitableError, errorCodeOf } from '../errors.js';
-import { runIndexJob, type JobNode } from '../indexing/indexer.js';
-import { acquireJobLock, type JobLock } from '../indexing/job-lock.js';
+import type { JobNode } from '../indexing/indexer.js';
 import { createLogger, type Logger } from '../log.js';
 import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
 import { ADMIN_TIMEOUT_MS, adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
@@ -12,7 +11,7 @@ import { EmbeddedMeilisearch, embeddedPaths, isHealthy, stopAllOwned } from '../
 import { ensureSearchKey } from '../meili/keys.js';
 import { configureNetwork } from '../meili/nodes.js';
 import { indexSettings, loadSynonyms } from '../meili/settings.js';
-import { afterIndexJob, matchFinder, searchClients } from '../saved/alerts.js';
+import { matchFinder, searchClients } from '../saved/alerts.js';
 import { ensureSavedSearchKey, SavedSearchStore } from '../saved/store.js';
 import { SearchBackend } from '../search/backend.js';
 import { UsersStore } from '../accounts/users-store.js';
@@ -21,6 +20,7 @@ import type { WorkflowDeps } from './workflow-routes.js';
 import { AuditLog } from './audit/audit-log.js';
 import { createAccess } from './auth/access.js';
 import { accessProblem, isLoopbackHost } from './auth/access-policy.js';
+import { indexJobs, startLockedJob } from './index-jobs.js';
 import { passageReadiness } from './readiness.js';
 
 /** In-flight requests get this long to finish on shutdown before their connections are closed. */
@@ -66,22 +66,17 @@ async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Lo
   const counts = await Promise.all(nodes.map((n) => passageCount(n.client, config.index)));
   if (counts.some((c) => c !== null && c > 0)) return;
   // The job lock keeps the seeding out of a job already filling the index, and that job out of it.
-  let lock: JobLock;
+  let job: Awaited<ReturnType<typeof startLockedJob>>;
   try {
-    lock = await acquireJobLock(config.dataDir, config.index);
+    job = await startLockedJob({ dataDir: config.dataDir, index: config.index, settings: indexSettings(config.synonymsFile), nodes: () => nodes }, { roots: [SEEDS_DIR] });
   } catch (err) {
     if (errorCodeOf(err) !== 'job_busy') throw err;
     logger.info({ reason: (err as Error).message }, 'index is empty, but an indexing job is filling it: not indexing the seeds');
     return;
   }
-  try {
-    logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
-    const summary = await runIndexJob(nodes, config.index, indexSettings(config.synonymsFile), { roots: [SEEDS_DIR] });
-    const alerts = await afterIndexJob(nodes.map((n) => n.client), config.index);
-    logger.info({ summary: { ...summary, ...alerts.summary } }, 'seeds indexed');
-  } finally {
-    lock.release();
-  }
+  logger.info({ seeds: SEEDS_DIR }, 'index is empty: indexing the seeds');
+  const { summary } = await job.done;
+  logger.info({ summary }, 'seeds indexed');
 }
 
 /**
@@ -89,7 +84,7 @@ async function seedIfEmpty(nodes: readonly JobNode[], config: Config, logger: Lo
  * searches are federated over all of them. Returns the first node's connection (for health and
  * counts) and the search target.
  */
-async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: MeiliConnection; nodes: MeiliConnection[]; target: () => SearchTarget }> {
+async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: MeiliConnection; nodes: Array<MeiliConnection & { name: string }>; target: () => SearchTarget }> {
   const nodes = await connectNodes(config);
   await seedIfEmpty(nodes.map((n) => ({ name: n.name, client: adminClient(n) })), config, logger);
   const keys = await Promise.all(nodes.map((n) => ensureSearchKey(adminClient(n), config.index)));
@@ -199,7 +194,7 @@ async function main(): Promise<void> {
 
   let backend: SearchBackend | null = null;
   /** Every node, when MEILI_NODES lists several (else empty: `conn` is the one Meilisearch). */
-  let allNodes: MeiliConnection[] = [];
+  let allNodes: Array<MeiliConnection & { name: string }> = [];
   let workflowMeili: MeiliSearchClient | null = null;
   let workflow: WorkflowDeps | undefined;
   /** The Meilisearch instances whose passages /readyz counts. */
@@ -259,6 +254,15 @@ async function main(): Promise<void> {
     rateLimitPerMinute: config.rateLimitPerMinute,
     webRoot: WEB_ROOT,
     workflow,
+    indexing: indexJobs({
+      dataDir: config.dataDir,
+      index: config.index,
+      settings: indexSettings(config.synonymsFile),
+      roots: config.indexRoots,
+      // The same node names as the CLI's jobs: routing hashes them.
+      nodes: () => (allNodes.length > 0 ? allNodes : [{ ...conn, name: 'meilisearch' }]).map((c) => ({ name: c.name, client: adminClient(c) })),
+      logger,
+    }),
     logQueries: config.logQueries,
     access: createAccess({ store: users, loopback: isLoopbackHost(config.host), proxyAuth: config.proxyAuth, trustProxy: config.trustProxy, audit }),
   });

@@ -20,6 +20,7 @@ import { documentListParamsSchema } from '../search/documents.js';
 import { EXPORT_MAX_HITS, exportParamsSchema } from '../search/export.js';
 import { docIdParamsSchema, passageKeyParamsSchema, permalinkQuerySchema, searchParamsSchema, suggestParamsSchema } from '../search/params.js';
 import { passageIdParamsSchema } from '../search/passage.js';
+import { indexJobAnswerSchema, indexJobBodySchema } from './index-jobs.js';
 import { citeParamsSchema, savedIdParamsSchema } from './workflow-routes.js';
 
 /*
@@ -47,6 +48,7 @@ const NAMED = {
   BatchResponse: batchResponseSchema,
   SavedSearchList: savedListSchema,
   SavedSearchDetail: savedDetailSchema,
+  IndexJobAnswer: indexJobAnswerSchema,
 } satisfies Record<string, z.ZodType>;
 
 /**
@@ -292,6 +294,26 @@ export const openApiDocument = {
         summary: 'Deletes a saved search',
         parameters: parameters(savedIdParamsSchema, 'path'),
         responses: { '204': { description: 'Deleted' }, '404': errorResponse('No such saved search') },
+      },
+    },
+    '/api/index': {
+      get: {
+        operationId: 'getIndexJob',
+        summary: 'The last indexing job started over HTTP (null before the first); editors only',
+        responses: { '200': json('IndexJobAnswer', 'The job'), '401': errorResponse('No valid credentials'), '403': errorResponse('Not an editor') },
+      },
+      post: {
+        operationId: 'startIndexJob',
+        summary: 'Indexes the folders of INDEX_ROOTS with the job of `npm run index`, under its lock; editors only',
+        requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(indexJobBodySchema, 'input') } } },
+        responses: {
+          '202': json('IndexJobAnswer', 'Started; GET /api/index shows how it goes'),
+          '400': errorResponse('A body it does not read'),
+          '401': errorResponse('No valid credentials'),
+          '403': errorResponse('Not an editor'),
+          '404': errorResponse('INDEX_ROOTS is not set: indexing stays with `npm run index`'),
+          '409': errorResponse('Another job (over HTTP or from the CLI) holds the index'),
+        },
       },
     },
     '/feeds/saved/{id}.atom': {

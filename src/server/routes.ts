@@ -6,6 +6,8 @@ import { CitableError, InvalidParameterError } from '../errors.js';
 import type { SearchBackend } from '../search/backend.js';
 import { parseDocId, parseParams, parseSearchParams, parseSuggestParams, passageKeyParamsSchema, permalinkQuerySchema } from '../search/params.js';
 import { parsePassageKey } from '../search/shape.js';
+import { principalOf } from './auth/authenticate.js';
+import { indexJobBodySchema, type IndexJobs } from './index-jobs.js';
 import { notFound } from './middleware/errors.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { openApiDocument } from './openapi.js';
@@ -28,6 +30,8 @@ export interface RouteDeps {
   webRoot?: string | null;
   /** The collection list, citations, exports, batches and saved searches (workflow-routes.ts); none leaves them out. */
   workflow?: WorkflowDeps;
+  /** Indexing jobs an editor starts over HTTP (index-jobs.ts); none leaves `/api/index` out. */
+  indexing?: IndexJobs;
 }
 
 /** What every /api route passes before its handler. */
@@ -40,6 +44,22 @@ export interface ApiGuards {
   sessionRoutes: express.Router;
   /** Put before a route only editors may use: indexing, managing saved searches. */
   editorOnly: Middleware;
+}
+
+/** Methods that only read. Any other method on /api changes something, and is an editor's. */
+const READING_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The POST routes that only read (a batch of searches): readers may use them. */
+const READING_POSTS = new Set(['/batch']);
+
+/**
+ * Whatever changes data is an editor's, by default: a route added later is protected without a
+ * line of its own. Readers keep the routes that only read, and POST /api/batch (searches).
+ */
+function editorForChanges(editorOnly: Middleware): express.RequestHandler {
+  return (req, res, next) => {
+    if (READING_METHODS.has(req.method) || READING_POSTS.has(req.path)) next();
+    else (editorOnly as unknown as express.RequestHandler)(req, res, next);
+  };
 }
 
 /**
@@ -60,6 +80,7 @@ export interface ApiGuards {
  *   GET /api/documents, /api/passages/:id/cite, /api/search/export, POST /api/batch,
  *       /api/saved…, /feeds/saved/:id.atom   the investigator's routes (workflow-routes.ts);
  *       POST /api/saved and DELETE /api/saved/:id are an editor's
+ *   GET|POST /api/index            an editor's indexing job on INDEX_ROOTS: its state; start one (202, 409 while one runs)
  *   GET /p/:passageKey             a passage's permalink, resolved where the passage is now (needs credentials)
  *   GET /, /documents/:docId, /batch   the search page
  */
@@ -81,6 +102,7 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
   app.use('/api', guards.sessionRoutes);
   app.all('/api/session', methodNotAllowed('GET', 'POST', 'DELETE'));
   app.use('/api', ...(guards.access as unknown as express.RequestHandler[]));
+  app.use('/api', editorForChanges(guards.editorOnly));
   app.all('/api/search', methodNotAllowed('GET'));
 
   app.get('/api/documents/:docId', async (req, res) => {
@@ -104,9 +126,7 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
 
   if (deps.workflow) {
     const routes = workflowRouter(deps.workflow);
-    // Saved searches are an editor's to make and delete; reading them is a reader's.
-    app.post('/api/saved', guards.editorOnly as unknown as express.RequestHandler);
-    app.delete('/api/saved/:id', guards.editorOnly as unknown as express.RequestHandler);
+    // Saved searches are an editor's to make and delete (editorForChanges); reading them is a reader's.
     app.use('/api', routes.api);
     app.all(['/api/documents', '/api/passages/:id/cite', '/api/search/export'], methodNotAllowed('GET'));
     app.all('/api/batch', methodNotAllowed('POST'));
@@ -116,6 +136,7 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     app.use('/feeds', guards.rateLimit as unknown as express.RequestHandler, ...(guards.access as unknown as express.RequestHandler[]), routes.feeds);
     app.all('/feeds/saved/:file', methodNotAllowed('GET'));
   }
+  if (deps.indexing) registerIndexRoutes(app, deps.indexing, guards.editorOnly);
   app.use('/api', notFound);
 
   // A permalink outlives re-indexing: the passage is found by its content hash, else by the quote
@@ -150,6 +171,25 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     });
   }
   return plain;
+}
+
+/**
+ * `POST /api/index` runs the indexing job of `npm run index` on the configured roots (INDEX_ROOTS),
+ * under the same job lock: 202 with the job, or 409 while a job (this service's or the CLI's) runs.
+ * `GET /api/index` shows the last job started here. Both are an editor's: a job's failures name
+ * files on the server.
+ */
+function registerIndexRoutes(app: express.Express, jobs: IndexJobs, editorOnly: Middleware): void {
+  app.use('/api/index', editorOnly as unknown as express.RequestHandler);
+  app.get('/api/index', (_req, res) => {
+    res.json({ job: jobs.last() });
+  });
+  app.post('/api/index', express.json({ limit: '1kb' }), async (req, res) => {
+    const { rebuild } = parseParams(indexJobBodySchema, req.body, 'field');
+    const job = await jobs.start({ rebuild, startedBy: principalOf(req)?.name ?? null });
+    res.status(202).location('/api/index').json({ job });
+  });
+  app.all('/api/index', methodNotAllowed('GET', 'POST'));
 }
 
 /** `GET /api/search`: parameters from the query string, the answer as JSON. */

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { main as users, type CliIo } from '../../src/accounts/cli.js';
 import { USERS_RECHECK_MS, UsersStore } from '../../src/accounts/users-store.js';
 import { projectRoot, type Config } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
@@ -16,21 +15,11 @@ import { createApp, type CitableApp } from '../../src/server/app.js';
 import { AuditLog } from '../../src/server/audit/audit-log.js';
 import { createAccess } from '../../src/server/auth/access.js';
 import type { WorkflowDeps } from '../../src/server/workflow-routes.js';
-import { SEEDS_DIR, testMeili, tempDir, uniqueIndex } from '../helpers.js';
+import { SEEDS_DIR, testMeili, tempDir, uniqueIndex, usersCli as cli } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 const DOC = '002_b09c8a4e056d45ba';
 const PASSWORD = 'a passphrase long enough';
-
-/** `npm run users` in-process; returns stdout (a token for `add` and `token`). */
-async function cli(dataDir: string, argv: string[], stdin = ''): Promise<string> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { stdout: (s) => void (out += s), stderr: (s) => void (err += s), readStdin: async () => stdin, promptHidden: async () => '' };
-  const code = await users(argv, io, { DATA_DIR: dataDir });
-  assert.equal(code, 0, err);
-  return out.trim();
-}
 
 function setCookieOf(res: request.Response): string {
   const header = res.headers['set-cookie'] as unknown as string[] | undefined;
@@ -94,6 +83,8 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
       request(a).get('/api/openapi.json'),
       request(a).get('/api/no-such-route'),
       request(a).post('/api/search'),
+      request(a).post('/api/saved').send({ name: 'Sinaloa', q: 'Sinaloa' }),
+      request(a).delete('/api/saved/0123456789abcdef'),
       request(a).get(`/p/${DOC}.0123456789abcdef`).set('Accept', 'application/json'),
       request(a).get('/api/search?q=Sinaloa').set('Authorization', 'Basic cmVlZDpwYXNz'),
       request(a).get('/api/search?q=Sinaloa').set('Cookie', 'citable_session=made-up'),

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import type { CitableApp } from '../../src/server/app.js';
 import request from 'supertest';
 import { runIndexJob } from '../../src/indexing/indexer.js';
@@ -14,18 +12,9 @@ import { parseSearchParams } from '../../src/search/params.js';
 import { createApp } from '../../src/server/app.js';
 import { stemOf } from '../../src/text/stem.js';
 import { words } from '../../src/text/words.js';
-import { openApiDocument } from '../../src/server/openapi.js';
-import { SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
+import { openApiValidator as validator, SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
-
-/** Validates a response body against a schema of the served OpenAPI document. */
-function validator(schemaName: keyof typeof openApiDocument.components.schemas) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  ajv.addSchema({ ...openApiDocument, $id: 'openapi.json' });
-  return ajv.compile({ $ref: `openapi.json#/components/schemas/${schemaName}` });
-}
 
 describe('search API against the seeds', () => {
   const { url, masterKey, client } = testMeili();

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Index, Meilisearch, Settings } from 'meilisearch';
@@ -15,6 +14,7 @@ import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
 import { indexedDocuments, storedPassagePages, type StoredPassage } from './stored.js';
+import { createSpillFolder, removeSpillFolder, removeStaleSpillFolders } from './spill-folders.js';
 import { TermSpill, type SpillLimits } from './term-spill.js';
 import { commitTermStats, corpusRecord, markJobPending, writeTermStats } from './term-stats-store.js';
 
@@ -235,12 +235,14 @@ export async function runIndexJob(target: Meilisearch | readonly JobNode[], inde
   const targets: readonly JobNode[] = Array.isArray(target) ? target : [{ name: 'meilisearch', client: target as Meilisearch }];
   const { files, failures, rootIds } = await collectFiles(opts.roots);
   const summary: IndexSummary = { documents: { indexed: 0, unchanged: 0, removed: 0, failed: 0 }, passages: 0, failures, flagged: [], tookMs: 0 };
-  const spillRoot = fs.mkdtempSync(path.join(opts.spillDir ?? os.tmpdir(), 'citable-terms-'));
+  const spillParent = opts.spillDir ?? os.tmpdir();
+  removeStaleSpillFolders(spillParent);
+  const spillRoot = createSpillFolder(spillParent);
   try {
     if (opts.rebuild) await rebuild(targets, indexUid, settings, files, summary, opts, spillRoot);
     else await update(targets, indexUid, settings, files, rootIds, summary, opts, spillRoot);
   } finally {
-    fs.rmSync(spillRoot, { recursive: true, force: true });
+    removeSpillFolder(spillRoot);
   }
   summary.documents.failed = failures.length;
   opts.onProgress?.({ phase: 'upload', done: summary.passages, total: summary.passages });

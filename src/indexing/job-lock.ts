@@ -31,7 +31,7 @@ export function lockPath(dataDir: string, index: string): string {
 }
 
 /** The process's start time from /proc (clock ticks since boot), or null where there is no /proc. */
-function processStart(pid: number): string | null {
+export function processStart(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
@@ -41,7 +41,7 @@ function processStart(pid: number): string | null {
   }
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

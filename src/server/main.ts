@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { loadConfig, projectRoot, type Config } from '../config.js';
 import { CitableError, errorCodeOf } from '../errors.js';
 import type { JobNode } from '../indexing/indexer.js';
+import { removeStaleSpillFolders } from '../indexing/spill-folders.js';
 import { createLogger, type Logger } from '../log.js';
 import { MeiliSearchClient, type SearchTarget } from '../meili/client.js';
 import { ADMIN_TIMEOUT_MS, adminClient, connectMeilisearch, connectNodes, type MeiliConnection } from '../meili/connect.js';
@@ -97,7 +99,8 @@ async function connectNetwork(config: Config, logger: Logger): Promise<{ conn: M
 /**
  * Runs the service.
  *
- * 1. Validate the configuration; off loopback, refuse to start unless access is configured.
+ * 1. Validate the configuration; off loopback, refuse to start unless access is configured. Remove
+ *    the spill folders of indexing jobs that were killed.
  * 2. Attach to or start Meilisearch (external with MEILI_URL, else embedded under DATA_DIR).
  * 3. Index the seeds if the index is empty; get a search-only key.
  * 4. Serve HTTP; watch Meilisearch and restart an embedded one that dies.
@@ -120,6 +123,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  const spills = removeStaleSpillFolders(os.tmpdir());
+  if (spills.length > 0) logger.info({ removed: spills }, 'removed the spill folders of indexing jobs that were killed');
   const audit = new AuditLog(config.dataDir, { rotateBytes: config.auditRotateBytes });
   let shuttingDown = false;
   let server: Server | null = null;

@@ -148,7 +148,8 @@ describe('an embedded Meilisearch and its owner', () => {
 
   it('is stopped by the CLI on SIGTERM, the lock released, and the job re-run completes', async () => {
     const dataDir = tempDir('citable-term-');
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, INDEX: 'passages' };
+    const tmp = tempDir('citable-term-tmp-');
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, INDEX: 'passages', TMPDIR: tmp };
     delete env.MEILI_URL;
     delete env.MEILI_MASTER_KEY;
     const job = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--json', SEEDS_DIR], { env, cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -160,6 +161,7 @@ describe('an embedded Meilisearch and its owner', () => {
     assert.equal(code, 143);
     await until(() => !alive(pid), 15_000, 'Meilisearch to stop');
     assert.equal(fs.existsSync(lockPath(dataDir, 'passages')), false);
+    assert.deepEqual(fs.readdirSync(tmp).filter((n) => n.startsWith('citable-terms-')), [], 'no spill folder left');
     const rerun = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--json', SEEDS_DIR], { env, cwd: projectRoot, encoding: 'utf8' });
     assert.equal(rerun.status, 0, rerun.stderr);
     const d = JSON.parse(rerun.stdout).documents;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -26,6 +27,25 @@ export function testMeili(): { url: string; masterKey: string; client: Meilisear
 /** An index name no other test uses. */
 export function uniqueIndex(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Index names for one test suite (call it in a `describe` body): each call gives a unique name.
+ * After the suite, every index whose name begins with one of them is deleted: the index, its terms
+ * index and any rebuild's.
+ */
+export function freshIndexes(client: Meilisearch): (prefix: string) => string {
+  const uids: string[] = [];
+  after(async () => {
+    const all = await client.getIndexes({ limit: 10_000 });
+    const ours = all.results.filter((i) => uids.some((u) => i.uid.startsWith(u)));
+    await Promise.all(ours.map((i) => client.deleteIndex(i.uid).waitTask().catch(() => undefined)));
+  });
+  return (prefix) => {
+    const uid = uniqueIndex(prefix);
+    uids.push(uid);
+    return uid;
+  };
 }
 
 const tempDirs: string[] = [];

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createSpillFolder, removeSpillFolder } from '../../src/indexing/spill-folders.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili } from '../helpers.js';
 
 /** A process that makes a spill folder under `parent` and is killed before it can remove it. */
 function killedJobLeaves(parent: string): string {
@@ -26,10 +25,7 @@ function killedJobLeaves(parent: string): string {
 
 describe('spill folders of killed jobs', () => {
   const { client } = testMeili();
-  const uid = uniqueIndex('spill');
-  after(async () => {
-    for (const i of [uid, termsIndexOf(uid)]) await client.deleteIndex(i).waitTask();
-  });
+  const uid = freshIndexes(client)('spill');
 
   it('are removed by the next job; a live job’s folder, and folders not named by their owner, are left', async () => {
     const parent = tempDir('citable-spill-parent-');

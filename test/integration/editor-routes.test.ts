@@ -6,14 +6,13 @@ import request from 'supertest';
 import { UsersStore } from '../../src/accounts/users-store.js';
 import { acquireJobLock } from '../../src/indexing/job-lock.js';
 import { createLogger } from '../../src/log.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp, type CitableApp } from '../../src/server/app.js';
 import { createAccess } from '../../src/server/auth/access.js';
 import { indexJobs, type IndexJobStatus } from '../../src/server/index-jobs.js';
 import type { WorkflowDeps } from '../../src/server/workflow-routes.js';
-import { openApiValidator, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex, usersCli } from '../helpers.js';
+import { freshIndexes, openApiValidator, SEED_SYNONYMS, tempDir, testMeili, usersCli } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 const STORY =
@@ -33,7 +32,7 @@ const CHANGES: ReadonlyArray<[method: 'post' | 'put' | 'patch' | 'delete', path:
 
 describe('what changes data is an editor’s: saved searches and indexing over HTTP', { timeout: 120_000 }, () => {
   const { url, client, masterKey } = testMeili();
-  const uid = uniqueIndex('editor');
+  const uid = freshIndexes(client)('editor');
   const dataDir = tempDir('citable-editor-');
   const roots = [tempDir('citable-editor-docs-')];
   fs.writeFileSync(path.join(roots[0]!, 'cranes.txt'), STORY);
@@ -63,7 +62,6 @@ describe('what changes data is an editor’s: saved searches and indexing over H
   after(async () => {
     await backend.close();
     await workflow.close();
-    for (const i of [uid, termsIndexOf(uid)]) await client.deleteIndex(i).waitTask();
   });
 
   it('answers every request that changes something with a JSON 401 without credentials, and a JSON 403 for a reader', async () => {

@@ -3,14 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { concatTransformationMatrix, drawObject, PDFDocument, PDFRawStream, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import type { PassageRecord } from '../../src/ingest/records.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { SEEDS_DIR, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, seedFiles, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'formats');
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
@@ -51,18 +50,7 @@ async function largePdf(): Promise<Uint8Array> {
 
 describe('indexing PDFs, Word files, e-mail and legacy encodings', () => {
   const { url, masterKey, client } = testMeili();
-  const uids: string[] = [];
-  const fresh = (p: string) => {
-    const uid = uniqueIndex(p);
-    uids.push(uid);
-    return uid;
-  };
-  after(async () => {
-    for (const uid of uids) {
-      await client.deleteIndex(uid).waitTask().catch(() => undefined);
-      await client.deleteIndex(termsIndexOf(uid)).waitTask().catch(() => undefined);
-    }
-  });
+  const fresh = freshIndexes(client);
 
   describe('a folder of the seeds with PDF, Word, e-mail and Windows-1252 files (CLI)', () => {
     let uid: string;

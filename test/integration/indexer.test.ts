@@ -11,7 +11,7 @@ import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
 import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../../src/terms/schema.js';
-import { SEEDS_DIR, SEED_SYNONYMS, seedFiles, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, SEED_SYNONYMS, seedFiles, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
 
@@ -38,18 +38,7 @@ function runCli(args: string[], env: Record<string, string>) {
 
 describe('indexing jobs against Meilisearch', () => {
   const { url, masterKey, client } = testMeili();
-  const uids: string[] = [];
-  const fresh = (p: string) => {
-    const uid = uniqueIndex(p);
-    uids.push(uid);
-    return uid;
-  };
-  after(async () => {
-    for (const uid of uids) {
-      await client.deleteIndex(uid).waitTask().catch(() => undefined);
-      await client.deleteIndex(termsIndexOf(uid)).waitTask().catch(() => undefined);
-    }
-  });
+  const fresh = freshIndexes(client);
 
   it('indexes the seeds, names bad files, skips unchanged, removes deleted (CLI, --json)', () => {
     const uid = fresh('cli');
@@ -111,7 +100,6 @@ describe('indexing jobs against Meilisearch', () => {
 
   it('keeps term statistics equal to a count from scratch through changes and removals', async () => {
     const uid = fresh('terms');
-    uids.push(termsIndexOf(uid));
     const dir = seedFolder();
     await runIndexJob(client, uid, settings, { roots: [dir] });
     const file = path.join(dir, seedFiles()[1]!);
@@ -143,7 +131,6 @@ describe('indexing jobs against Meilisearch', () => {
 
   it('recounts statistics an older release kept without postings, on the next job', async () => {
     const uid = fresh('recount');
-    uids.push(termsIndexOf(uid));
     const dir = seedFolder();
     await runIndexJob(client, uid, settings, { roots: [dir] });
     const termsIndex = client.index<TermRecord>(termsIndexOf(uid));

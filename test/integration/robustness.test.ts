@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { acquireJobLock, lockPath } from '../../src/indexing/job-lock.js';
 import { embeddedPaths } from '../../src/meili/embedded.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { passageReadiness } from '../../src/server/readiness.js';
 import { CORPUS_RECORD_ID, type TermRecord } from '../../src/terms/schema.js';
-import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 function runCli(args: string[], env: Record<string, string | undefined>) {
   return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), ...args], {
@@ -42,23 +42,13 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
 
 describe('interrupted and concurrent jobs', () => {
   const { url, masterKey, client } = testMeili();
-  const uids: string[] = [];
-  const fresh = (p: string) => {
-    const uid = uniqueIndex(p);
-    uids.push(uid);
-    return uid;
-  };
-  after(async () => {
-    const all = await client.getIndexes({ limit: 1000 });
-    for (const i of all.results) if (uids.some((u) => i.uid.startsWith(u))) await client.deleteIndex(i.uid).waitTask().catch(() => undefined);
-  });
+  const fresh = freshIndexes(client);
 
   it('removes the temporary indexes a killed rebuild left, and only those', async () => {
     const uid = fresh('stray');
     const left = [`${uid}__rebuild_abc`, termsIndexOf(`${uid}__rebuild_abc`)];
     const unrelated = `${uid}x__rebuild_abc`;
     for (const name of [...left, unrelated]) await client.createIndex(name).waitTask();
-    uids.push(unrelated);
     const dataDir = tempDir('citable-stray-');
     const run = runCli(['--json', SEEDS_DIR], { MEILI_URL: url, MEILI_MASTER_KEY: masterKey, INDEX: uid, DATA_DIR: dataDir });
     assert.equal(run.status, 0, run.stderr);

@@ -10,6 +10,8 @@
  *   npm run bench:api [-- --seconds 0.5 --rounds 24 --copies 4 --corpus all|seeds|large]
  *   npm run bench:api -- --data DIR --index UID   # an index already built (bench:index --keep leaves
  *                                                 # one in WORK/job-meili, index bench_job)
+ *   npm run bench:api -- --access   # also the API with access control (accounts, audit trail), asked
+ *                                   # with an API token and with a page session, against it without
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Meilisearch } from 'meilisearch';
 import { Agent, request } from 'undici';
+import { main as usersCli, type CliIo } from '../src/accounts/cli.js';
 import { projectRoot } from '../src/config.js';
 import { runIndexJob } from '../src/indexing/indexer.js';
 import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     corpus: { type: 'string', default: 'all' },
     data: { type: 'string' },
     index: { type: 'string', default: 'bench_job' },
+    access: { type: 'boolean', default: false },
   },
 });
 if (!['all', 'seeds', 'large'].includes(values.corpus)) throw new Error('--corpus is all, seeds or large');
@@ -94,7 +98,11 @@ async function compare(
   proxyBase: string,
   queryAt: (i: number) => string,
   proxyCpuMs: () => number | null,
-  { concurrencies = [1, 16], directs = ['direct', 'upstream'] as Array<keyof typeof DIRECT_BODIES> } = {},
+  {
+    concurrencies = [1, 16],
+    directs = ['direct', 'upstream'] as Array<keyof typeof DIRECT_BODIES>,
+    access = null as AccessProxy | null,
+  } = {},
 ) {
   const direct = (body: (q: string) => object) => async (i: number) => {
     const res = await request(`${meiliUrl}/indexes/${index}/search`, {
@@ -106,12 +114,19 @@ async function compare(
     await res.body.json();
     if (res.statusCode !== 200) throw new Error(`direct ${res.statusCode}`);
   };
-  const proxy = async (i: number) => {
-    const res = await request(`${proxyBase}/api/search?q=${encodeURIComponent(queryAt(i))}`, { dispatcher: agent });
+  const api = (base: string, headers: Record<string, string> = {}) => async (i: number) => {
+    const res = await request(`${base}/api/search?q=${encodeURIComponent(queryAt(i))}`, { dispatcher: agent, headers });
     await res.body.json();
     if (res.statusCode !== 200) throw new Error(`proxy ${res.statusCode}`);
   };
-  const sides = [...directs.map((name) => ({ name, send: direct(DIRECT_BODIES[name]) })), { name: 'proxy', send: proxy }];
+  // With access control: the same API with accounts and its audit trail, asked with a token and with a session.
+  const guarded = access
+    ? [
+        { name: 'token', send: api(access.base, { authorization: `Bearer ${access.token}` }) },
+        { name: 'cookie', send: api(access.base, { cookie: access.cookie }) },
+      ]
+    : [];
+  const sides = [...directs.map((name) => ({ name, send: direct(DIRECT_BODIES[name]) })), ...guarded, { name: 'proxy', send: api(proxyBase) }];
   for (const concurrency of concurrencies) {
     // Warm every side, then alternate rounds so drift affects all alike.
     for (const side of sides) await load(side.send, concurrency, 0.5);
@@ -140,6 +155,12 @@ async function compare(
         `${label}, concurrency ${concurrency}`,
         ...sides.map((side, k) => row(side.name, stats[k]!)),
         ...directs.map((name, k) => ratio(name, stats[k]!)),
+        ...guarded.map((side, k) => {
+          const g = stats[directs.length + k]!;
+          const added = (q: number) => percentile(g.latencies, q) - percentile(p.latencies, q);
+          const ms = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)} ms`;
+          return `  ${side.name.padEnd(6)}/proxy  throughput ${(qps(g) / qps(p)).toFixed(2)}  p50 ${ms(added(50))}  p99 ${ms(added(99))}`;
+        }),
         ...(cpu > 0 ? [`  proxy CPU ${((cpu * 1000) / p.count).toFixed(0)} µs a request`] : []),
       ].join('\n') + '\n',
     );
@@ -158,11 +179,34 @@ function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
-async function startProxy(meiliUrl: string, key: string, index: string): Promise<{ base: string; stop: () => void; cpuMs: () => number | null }> {
+/** The API with access control, and the credentials a reader asks it with. */
+interface AccessProxy {
+  base: string;
+  token: string;
+  cookie: string;
+}
+
+/** An account made with `npm run users` (a token and a password), and its page session from the sign-in. */
+async function withAccess(meiliUrl: string, key: string, index: string): Promise<AccessProxy & { stop: () => void }> {
+  const dataDir = fs.mkdtempSync(path.join(tmp, 'access-'));
+  const password = 'a passphrase for the benchmark';
+  let token = '';
+  const io: CliIo = { stdout: (s) => void (token += s), stderr: (s) => void process.stderr.write(s), readStdin: async () => password, promptHidden: async () => password };
+  if ((await usersCli(['add', 'bench', '--role', 'reader', '--password-stdin'], io, { DATA_DIR: dataDir })) !== 0) throw new Error('npm run users failed');
+  const proxy = await startProxy(meiliUrl, key, index, { ACCESS_DATA_DIR: dataDir });
+  const signIn = await request(`${proxy.base}/api/session`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', password }) });
+  await signIn.body.text();
+  const setCookie = signIn.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
+  if (signIn.statusCode !== 200 || !cookie) throw new Error(`sign-in failed: ${signIn.statusCode}`);
+  return { base: proxy.base, token: token.trim(), cookie, stop: proxy.stop };
+}
+
+async function startProxy(meiliUrl: string, key: string, index: string, env: Record<string, string> = {}): Promise<{ base: string; stop: () => void; cpuMs: () => number | null }> {
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
   // Through tsx, as `npm start` runs it (measured: the same figures as the compiled server).
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'serve.ts')], {
-    env: { ...process.env, MEILI_URL: meiliUrl, SEARCH_KEY: key, INDEX: index },
+    env: { ...process.env, MEILI_URL: meiliUrl, SEARCH_KEY: key, INDEX: index, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
@@ -193,8 +237,9 @@ try {
   for (const [index, label, queries] of corpora) {
     const key = await ensureSearchKey(client, index);
     const proxy = await startProxy(meili.url, key, index);
+    const access = values.access ? await withAccess(meili.url, key, index) : null;
     try {
-      await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!, proxy.cpuMs);
+      await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!, proxy.cpuMs, { access });
       // Re-ranking: the same questions straight to Meilisearch (one search) against the API (term
       // statistics, per-term candidates, BM25). A counter word makes every question new, so the
       // API's short cache of ranked lists never answers.
@@ -202,6 +247,7 @@ try {
       await compare(`${label}, questions (re-ranked)`, meili.url, key, index, proxy.base, (i) => `${QUESTIONS[i % QUESTIONS.length]} n${seq++}`, proxy.cpuMs, { directs: ['direct'] });
     } finally {
       proxy.stop();
+      access?.stop();
     }
   }
 } finally {

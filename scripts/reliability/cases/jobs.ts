@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { lockPath } from '../../../src/indexing/job-lock.js';
@@ -75,6 +76,9 @@ async function underWay(dataDir: string, total: number): Promise<number> {
   return held;
 }
 
+/** The spill folders (term statistics on disk) a job process has left in the OS temporary folder. */
+const spillFoldersOf = (pid: number) => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`citable-terms-p${pid}s`)).length;
+
 function interrupted(signal: 'SIGTERM' | 'SIGKILL'): ReliabilityCase {
   return {
     name: `job-${signal.toLowerCase()}-then-rerun`,
@@ -92,17 +96,19 @@ function interrupted(signal: 'SIGTERM' | 'SIGKILL'): ReliabilityCase {
       await until(() => !alive(pid), 30_000, 'the job’s Meilisearch to stop');
       const goneMs = Date.now() - killed;
       const lockLeft = fs.existsSync(lockPath(dataDir, INDEX));
+      const spillLeft = spillFoldersOf(job.child.pid!);
       const rerun = await runIndexCli(['--json', dir], env);
+      const spillAfterRerun = spillFoldersOf(job.child.pid!);
       const summary = rerun.code === 0 ? (JSON.parse(rerun.stdout) as { documents: { indexed: number; unchanged: number } }) : null;
       const after = await inspect(dataDir);
       const leftAfterRerun = meiliPid(dataDir) !== null && alive(meiliPid(dataDir)!);
       const exitOk = signal === 'SIGTERM' ? end.code === 143 : end.signal === 'SIGKILL';
       return {
-        ok: exitOk && rerun.code === 0 && same(after, ref) && !leftAfterRerun,
+        ok: exitOk && rerun.code === 0 && same(after, ref) && !leftAfterRerun && spillAfterRerun === 0,
         figures:
           `${signal} after ${n(held)} of ${n(ref.passages)} passages sent: exit ${end.code ?? end.signal} after ${(exitedMs / 1000).toFixed(1)} s, its Meilisearch gone after ${(goneMs / 1000).toFixed(1)} s, ` +
-          `lock ${lockLeft ? 'left, stale' : 'released'}; re-run exit ${rerun.code} (${summary ? `${n(summary.documents.indexed)} indexed, ${n(summary.documents.unchanged)} unchanged` : rerun.stderr.slice(-200)}) in ${(rerun.ms / 1000).toFixed(1)} s; ` +
-          `index ${describe(after)} against ${describe(ref)} undisturbed; processes left: ${leftAfterRerun ? 'Meilisearch' : 'none'}`,
+          `lock ${lockLeft ? 'left, stale' : 'released'}, spill folders left ${spillLeft}; re-run exit ${rerun.code} (${summary ? `${n(summary.documents.indexed)} indexed, ${n(summary.documents.unchanged)} unchanged` : rerun.stderr.slice(-200)}) in ${(rerun.ms / 1000).toFixed(1)} s; ` +
+          `index ${describe(after)} against ${describe(ref)} undisturbed; processes left: ${leftAfterRerun ? 'Meilisearch' : 'none'}, spill folders left ${spillAfterRerun}`,
       };
     },
   };

@@ -43,21 +43,30 @@ const htmlOf = (id: string) => gunzipSync(fs.readFileSync(path.join(dir, 'html',
 const missing = ids.filter((id) => !fs.existsSync(path.join(pdfDir, `${id}.pdf`)));
 if (missing.length > 0) {
   const printStarted = performance.now();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  try {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    await context.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
-    const page = await context.newPage();
-    for (const id of missing) {
-      try {
-        await page.setContent(htmlOf(id).toString('utf8'), { waitUntil: 'load', timeout: 30_000 });
-        fs.writeFileSync(path.join(pdfDir, `${id}.pdf`), await page.pdf({ format: 'Letter' }));
-      } catch (err) {
-        process.stderr.write(`could not print ${id}: ${(err as Error).message.split('\n')[0]}\n`);
+  // A fresh browser for each batch of pages, and again after any failure: a crashed or stuck
+  // renderer costs one page, not the run.
+  const PAGES_PER_BROWSER = 20;
+  const withTimeout = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())]);
+  for (let i = 0; i < missing.length; ) {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      await context.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+      const page = await context.newPage();
+      for (let n = 0; n < PAGES_PER_BROWSER && i < missing.length; n++) {
+        const id = missing[i++]!;
+        try {
+          await withTimeout(page.setContent(htmlOf(id).toString('utf8'), { waitUntil: 'load', timeout: 30_000 }), 40_000);
+          fs.writeFileSync(path.join(pdfDir, `${id}.pdf`), await withTimeout(page.pdf({ format: 'Letter' }), 60_000));
+        } catch (err) {
+          process.stderr.write(`could not print ${id}: ${(err as Error).message.split('\n')[0]}\n`);
+          break;
+        }
       }
+    } finally {
+      await withTimeout(browser.close(), 10_000).catch(() => undefined);
     }
-  } finally {
-    await browser.close();
   }
   process.stdout.write(`printed ${missing.length} pages to PDF in ${((performance.now() - printStarted) / 1000).toFixed(1)} s (cached in ${pdfDir})\n`);
 }

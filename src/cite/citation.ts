@@ -142,6 +142,9 @@ export function cslItem(p: CitedPassage): CslItem {
     URL: url ?? p.link,
     note: `“${oneLine(p.text)}” (${label} ${locator})`,
   };
+  // The cited item is the passage in its document: its pages are the item's pages, which BibTeX
+  // (pages), RIS (SP/EP) and the styles carry where they have a field for them.
+  if (label === 'page') item.page = locator;
   const author = cslNames(p.author);
   if (author.length > 0) item.author = author;
   const issued = cslDate(p.date);

@@ -147,7 +147,8 @@ export async function collectFiles(roots: readonly string[]): Promise<{ files: F
 export function readFoundFile(file: FoundFile, maxBytes: number): Buffer {
   let fd: number;
   try {
-    fd = fs.openSync(file.realPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a file replaced by a named pipe since it was listed must not block the open.
+    fd = fs.openSync(file.realPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new IngestError(OUTSIDE_ROOTS, { cause: err });
     throw err;
@@ -157,7 +158,9 @@ export function readFoundFile(file: FoundFile, maxBytes: number): Buffer {
       const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
       if (!isWithin(opened, file.realRoot)) throw new IngestError(OUTSIDE_ROOTS);
     }
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new IngestError('not a regular file');
+    const size = stat.size;
     if (size > maxBytes) throw new IngestError(`file of ${size} bytes is over the limit of ${maxBytes} bytes`, { code: 'file_too_large' });
     return fs.readFileSync(fd);
   } finally {

@@ -113,7 +113,7 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
       }
       for (const doc of read.documents) {
         const docId = ownId(doc, file.path, fileDocId);
-        yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId), retention: doc.retention };
+        yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot }), retention: doc.retention };
       }
       for (const f of read.failures) yield { file: `${file.path} (${f.part})`, error: f.error, code: 'ingest_failed' };
       opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });

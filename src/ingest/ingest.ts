@@ -21,7 +21,9 @@ import { normalizeSpaces } from '../text/normalise.js';
 import { proseWords } from '../text/prose.js';
 
 /** What the document was written in. Messages from an mbox are 'eml', as each is one message. */
-export type SourceFormat = 'text' | 'html' | 'markdown' | 'wordpress' | 'pdf' | 'docx' | 'eml';
+/** Every format a document can be read from, as records and the API name it. */
+export const SOURCE_FORMATS = ['pdf', 'docx', 'eml', 'html', 'markdown', 'wordpress', 'text'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 export interface DocumentMetadata {
   title: string | null;

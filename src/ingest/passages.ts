@@ -33,6 +33,8 @@ export interface Passage {
   /** Paged sources: the page the passage starts on and the page it ends on (1-based), else null. */
   page: number | null;
   pageEnd: number | null;
+  /** Paged sources: where later pages start inside the passage's text (offsets into `text`). */
+  pageBreaks: PageBreak[];
 }
 
 /** Separator between body items in the clean body text. */
@@ -63,6 +65,21 @@ export function pageStarts(items: readonly BodyItem[]): PageBreak[] {
     }
     offset += item.text.length + PARAGRAPH_SEPARATOR.length;
   }
+  return out;
+}
+
+/** The pages that start inside [start, end) of the body, after its first character, as offsets from `start`. */
+export function breaksWithin(starts: readonly PageBreak[], start: number, end: number): PageBreak[] {
+  const out: PageBreak[] = [];
+  // The first page start after `start`, by binary search: documents of thousands of pages have as many passages.
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]!.offset <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < starts.length && starts[i]!.offset < end; i++) out.push({ offset: starts[i]!.offset - start, page: starts[i]!.page });
   return out;
 }
 
@@ -191,6 +208,7 @@ export function splitPassages(items: readonly BodyItem[]): Passage[] {
       position: passages.length, heading, text, start: span.start, end: span.end,
       hash: contentHash(text), fragment: '',
       page: pageAt(starts, span.start), pageEnd: pageAt(starts, Math.max(span.start, span.end - 1)),
+      pageBreaks: breaksWithin(starts, span.start, span.end),
     });
   };
   const closeSection = () => {

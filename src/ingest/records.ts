@@ -58,12 +58,33 @@ export interface PassageRecord {
   /** The printed labels of those pages, where the PDF declares labels ("iv", "12"). */
   pageLabel: string | null;
   pageEndLabel: string | null;
+  /** Where later pages start inside the passage's text (offsets into `text`), with their labels; null when none do. */
+  pageBreaks: PassagePageBreak[] | null;
   /** Where the document sits inside another: "attachment memo.pdf of message Berth allocation". */
   partOf: string | null;
   /** On the first passage (position 0) only. */
   details?: DocumentDetails;
   /** The text encoding the file was read in (text formats), else null. */
   encoding: string | null;
+  /**
+   * Real path of the file read and of the root it was found under, so the service can serve the
+   * original file, and only from inside its root. Never part of an API answer.
+   */
+  path: string | null;
+  rootPath: string | null;
+}
+
+/** A page that starts inside a passage's text. */
+export interface PassagePageBreak {
+  offset: number;
+  page: number;
+  label: string | null;
+}
+
+/** Where a document's file lies, for serving the original. */
+export interface FileOrigin {
+  path: string;
+  rootPath: string;
 }
 
 /** The passage id: the document id and the passage's position, so re-indexing is idempotent. */
@@ -72,7 +93,7 @@ export function passageId(docId: string, position: number): string {
 }
 
 /** Turns a clean document into the records that go to Meilisearch. */
-export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = ''): PassageRecord[] {
+export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '', origin: FileOrigin | null = null): PassageRecord[] {
   const docTokens = words(`${doc.title ?? ''} ${doc.body}`).length;
   const year = doc.date ? Number(doc.date.slice(0, 4)) : null;
   const timestamp = doc.date ? Math.floor(Date.parse(`${doc.date.slice(0, 10)}T00:00:00Z`) / 1000) : null;
@@ -105,8 +126,11 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageEnd: p.pageEnd,
     pageLabel: p.page === null ? null : (doc.pageLabels[p.page - 1] ?? null),
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
+    pageBreaks: p.pageBreaks.length === 0 ? null : p.pageBreaks.map((b) => ({ ...b, label: doc.pageLabels[b.page - 1] ?? null })),
     partOf: doc.partOf,
     ...(p.position === 0 ? { details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
     encoding: doc.encoding,
+    path: origin?.path ?? null,
+    rootPath: origin?.rootPath ?? null,
   }));
 }

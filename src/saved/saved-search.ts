@@ -133,7 +133,7 @@ export function parseSavedSearchInput(body: unknown): { name: string; q: string;
 
 /** The search parameters a saved search runs with. */
 export function savedSearchParams(s: Pick<SavedSearch, 'q' | 'filters'>, limit: number): SearchParams {
-  return { q: s.q, limit, offset: 0, ...s.filters, group: null };
+  return { q: s.q, limit, offset: 0, formats: [], ...s.filters, group: null };
 }
 
 export function newSavedSearch(input: { name: string; q: string; filters: SavedFilters }, matches: readonly MatchedPassage[], now: Date): SavedSearch {

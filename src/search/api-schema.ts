@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SOURCE_FORMATS } from '../ingest/ingest.js';
 import { DOCUMENT_SORTS } from './documents.js';
 
 /*
@@ -21,6 +22,29 @@ export const sourceSchema = z.strictObject({
   author: nullableString,
   date: z.string().meta({ format: 'date' }).nullable(),
   url: nullableString,
+  format: z.enum(SOURCE_FORMATS).nullable().meta({ description: 'What the document was read from (null for passages indexed before formats were recorded).' }),
+  partOf: nullableString.meta({ description: 'Where the document sits inside another, e.g. "attachment memo.pdf of message Budget".' }),
+});
+
+/** Pages that start inside a passage: at which character of its text, which page, and its printed label. */
+export const pageBreaksSchema = z
+  .array(z.strictObject({ offset: z.int().min(1), page: z.int().min(1), label: nullableString }))
+  .meta({
+    description:
+      'Pages that start inside the passage: at which character of its text, which page (1-based), and the printed label where the PDF declares one. Empty for documents without pages and passages on one page.',
+  });
+
+/** Where a passage sits: its order, offsets and heading, and in a paged document (PDF) its pages. */
+export const passagePlaceSchema = z.strictObject({
+  position: z.int(),
+  start: z.int(),
+  end: z.int(),
+  heading: nullableString,
+  page: z.int().min(1).nullable().meta({ description: 'First page of the passage (1-based), in a paged document (PDF); null otherwise.' }),
+  pageEnd: z.int().min(1).nullable().meta({ description: 'Last page of the passage; differs from page when it runs over a page break.' }),
+  pageLabel: nullableString.meta({ description: 'The printed label of the first page where the PDF declares labels (e.g. "iv").' }),
+  pageEndLabel: nullableString.meta({ description: 'The printed label of the last page.' }),
+  pageBreaks: pageBreaksSchema,
 });
 
 /** W3C Web Annotation selectors of a passage in its document's clean text: its quote, then its position. */
@@ -41,12 +65,13 @@ export const hitSchema = z.strictObject({
   }),
   snippet: z.string().meta({ description: 'HTML-escaped text; only <mark> elements.' }),
   text: z.string(),
-  passage: z.strictObject({ position: z.int(), start: z.int(), end: z.int(), heading: nullableString }),
+  passage: passagePlaceSchema,
   source: sourceSchema,
   link: z.string(),
   quote: nullableString,
   selector: selectorsSchema,
   permalink: permalinkField,
+  original: z.string().meta({ description: "The original file (GET /api/documents/{docId}/file); a PDF's at the passage's page (#page=N)." }),
 });
 
 export const searchResponseSchema = z.strictObject({
@@ -67,12 +92,8 @@ export const searchResponseSchema = z.strictObject({
 export const evidenceSchema = z.strictObject({ rule: z.string(), source: z.string() });
 
 /** A passage as the document view serves it. */
-export const documentPassageSchema = z.strictObject({
-  position: z.int(),
-  heading: nullableString,
+export const documentPassageSchema = passagePlaceSchema.extend({
   text: z.string(),
-  start: z.int(),
-  end: z.int(),
   link: z.string(),
   quote: nullableString,
   selector: selectorsSchema,
@@ -94,6 +115,10 @@ export const documentSchema = z.strictObject({
   publisher: nullableString,
   url: nullableString.meta({ description: 'An absolute http(s) URL, or null.' }),
   lang: nullableString,
+  format: sourceSchema.shape.format,
+  partOf: sourceSchema.shape.partOf,
+  encoding: nullableString.meta({ description: 'The text encoding the file was read in (text formats).' }),
+  original: z.string().meta({ description: 'The original file, as GET /api/documents/{docId}/file serves it.' }),
   provenance: z
     .strictObject({
       title: evidenceSchema.optional(),
@@ -201,6 +226,7 @@ export const batchResponseSchema = z.strictObject({ queries: z.int(), results: z
 
 export type Source = z.infer<typeof sourceSchema>;
 export type Hit = z.infer<typeof hitSchema>;
+export type PassagePlace = z.infer<typeof passagePlaceSchema>;
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 export type DocumentView = z.infer<typeof documentSchema>;
 export type ResolvedPassage = z.infer<typeof resolvedPassageSchema>;

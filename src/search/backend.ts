@@ -19,7 +19,7 @@ import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
 import { bestPerDocument, rankPassages, type RankedPassage } from './rerank.js';
-import { passageLink, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
+import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
 
@@ -59,6 +59,18 @@ function listBytes(hits: ReadonlyArray<RankedPassage<RawHit>>): number {
   let bytes = 0;
   for (const h of hits) bytes += 200 + 2 * (h.id.length + (h.hit ? h.hit.text.length + (h.hit.title?.length ?? 0) + 400 : 0));
   return bytes;
+}
+
+/** Where a document's original file lies, and what the index knows of it, for serving it. */
+export interface DocumentFile {
+  docId: string;
+  file: string;
+  format: string | null;
+  encoding: string | null;
+  partOf: string | null;
+  docHash: string;
+  path: string;
+  rootPath: string;
 }
 
 /**
@@ -273,12 +285,15 @@ export class SearchBackend {
 
   /** The clean document with its passages in order, or null when no passage has this docId. */
   async document(docId: string): Promise<DocumentView | null> {
-    const raw = await this.#meili.search<RawSearchResponse & { hits: Array<RawHit & { lang: string | null; details?: DocumentDetails }> }>({
+    const raw = await this.#meili.search<RawSearchResponse & { hits: Array<RawHit & { lang: string | null; encoding?: string | null; details?: DocumentDetails }> }>({
       q: '',
       filter: eqAny('docId', [docId]),
       sort: ['position:asc'],
       limit: DOCUMENT_MAX_PASSAGES,
-      attributesToRetrieve: ['docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment', 'hash', 'prefix', 'suffix', 'details'],
+      attributesToRetrieve: [
+        'docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end', 'author', 'date', 'publisher', 'url', 'lang', 'fragment',
+        'hash', 'prefix', 'suffix', 'details', 'format', 'partOf', 'encoding', 'page', 'pageEnd', 'pageLabel', 'pageEndLabel', 'pageBreaks',
+      ],
     });
     const first = raw.hits[0];
     if (!first) return null;
@@ -293,17 +308,18 @@ export class SearchBackend {
       publisher: first.publisher,
       url,
       lang: first.lang,
+      format: first.format ?? null,
+      partOf: first.partOf ?? null,
+      encoding: first.encoding ?? null,
+      original: fileLink(first.docId),
       // Evidence for a URL that is not served is not served either.
       provenance: url === null ? withoutUrl(details?.provenance ?? {}) : (details?.provenance ?? {}),
       retention: details?.retention ?? null,
       removed: details?.removed ?? [],
       removedOmitted: details?.removedOmitted ?? 0,
       passages: raw.hits.map((h) => ({
-        position: h.position,
-        heading: h.heading,
+        ...placeOf(h),
         text: h.text,
-        start: h.start,
-        end: h.end,
         link: passageLink(h.docId, h.position),
         quote: quoteLink(h.url, h.fragment),
         selector: selectorsOf(h),
@@ -324,6 +340,19 @@ export class SearchBackend {
     if (!found) return 'gone';
     const { hash: _, ...passage } = found.passage;
     return { match: found.match, docId, title: doc.title, passage };
+  }
+
+  /** Where the original file of a document lies, or null for an unknown document or one indexed without its path. */
+  async documentFile(docId: string): Promise<DocumentFile | null> {
+    const raw = await this.#meili.search<{ hits: Array<Partial<DocumentFile>> }>({
+      q: '',
+      filter: `${eqAny('docId', [docId])} AND position = 0`,
+      limit: 1,
+      attributesToRetrieve: ['docId', 'file', 'format', 'encoding', 'partOf', 'docHash', 'path', 'rootPath'],
+    });
+    const h = raw.hits[0];
+    if (!h?.path || !h.rootPath || !h.docId || !h.file || !h.docHash) return null;
+    return { docId: h.docId, file: h.file, format: h.format ?? null, encoding: h.encoding ?? null, partOf: h.partOf ?? null, docHash: h.docHash, path: h.path, rootPath: h.rootPath };
   }
 
   /** Titles and headings that complete what has been typed; prefix search makes this cheap. */

@@ -147,7 +147,7 @@ export function batchCsvRows(results: readonly BatchResult[], origin: string, hi
 export function batchSearcher(meili: MeiliSearchClient, hits = BATCH_HITS_DEFAULT): SearchOne {
   return async (q) => {
     const { facets: _f, limit: _l, offset: _o, showRankingScore: _s, ...body } = buildSearchRequest(
-      { q, limit: 1, offset: 0, sources: [], publishers: [], years: [], from: null, to: null, group: null },
+      { q, limit: 1, offset: 0, sources: [], publishers: [], years: [], formats: [], from: null, to: null, group: null },
       { highlight: true },
     );
     const [passages, documents] = await Promise.all([

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
-import { eqAny, quote } from '../meili/filter.js';
+import { quote } from '../meili/filter.js';
 import type { DocumentList, DocumentSummary, HistogramBar } from './api-schema.js';
-import { isoDate, parseParams, repeatable, searchFields, wholeNumber } from './params.js';
+import type { SourceFormat } from '../ingest/ingest.js';
+import { isoDate, parseParams, repeatable, searchFields, sourceFormat, wholeNumber } from './params.js';
 import { buildFilter } from './query.js';
 
 /**
@@ -29,7 +30,7 @@ export interface DocumentListParams {
   perPage: number;
   publishers: string[];
   years: number[];
-  formats: string[];
+  formats: SourceFormat[];
   from: string | null;
   to: string | null;
 }
@@ -41,9 +42,7 @@ export const documentListParamsSchema = z.strictObject({
   perPage: wholeNumber(1, DOCUMENTS_PER_PAGE_MAX, 20),
   publisher: repeatable(FILTER_VALUES_MAX, searchFields.filterValue),
   year: repeatable(FILTER_VALUES_MAX, searchFields.year),
-  format: repeatable(FILTER_VALUES_MAX, z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be a format name such as html or pdf')).meta({
-    description: 'Source format (html, pdf, docx, eml, text…).',
-  }),
+  format: repeatable(FILTER_VALUES_MAX, sourceFormat).meta({ description: 'Source format (pdf, docx, eml, html, markdown, wordpress, text); repeatable.' }),
   from: isoDate.optional(),
   to: isoDate.optional(),
 });
@@ -53,15 +52,14 @@ export function parseDocumentListParams(query: unknown): DocumentListParams {
   const p = parseParams(documentListParamsSchema, query);
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
   if (p.page * p.perPage > 10_000) throw new InvalidParameterError('page', 'the list pages through its first 10,000 documents; narrow it with filters');
-  return { sort: p.sort, page: p.page, perPage: p.perPage, publishers: p.publisher, years: p.year.map(Number), formats: p.format, from: p.from ?? null, to: p.to ?? null };
+  return { sort: p.sort, page: p.page, perPage: p.perPage, publishers: p.publisher, years: p.year.map(Number), formats: p.format as SourceFormat[], from: p.from ?? null, to: p.to ?? null };
 }
 
 /** The filter of the list: first passages only, and the chosen facets. */
 export function documentFilter(p: Pick<DocumentListParams, 'publishers' | 'years' | 'formats' | 'from' | 'to'>, extra?: string): string {
   const parts = ['position = 0'];
-  const rest = buildFilter({ sources: [], publishers: p.publishers, years: p.years, from: p.from, to: p.to });
+  const rest = buildFilter({ sources: [], publishers: p.publishers, years: p.years, formats: p.formats, from: p.from, to: p.to });
   if (rest) parts.push(rest);
-  if (p.formats.length > 0) parts.push(eqAny('format', p.formats));
   if (extra) parts.push(extra);
   return parts.join(' AND ');
 }

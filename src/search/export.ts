@@ -5,7 +5,7 @@ import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import type { ExportRow } from './api-schema.js';
 import { parseParams, searchFilterParams, searchOf, wholeNumber, type SearchParams } from './params.js';
-import { PAGE_FIELDS, type PassageRecordView } from './passage.js';
+import type { PassageRecordView } from './passage.js';
 import { buildSearchRequest, RETRIEVED_FIELDS } from './query.js';
 import { passageLink, quoteLink } from './shape.js';
 
@@ -135,7 +135,7 @@ export function exportHits(meili: MeiliSearchClient, p: ExportParams, pageSize =
   const { facets: _facets, showRankingScore: _score, ...body } = buildSearchRequest({ ...p.search, limit: 1, offset: 0 }, { highlight: false });
   return pagedHits(
     async (offset, limit) =>
-      (await meili.search<{ hits: PassageRecordView[] }>({ ...body, offset, limit, attributesToRetrieve: [...RETRIEVED_FIELDS, ...PAGE_FIELDS] })).hits,
+      (await meili.search<{ hits: PassageRecordView[] }>({ ...body, offset, limit, attributesToRetrieve: RETRIEVED_FIELDS })).hits,
     p.max,
     pageSize,
   );

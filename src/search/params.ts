@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
+import { SOURCE_FORMATS, type SourceFormat } from '../ingest/ingest.js';
 import { SUGGEST_QUERY_MAX_CHARS } from './suggest.js';
 
 export const LIMIT_MAX = 50;
@@ -16,6 +17,8 @@ export interface SearchParams {
   sources: string[];
   publishers: string[];
   years: number[];
+  /** Source formats (pdf, docx…); empty for all. */
+  formats: SourceFormat[];
   from: string | null;
   to: string | null;
   group: 'document' | null;
@@ -65,9 +68,14 @@ export const searchFilterParams = {
   to: isoDate.optional(),
 };
 
+/** A document's source format, one of those the indexer records. */
+export const sourceFormat = z.enum(SOURCE_FORMATS, { message: `must be one of ${SOURCE_FORMATS.join(', ')}` });
+
 /** The query-string parameters of GET /api/search (OpenAPI's are generated from it). */
 export const searchParamsSchema = z.strictObject({
   ...searchFilterParams,
+  // Not among the shared filters: an export's `format` is the file it writes.
+  format: repeatable(SOURCE_FORMATS.length, sourceFormat).meta({ description: 'Source format (pdf, docx, eml, html, markdown, wordpress, text); repeatable.' }),
   limit: wholeNumber(1, LIMIT_MAX, 10),
   offset: wholeNumber(0, OFFSET_MAX, 0),
   group: z.enum(['document'], { message: 'must be "document"' }).optional().meta({ description: 'The best passage per document.' }),
@@ -99,7 +107,7 @@ export function parseSearchParams(query: unknown): SearchParams {
 
 /** The search that parsed filter parameters describe, with its paging; from must not be after to. */
 export function searchOf(
-  p: z.output<z.ZodObject<typeof searchFilterParams>>,
+  p: z.output<z.ZodObject<typeof searchFilterParams>> & { format?: string[] },
   paging: Pick<SearchParams, 'limit' | 'offset' | 'group'>,
 ): SearchParams {
   if (p.from && p.to && p.from > p.to) throw new InvalidParameterError('from', 'from must not be after to');
@@ -110,6 +118,8 @@ export function searchOf(
     sources: p.source,
     publishers: p.publisher,
     years: p.year.map(Number),
+    // Checked against SOURCE_FORMATS by the schema.
+    formats: (p.format ?? []) as SourceFormat[],
     from: p.from ?? null,
     to: p.to ?? null,
     group: paging.group,

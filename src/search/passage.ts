@@ -2,11 +2,7 @@ import { z } from 'zod';
 import type { MeiliSearchClient } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
 import { RETRIEVED_FIELDS } from './query.js';
-import type { PassageRecord } from '../ingest/records.js';
 import type { RawHit } from './shape.js';
-
-/** Where a passage sits in a paged original, and the original's format, as the indexer records them. */
-export const PAGE_FIELDS = ['page', 'pageEnd', 'pageLabel', 'pageEndLabel', 'format'] as const;
 
 /** A passage id is its document's id and its position: `<docId>-<position>`. */
 const PASSAGE_ID = /^([A-Za-z0-9_-]{1,128})-(\d{1,6})$/;
@@ -23,8 +19,8 @@ export const passageIdParamsSchema = z.object({
     .meta({ description: 'A hit\'s id: the document id, "-" and the position.' }),
 });
 
-/** A passage with the pages and format the indexer records for paginated originals, when it does. */
-export type PassageRecordView = RawHit & Partial<Pick<PassageRecord, 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel' | 'format'>>;
+/** A passage as the API reads it, with the pages and format the indexer records, when it does. */
+export type PassageRecordView = RawHit;
 
 /** The passage with this id, or null when there is none. */
 export async function passageById(meili: MeiliSearchClient, id: string): Promise<PassageRecordView | null> {
@@ -34,7 +30,7 @@ export async function passageById(meili: MeiliSearchClient, id: string): Promise
     q: '',
     filter: `${eqAny('docId', [m[1]!])} AND position = ${quote(Number(m[2]))}`,
     limit: 1,
-    attributesToRetrieve: [...RETRIEVED_FIELDS, ...PAGE_FIELDS],
+    attributesToRetrieve: RETRIEVED_FIELDS,
   });
   return raw.hits[0] ?? null;
 }

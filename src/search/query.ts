@@ -15,6 +15,7 @@ export const MATCHING_STRATEGY = 'frequency';
 export const RETRIEVED_FIELDS = [
   'id', 'docId', 'file', 'title', 'heading', 'text', 'position', 'start', 'end',
   'author', 'date', 'publisher', 'url', 'fragment', 'hash', 'prefix', 'suffix', 'lang',
+  'format', 'page', 'pageEnd', 'pageLabel', 'pageEndLabel', 'pageBreaks', 'partOf',
 ] as const;
 
 export const FACETS = ['publisher', 'year'] as const;
@@ -30,11 +31,12 @@ const MEILI_HIGHLIGHT = {
 };
 
 /** The Meilisearch filter expression for the request's filters, or undefined for none. */
-export function buildFilter(p: Pick<SearchParams, 'sources' | 'publishers' | 'years' | 'from' | 'to'>): string | undefined {
+export function buildFilter(p: Pick<SearchParams, 'sources' | 'publishers' | 'years' | 'from' | 'to'> & Partial<Pick<SearchParams, 'formats'>>): string | undefined {
   const parts: string[] = [];
   if (p.sources.length > 0) parts.push(`(${eqAny('file', p.sources)} OR ${eqAny('docId', p.sources)})`);
   if (p.publishers.length > 0) parts.push(eqAny('publisher', p.publishers));
   if (p.years.length > 0) parts.push(eqAny('year', p.years));
+  if (p.formats && p.formats.length > 0) parts.push(eqAny('format', p.formats));
   if (p.from) parts.push(`timestamp >= ${quote(Date.parse(`${p.from}T00:00:00Z`) / 1000)}`);
   if (p.to) parts.push(`timestamp <= ${quote(Date.parse(`${p.to}T00:00:00Z`) / 1000 + 86_399)}`);
   return parts.length > 0 ? parts.join(' AND ') : undefined;

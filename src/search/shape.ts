@@ -4,7 +4,7 @@ import { permalink, type TextPositionSelector, type TextQuoteSelector } from '..
 
 /** Permalink keys are read where they are made. */
 export { parsePassageKey } from '../ingest/selectors.js';
-import type { Hit, SearchResponse } from './api-schema.js';
+import type { Hit, PassagePlace, SearchResponse } from './api-schema.js';
 import type { SearchParams } from './params.js';
 import { renderSnippet } from './snippet.js';
 
@@ -13,7 +13,8 @@ export type RawHit = Pick<
   PassageRecord,
   'id' | 'docId' | 'file' | 'title' | 'heading' | 'text' | 'position' | 'start' | 'end' | 'author' | 'date' | 'publisher' | 'url'
 > &
-  Partial<Pick<PassageRecord, 'fragment' | 'hash' | 'prefix' | 'suffix' | 'lang'>> & {
+  // Indexes written before these fields were recorded lack them.
+  Partial<Pick<PassageRecord, 'fragment' | 'hash' | 'prefix' | 'suffix' | 'lang' | 'format' | 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel' | 'pageBreaks' | 'partOf'>> & {
     _formatted?: { text?: string };
     _rankingScore?: number;
   };
@@ -41,19 +42,51 @@ export function quoteLink(url: string | null, fragment: string | undefined): str
   return fragment ? `${base}#:~:text=${fragment}` : base;
 }
 
+/**
+ * The original file as the service serves it; a PDF of its own (not an attachment) opens at the
+ * page (the #page parameter of RFC 8118, which PDF viewers follow).
+ */
+export function originalLink(h: Pick<RawHit, 'docId' | 'format' | 'page' | 'partOf'>): string {
+  const base = fileLink(h.docId);
+  return h.format === 'pdf' && !h.partOf && h.page ? `${base}#page=${h.page}` : base;
+}
+
+/** The original file of a document, as GET /api/documents/:docId/file serves it. */
+export function fileLink(docId: string): string {
+  return `/api/documents/${encodeURIComponent(docId)}/file`;
+}
+
+export function placeOf(h: Pick<RawHit, 'position' | 'start' | 'end' | 'heading' | 'page' | 'pageEnd' | 'pageLabel' | 'pageEndLabel' | 'pageBreaks'>): PassagePlace {
+  return {
+    position: h.position,
+    start: h.start,
+    end: h.end,
+    heading: h.heading,
+    page: h.page ?? null,
+    pageEnd: h.pageEnd ?? null,
+    pageLabel: h.pageLabel ?? null,
+    pageEndLabel: h.pageEndLabel ?? null,
+    pageBreaks: h.pageBreaks ?? [],
+  };
+}
+
 export function shapeHit(h: RawHit): Hit {
   return {
     id: h.id,
     score: h._rankingScore ?? null,
     snippet: renderSnippet(h._formatted?.text ?? h.text),
     text: h.text,
-    passage: { position: h.position, start: h.start, end: h.end, heading: h.heading },
+    passage: placeOf(h),
     // An index written by an older release may hold any URL: only http(s) ones leave the API.
-    source: { docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: httpUrl(h.url) },
+    source: {
+      docId: h.docId, file: h.file, title: h.title, publisher: h.publisher, author: h.author, date: h.date, url: httpUrl(h.url),
+      format: h.format ?? null, partOf: h.partOf ?? null,
+    },
     link: passageLink(h.docId, h.position),
     quote: quoteLink(h.url, h.fragment),
     selector: selectorsOf(h),
     permalink: h.hash ? permalink(h.docId, h.hash, h.text) : null,
+    original: originalLink(h),
   };
 }
 

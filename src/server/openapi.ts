@@ -182,6 +182,29 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/documents/{docId}/file': {
+      get: {
+        operationId: 'getDocumentFile',
+        summary: 'The original file of a document, as indexed',
+        description:
+          'A PDF is served inline (append #page=N to open it at a page); every other file as a download, never HTML inline. For a message or an attachment, the message or mailbox it came in. Served only from inside the folder it was indexed from, and only while its content is what was indexed.',
+        parameters: parameters(docIdParamsSchema, 'path'),
+        responses: {
+          '200': {
+            description: 'The file',
+            headers: {
+              'Content-Disposition': { schema: { type: 'string' }, description: 'inline for a PDF, attachment otherwise' },
+              'X-Content-Type-Options': { schema: { type: 'string', enum: ['nosniff'] } },
+            },
+            content: { 'application/pdf': {}, 'application/octet-stream': {} },
+          },
+          '401': errorResponse('No valid credentials'),
+          '400': errorResponse('Malformed document id'),
+          '404': errorResponse('Unknown document, or its file moved, changed or left its folder'),
+          '503': errorResponse('Meilisearch unavailable'),
+        },
+      },
+    },
     '/api/suggest': {
       get: {
         operationId: 'suggest',

@@ -11,10 +11,11 @@ import { indexJobBodySchema, type IndexJobs } from './index-jobs.js';
 import { notFound } from './middleware/errors.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { openApiDocument } from './openapi.js';
+import { readOriginalFile } from './original-file.js';
 import { sendJson, type Middleware, type PlainRoute } from './plain-route.js';
 import { workflowRouter, type WorkflowDeps } from './workflow-routes.js';
 
-export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest' | 'resolvePassage'>;
+export type SearchPort = Pick<SearchBackend, 'search' | 'document' | 'suggest' | 'resolvePassage' | 'documentFile'>;
 
 export interface Readiness {
   ready: boolean;
@@ -75,6 +76,7 @@ function editorForChanges(editorOnly: Middleware): express.RequestHandler {
  *   GET|POST|DELETE /api/session   the page's sign-in, who is signed in, sign-out (no credentials needed)
  *   GET /api/search                ranked passages (plain route)
  *   GET /api/documents/:docId      a clean document with its passages
+ *   GET /api/documents/:docId/file the original file (a PDF inline, anything else as a download)
  *   GET /api/suggest               completions from titles and headings
  *   GET /api/openapi.json          the API's contract
  *   GET /api/documents, /api/passages/:id/cite, /api/search/export, POST /api/batch,
@@ -112,6 +114,26 @@ export function registerRoutes(app: express.Express, deps: RouteDeps, guards: Ap
     res.json(doc);
   });
   app.all('/api/documents/:docId', methodNotAllowed('GET'));
+
+  app.get('/api/documents/:docId/file', async (req, res) => {
+    const docId = parseDocId(req.params.docId);
+    const found = await deps.search.documentFile(docId);
+    if (!found) throw new CitableError('document_not_found', `No original file for document "${docId}"`);
+    const file = readOriginalFile(found);
+    // res.attachment writes Content-Disposition with an ASCII fallback and an RFC 5987 name.
+    res.attachment(file.filename);
+    if (file.disposition === 'inline') res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'));
+    res.set({
+      'Content-Type': file.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
+    });
+    // A download runs nothing even if a browser were to render it; a PDF keeps the viewer's own
+    // policy (a sandboxed page may not load the browser's PDF viewer).
+    if (file.disposition === 'attachment') res.set('Content-Security-Policy', "sandbox; default-src 'none'");
+    res.send(file.bytes);
+  });
+  app.all('/api/documents/:docId/file', methodNotAllowed('GET'));
 
   app.get('/api/suggest', async (req, res) => {
     const { q } = parseSuggestParams(req.query);

@@ -6,7 +6,9 @@ import { el, errorText, getJson, whenUnauthorized } from './dom.js';
 import { exportLinks } from './export.js';
 import { findBar } from './find.js';
 import { markNew, savedList, saveControl } from './saved.js';
-import { safeHttpUrl } from './safe-url.js';
+import { pageCitation, type PagePlace } from './citation.js';
+import { pageName, passageParagraphs, type PageBreakAt } from './pages.js';
+import { ownFileUrl, safeHttpUrl } from './safe-url.js';
 import { setUpSignIn } from './sign-in.js';
 import { snippetTokens } from './snippet-tokens.js';
 
@@ -15,6 +17,9 @@ const DEBOUNCE_MS = 150;
 const PAGE_SIZE = 10;
 /** Other passages of the same document shown under a hit. */
 const MORE_PER_DOC = 3;
+
+/** How a format is named in a citation line. */
+const FORMAT_NAMES: Record<string, string> = { pdf: 'PDF', docx: 'Word', eml: 'E-mail', html: 'HTML', markdown: 'Markdown', wordpress: 'WordPress', text: 'Text' };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('search-form');
@@ -66,8 +71,8 @@ let state = readState();
 let offset = 0;
 let requestSeq = 0;
 
-function citeLine(s: Source): string {
-  return [s.publisher, s.author, s.date].filter(Boolean).join(' · ');
+function citeLine(s: Source, place?: PagePlace): string {
+  return [s.partOf, s.publisher, s.author, s.date, s.format ? FORMAT_NAMES[s.format] ?? s.format : null, pageCitation(place)].filter(Boolean).join(' · ');
 }
 
 function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
@@ -76,9 +81,12 @@ function hitNode(hit: Hit, others: Hit[]): HTMLLIElement {
   li.append(el('h2', {}, el('a', { href: hit.link }, s.title ?? s.file)));
   if (hit.passage.heading) li.append(el('p', { class: 'heading' }, hit.passage.heading));
   li.append(snippetNode(hit.snippet));
-  const cite = el('p', { class: 'cite' }, citeLine(s));
-  const original = safeHttpUrl(hit.quote) ?? safeHttpUrl(s.url);
-  if (original) cite.append(citeLine(s) ? ' · ' : '', el('a', { href: original, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
+  const line = citeLine(s, hit.passage);
+  const cite = el('p', { class: 'cite' }, line);
+  // A PDF opens at the passage's page; anything else at the page it came from, else as its file.
+  const file = ownFileUrl(hit.original);
+  const original = s.format === 'pdf' ? (file ?? safeHttpUrl(s.url)) : (safeHttpUrl(hit.quote) ?? safeHttpUrl(s.url) ?? file);
+  if (original) cite.append(line ? ' · ' : '', el('a', { href: original, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
   li.append(cite);
   if (others.length > 0) {
     const list = el('ul', { class: 'more-passages', 'aria-label': 'More passages from this document' });
@@ -184,19 +192,38 @@ async function showDocument(docId: string) {
     const doc = await getJson<DocumentView>(`/api/documents/${encodeURIComponent(docId)}`);
     document.title = `${doc.title ?? doc.docId} — Citable`;
     docView.replaceChildren(el('h1', {}, doc.title ?? doc.docId));
-    const meta = el('p', { class: 'meta' }, [doc.publisher, doc.author, doc.date].filter(Boolean).join(' · '));
     const url = safeHttpUrl(doc.url);
-    if (url) meta.append(' · ', el('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
+    const file = ownFileUrl(doc.original);
+    const source: Source = { docId: doc.docId, file: doc.file, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url, format: doc.format, partOf: doc.partOf };
+    const line = citeLine(source);
+    const meta = el('p', { class: 'meta' }, line);
+    const original = doc.format === 'pdf' ? (file ?? url) : (url ?? file);
+    if (original) meta.append(line ? ' · ' : '', el('a', { href: original, rel: 'noopener noreferrer', target: '_blank' }, 'original'));
     const find = findBar(docView);
     docView.append(meta, provenanceNode(doc), find.element);
     let heading: string | null = null;
+    let page: number | null = null;
+    /** Where a page starts, with a link to it in the original PDF. */
+    /** A page's name, linking to the page in the original PDF (an attachment is served inside its message: no page to open there). */
+    const pageMark = (b: PageBreakAt) => {
+      const at = doc.format === 'pdf' && !doc.partOf && file ? `${file}#page=${b.page}` : null;
+      return at ? el('a', { href: at, target: '_blank', rel: 'noopener noreferrer' }, pageName(b.page, b.label)) : pageName(b.page, b.label);
+    };
     for (const p of doc.passages) {
+      if (p.page !== null && p.page !== page) {
+        docView.append(el('p', { class: 'page-break find-skip', id: `page-${p.page}` }, pageMark({ offset: 0, page: p.page, label: p.pageLabel })));
+      }
       if (p.heading && p.heading !== heading) docView.append(el('h2', {}, p.heading));
       heading = p.heading;
       const section = el('section', { class: 'passage', id: `p-${p.position}`, 'aria-label': `Passage ${p.position + 1}` });
-      for (const para of p.text.split(/\n\n+/)) section.append(el('p', {}, para));
-      const source: Source = { docId: doc.docId, file: doc.docId, title: doc.title, publisher: doc.publisher, author: doc.author, date: doc.date, url };
-      section.append(el('div', { class: 'actions find-skip' }, citeControl(`${doc.docId}-${p.position}`, { text: p.text, source, quote: safeHttpUrl(p.quote), link: p.link })));
+      const breaks = p.pageBreaks ?? [];
+      section.append(...passageParagraphs(p.text, breaks, pageMark));
+      // Indexed before page starts were recorded: the passage says where it ends.
+      if (breaks.length === 0 && p.pageEnd !== null && p.page !== null && p.pageEnd !== p.page) {
+        section.append(el('p', { class: 'page-note' }, `Runs on to ${pageCitation({ ...p, page: p.pageEnd, pageLabel: p.pageEndLabel, pageEnd: null, pageEndLabel: null })}`));
+      }
+      page = p.pageEnd ?? p.page;
+      section.append(el('div', { class: 'actions find-skip' }, citeControl(`${doc.docId}-${p.position}`, { text: p.text, source, passage: p, quote: safeHttpUrl(p.quote), link: p.link })));
       docView.append(section);
     }
     const removed = removedNode(doc);

@@ -12,3 +12,8 @@ export function safeHttpUrl(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** The API's own link to a document's original file (with `#page=N` for a PDF), else null. */
+export function ownFileUrl(url: string | null | undefined): string | null {
+  return url && /^\/api\/documents\/[A-Za-z0-9_-]{1,128}\/file(#page=\d{1,6})?$/.test(url) ? url : null;
+}

@@ -74,7 +74,10 @@ describe('citations parsed back by a BibTeX parser (the one Better BibTeX for Zo
     assert.deepEqual(e.fields.publisher, ['Reuters']);
     assert.equal(e.fields.url, reuters.link, 'a document without a URL is cited at its place in Citable');
     assert.equal(e.fields.note, `“${quote}” (page 12-13)`);
+    assert.equal(e.fields.pages, '12–13');
   });
+
+  it('gives no pages to a document without them', () => assert.equal(bib(reuters).fields.pages, undefined));
 });
 
 describe('citations parsed back by an RIS parser', () => {
@@ -94,6 +97,11 @@ describe('citations parsed back by an RIS parser', () => {
     const item = ris(hostile);
     assert.equal(item.title, hostile.title);
     assert.equal(String(item.note).replace(/\s+/g, ' '), `“${hostile.text}” (paragraph 1)`.replace(/\s+/g, ' '));
+  });
+
+  it('carries the pages of the passage, by their printed labels', () => {
+    const item = ris({ ...reuters, url: null, page: 3, pageEnd: 3, pageLabel: 'iii', pageEndLabel: 'iii' });
+    assert.equal(item.page, 'iii');
   });
 
   it('types a document without a web address as a generic document with its publisher', () => {
@@ -117,6 +125,12 @@ describe('CSL-JSON and formatted styles', () => {
     const [reference, quoted] = text.trim().split('\n\n');
     assert.equal(reference, `Sterling, T. (2016, April 23). ${reuters.title}. Reuters. ${reuters.url}`);
     assert.equal(quoted, `“${quote}” (Sterling, 2016, para. 4)`);
+  });
+
+  it('APA cites the pages of a PDF passage in the reference and in the text', () => {
+    const [reference, quoted] = citePassage({ ...reuters, url: null, page: 4, pageEnd: 5, pageLabel: '2', pageEndLabel: '3' }, 'apa').trim().split('\n\n');
+    assert.match(reference!, /\(pp\. 2–3\)/);
+    assert.equal(quoted, `“${quote}” (Sterling, 2016, pp. 2–3)`);
   });
 
   it('Harvard names the site and the address', () => {

@@ -38,6 +38,12 @@ describe('filters', () => {
     const f = buildFilter({ sources: ['a" OR docId != "x'], publishers: ['P\\'], years: [], from: null, to: null });
     assert.equal(f, '(file = "a\\" OR docId != \\"x" OR docId = "a\\" OR docId != \\"x") AND publisher = "P\\\\"');
   });
+  it('filter by source format, one or several, and refuse any other value', () => {
+    assert.equal(buildFilter(parseSearchParams({ format: 'pdf' })), 'format = "pdf"');
+    assert.equal(buildFilter(parseSearchParams({ format: ['docx', 'eml'] })), 'format IN ["docx", "eml"]');
+    bad({ format: 'exe' }, 'format');
+    bad({ format: 'pdf" OR format != "x' }, 'format');
+  });
   it('turn a date range into whole days', () => {
     const f = buildFilter({ sources: [], publishers: [], years: [], from: '2020-01-01', to: '2020-01-01' });
     assert.equal(f, 'timestamp >= 1577836800 AND timestamp <= 1577923199');

@@ -9,7 +9,8 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unkno
  * to is recorded; the API description holds no data; sign-in and sign-out are recorded by their route.
  */
 const NOT_AUDITED = /^\/api\/(suggest|openapi\.json|session)(\/|$)/;
-const DOCUMENT = /^\/api\/documents\/([^/]+)$/;
+/** A document, or its original file: both are opening it. */
+const DOCUMENT = /^\/api\/documents\/([^/]+)(?:\/file)?$/;
 
 function queryParams(query: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

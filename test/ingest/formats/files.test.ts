@@ -37,6 +37,13 @@ describe('a PDF report (harbour-report.pdf)', () => {
     const p = passageWith(doc, 'pelicans');
     assert.deepEqual([p.page, p.pageEnd], [4, 5]);
   });
+  it('says where in the passage the next page starts: after the last word printed on the page before', () => {
+    const p = passageWith(doc, 'pelicans');
+    assert.deepEqual(p.pageBreaks.map((b) => b.page), [5]);
+    assert.match(p.text.slice(0, p.pageBreaks[0]!.offset), /programme before $/);
+    assert.match(p.text.slice(p.pageBreaks[0]!.offset), /^the quay could be reopened/);
+  });
+  it('gives no page breaks to a passage on one page', () => assert.deepEqual(passageWith(doc, 'quokka').pageBreaks, []));
   it('reads the two columns one after the other', () => {
     const body = doc.body;
     assert.ok(body.indexOf('well-known rules for visiting ships') < body.indexOf('The quokka emblem'));

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Index, Meilisearch, Settings } from 'meilisearch';
-import { docIdFromFile } from '../ingest/ingest.js';
+import { docIdFromFile } from '../ingest/doc-id.js';
 import type { PassageRecord } from '../ingest/records.js';
 import { eqAny } from '../meili/filter.js';
 import { ensureIndex, termsIndexOf } from '../meili/indexes.js';

@@ -15,6 +15,9 @@ export interface IngestRequest {
 
 export type IngestReply = { id: number; result: Awaited<ReturnType<typeof ingestFile>> } | { id: number; error: string; code: string };
 
+/** Sent once the readers are loaded: a file's time bound counts from then, not from the worker's start. */
+export type ReadyMessage = { ready: true };
+
 parentPort?.on('message', async ({ id, file, bytes }: IngestRequest) => {
   let reply: IngestReply;
   try {
@@ -24,3 +27,4 @@ parentPort?.on('message', async ({ id, file, bytes }: IngestRequest) => {
   }
   parentPort!.postMessage(reply);
 });
+parentPort?.postMessage({ ready: true } satisfies ReadyMessage);

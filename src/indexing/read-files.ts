@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { errorCodeOf } from '../errors.js';
-import { decodeTextFile } from '../ingest/formats/encoding.js';
-import { sniffFile, type FileKind } from '../ingest/formats/sniff.js';
-import { docIdFromFile, ingestText, type CleanDocument } from '../ingest/ingest.js';
+import { sniffFile } from '../ingest/formats/sniff.js';
+import { docIdFromFile } from '../ingest/doc-id.js';
+import type { CleanDocument } from '../ingest/ingest.js';
 import type { FileDocuments } from '../ingest/read-file.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import type { Retention } from '../ingest/retention.js';
@@ -28,7 +28,7 @@ export interface ReadOptions {
    * the current one, except for a test that indexes as an older release did.
    */
   cleaningVersion?: string;
-  /** Time and heap bounds for the readers of PDF, Word and e-mail (see BoundedIngest). */
+  /** Time and heap bounds per file, and how many files are read at once (see BoundedIngest). */
   bounds?: BoundedIngestOptions;
   onProgress?: (event: { phase: 'ingest' | 'upload'; done: number; total: number }) => void;
 }
@@ -64,77 +64,78 @@ class DocIds {
   }
 }
 
+/** What reading one file came to, before its documents become records. */
+type Outcome =
+  | { file: FoundFile; fileDocId: string; docHash: string; read: FileDocuments | null }
+  | { failure: Failure };
+
 /**
- * Reads and cleans files one at a time, yielding each result as soon as it is ready, so uploads
- * can start while later files are still being cleaned. A file that cannot be read or cleaned
+ * Reads and cleans files, yielding each result in the files' order as soon as it is ready, so
+ * uploads can start while later files are still being cleaned. Every file is cleaned in the bounded
+ * reader's worker threads (time and heap bounds per file, whatever its format), a few files ahead
+ * of the one being yielded so that every worker is busy. A file that cannot be read or cleaned
  * yields a named failure with its reason and code; nothing throws.
  */
 export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOptions = {}): AsyncGenerator<IngestedFile | Failure> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ids = new DocIds();
-  // Synchronous reads (readBytes), for the reason collectFiles gives: four pool hops a file (open,
-  // stat, read, close) are slower than the reads themselves while Meilisearch keeps the cores busy.
+  const bounded = new BoundedIngest(opts.bounds);
+  /** Files being read ahead: twice the workers, so a worker never waits for the next file. */
+  const ahead = bounded.size * 2;
+  const pending: Array<Promise<Outcome>> = [];
+  let next = 0;
   let done = 0;
   let turn = performance.now();
-  const bounded = new BoundedIngest(opts.bounds);
+
+  /** Reads, hashes and names a file here (ids in file order), then has the pool clean it. */
+  const start = async (file: FoundFile): Promise<Outcome> => {
+    try {
+      // Synchronous reads, for the reason collectFiles gives: four pool hops a file (open, stat,
+      // read, close) are slower than the reads themselves while Meilisearch keeps the cores busy.
+      const bytes = readFoundFile(file, maxBytes);
+      const docHash = docHashOf(bytes, opts.cleaningVersion);
+      const fileDocId = ids.assign(file);
+      const kind = await sniffFile(file.path, bytes);
+      // A file of one document is skipped whole when the index holds it unchanged; a message
+      // file's documents have ids of their own, so it is read again.
+      const single = kind !== 'email' && kind !== 'mbox';
+      if (single && opts.isUnchanged?.(fileDocId, docHash)) return { file, fileDocId, docHash, read: null };
+      return { file, fileDocId, docHash, read: await bounded.run(file.path, bytes) };
+    } catch (err) {
+      // A read error of the system (ENOENT…) is a failure to ingest the file.
+      const code = errorCodeOf(err);
+      return { failure: { file: file.path, error: (err as Error).message, code: code === 'internal_error' ? 'ingest_failed' : code } };
+    }
+  };
+
   try {
-    for (const file of files) {
-      // Reads and cleaning never wait on I/O now: give the event loop a turn every
-      // millisecond, so the uploads already queued go out while cleaning goes on (at longer
-      // intervals a 5 MB batch took seconds to reach Meilisearch).
+    while (next < files.length || pending.length > 0) {
+      while (next < files.length && pending.length < ahead) pending.push(start(files[next++]!));
+      // Unchanged files resolve without waiting on a worker: give the event loop a turn every
+      // millisecond, so the uploads already queued go out meanwhile (at longer intervals a 5 MB
+      // batch took seconds to reach Meilisearch).
       if (performance.now() - turn > EVENT_LOOP_TURN_MS) {
         await setImmediate();
         turn = performance.now();
       }
-      let read: FileDocuments | null = null;
-      let bytes: Buffer;
-      let docHash: string;
-      let fileDocId: string;
-      try {
-        bytes = readBytes(file);
-        docHash = docHashOf(bytes, opts.cleaningVersion);
-        fileDocId = ids.assign(file);
-        const kind = await sniffFile(file.path, bytes);
-        // A file of one document is skipped whole when the index holds it unchanged; a message
-        // file's documents have ids of their own, so it is read again.
-        const single = kind !== 'email' && kind !== 'mbox';
-        if (!(single && opts.isUnchanged?.(fileDocId, docHash))) read = await readDocuments(file.path, kind, bytes, bounded);
-      } catch (err) {
-        // A read error of the system (ENOENT…) is a failure to ingest the file.
-        const code = errorCodeOf(err);
-        yield { file: file.path, error: (err as Error).message, code: code === 'internal_error' ? 'ingest_failed' : code };
-        opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
-        continue;
+      const outcome = await pending.shift()!;
+      if ('failure' in outcome) yield outcome.failure;
+      else if (outcome.read === null) yield { file: outcome.file, docId: outcome.fileDocId, docHash: outcome.docHash, records: [], unchanged: true };
+      else {
+        const { file, fileDocId, docHash, read } = outcome;
+        for (const doc of read.documents) {
+          const docId = ownId(doc, file.path, fileDocId);
+          yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot }), retention: doc.retention };
+        }
+        for (const f of read.failures) yield { file: `${file.path} (${f.part})`, error: f.error, code: 'ingest_failed' };
       }
-      if (read === null) {
-        yield { file, docId: fileDocId, docHash, records: [], unchanged: true };
-        opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
-        continue;
-      }
-      for (const doc of read.documents) {
-        const docId = ownId(doc, file.path, fileDocId);
-        yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot }), retention: doc.retention };
-      }
-      for (const f of read.failures) yield { file: `${file.path} (${f.part})`, error: f.error, code: 'ingest_failed' };
       opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
     }
   } finally {
     await bounded.close();
+    // Reads still under way when the caller stopped early end with the pool; nobody waits for them.
+    for (const p of pending) p.catch(() => undefined);
   }
-
-  function readBytes(file: FoundFile): Buffer {
-    return readFoundFile(file, maxBytes);
-  }
-}
-
-/**
- * Text files are cleaned here; PDF, Word and e-mail go to the bounded reader, whose parsers take
- * untrusted binary input.
- */
-async function readDocuments(file: string, kind: FileKind, bytes: Buffer, bounded: BoundedIngest): Promise<FileDocuments> {
-  if (kind !== 'text') return bounded.run(file, bytes);
-  const { text, encoding } = decodeTextFile(bytes);
-  return { kind, documents: [ingestText(file, text, encoding)], failures: [] };
 }
 
 /**

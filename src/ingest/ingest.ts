@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { docIdFromFile } from './doc-id.js';
 import { marked } from 'marked';
 import { IngestError } from '../errors.js';
 import { block, type Block } from './blocks.js';
@@ -83,12 +84,6 @@ const TITLE_MAX_WORDS = 30;
 const SHORTCODE = /\[\/?[a-z][\w-]*(?:\s[^\]\n]*)?\]/gi;
 const HTML_HINT = /<(?:p|div|span|br|h[1-6]|ul|ol|li|a|article|section|table|img|em|strong|blockquote)\b[^>]*>/gi;
 
-/** Stable, Meilisearch-safe document id derived from a file name. */
-export function docIdFromFile(file: string): string {
-  const stem = path.basename(file).replace(/\.[^.]+$/, '');
-  const slug = stem.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
-  return slug === '' ? 'doc' : slug;
-}
 
 /** Decodes a text file's bytes in the encoding that fits (see decodeTextFile). */
 export function decodeText(bytes: Uint8Array): string {
@@ -546,3 +541,5 @@ function resolveMetadata(
     provenance,
   };
 }
+
+export { docIdFromFile };

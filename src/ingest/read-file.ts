@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { IngestError } from '../errors.js';
 import { block } from './blocks.js';
-import { readDocx } from './formats/docx.js';
 import { messageDocId, readMessage, splitMbox, type MailMessage } from './formats/email.js';
 import { decodeTextFile } from './formats/encoding.js';
-import { readPdf } from './formats/pdf.js';
 import { layoutPdf } from './formats/pdf-layout.js';
+import type { PdfContent } from './formats/pdf.js';
 import { sniffFile, type FileKind } from './formats/sniff.js';
 import { cleanParsed, docIdFromFile, ingestText, parseHtml, type CleanDocument, type Parsed, type SourceInfo } from './ingest.js';
 import { normalizeLang } from './metadata.js';
@@ -70,7 +69,13 @@ export async function ingestFile(file: string, bytes: Uint8Array, depth = 0): Pr
 
 /** A PDF: text per page in reading order, page furniture out, page breaks kept for citations. */
 export async function ingestPdf(file: string, bytes: Uint8Array, source: Partial<SourceInfo> = {}): Promise<CleanDocument> {
-  const { pages, metadata } = await readPdf(bytes);
+  // pdf.js and mammoth are loaded on first use: a job of text and web pages never needs them.
+  const { readPdf } = await import('./formats/pdf.js');
+  return pdfDocument(file, await readPdf(bytes), source);
+}
+
+/** A PDF's text as pdf.js reads it, laid out and cleaned. Pure. */
+export function pdfDocument(file: string, { pages, metadata }: PdfContent, source: Partial<SourceInfo> = {}): CleanDocument {
   const layout = layoutPdf(pages);
   const blocks = layout.paragraphs.map((p) =>
     block(p.text, { kind: p.heading ? 'heading' : 'paragraph', markedHeading: p.heading, page: p.page, breaks: p.breaks }),
@@ -93,6 +98,7 @@ export async function ingestPdf(file: string, bytes: Uint8Array, source: Partial
 
 /** A Word file: its HTML through the HTML path, its core properties as declared metadata. */
 export async function ingestDocx(file: string, bytes: Uint8Array, source: Partial<SourceInfo> = {}): Promise<CleanDocument> {
+  const { readDocx } = await import('./formats/docx.js');
   const { html, metadata } = await readDocx(bytes);
   const parsed = parseHtml(html);
   const title = metadata.title ?? parsed.title;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { IngestError } from '../errors.js';
-import { block } from './blocks.js';
+import { block, type Block } from './blocks.js';
+import { MAX_LINK_DENSITY } from './classify.js';
 import { messageDocId, readMessage, splitMbox, type MailMessage } from './formats/email.js';
 import { decodeTextFile } from './formats/encoding.js';
 import { layoutPdf } from './formats/pdf-layout.js';
@@ -78,13 +79,17 @@ export async function ingestPdf(file: string, bytes: Uint8Array, source: Partial
 export function pdfDocument(file: string, { pages, metadata }: PdfContent, source: Partial<SourceInfo> = {}): CleanDocument {
   const layout = layoutPdf(pages);
   const blocks = layout.paragraphs.map((p) =>
-    block(p.text, { kind: p.heading ? 'heading' : 'paragraph', markedHeading: p.heading, page: p.page, breaks: p.breaks }),
+    block(p.text, { kind: p.heading ? 'heading' : 'paragraph', markedHeading: p.heading, linkDensity: p.linkDensity, page: p.page, breaks: p.breaks }),
   );
   // Without a title in its metadata, a PDF's title is the heading it opens with, if it opens with one.
   const opening = blocks[0]?.markedHeading && blocks[0].page === 1 ? blocks[0].text : null;
+  // The article starts at its headline: what comes before it on the page (a printed web page's
+  // menus and lists) is outside the article, as the HTML path's container leaves it out.
+  const headline = metadata.title ? headlineAt(blocks, metadata.title) : -1;
   const parsed: Parsed = {
     title: metadata.title ?? opening,
-    blocks,
+    blocks: headline > 0 ? blocks.slice(headline) : blocks,
+    pageBlocks: blocks,
     declared: { title: metadata.title, author: metadata.author, date: metadata.created, lang: normalizeLang(metadata.lang) },
     sourceLinks: [],
   };
@@ -93,6 +98,27 @@ export function pdfDocument(file: string, { pages, metadata }: PdfContent, sourc
     pageLabels: pages.map((p) => p.label),
     removed: layout.dropped.map((d) => ({ text: d.text, reason: d.reason, page: d.page })),
     ...source,
+  });
+}
+
+/** Words of a text, for comparing a heading with a title. */
+const wordsOf = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * The first block that reads as the document's headline: not a link, and its words are the title's
+ * or more than half of them from its start (a web page's title adds the site's name: "Headline |
+ * Site"; a match at the end would be the site's name, which its header and footer print too). -1
+ * when none does.
+ */
+export function headlineAt(blocks: readonly Block[], title: string): number {
+  const t = wordsOf(title).join(' ');
+  const titleWords = t.split(' ').length;
+  return blocks.findIndex((b) => {
+    if (b.linkDensity > MAX_LINK_DENSITY) return false;
+    const w = wordsOf(b.text);
+    if (w.length * 2 <= titleWords) return false;
+    const h = w.join(' ');
+    return h === t || t.startsWith(`${h} `);
   });
 }
 

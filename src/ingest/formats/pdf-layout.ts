@@ -23,6 +23,8 @@ export interface PdfTextRun {
   width: number;
   /** Font size (the height of an em) in points. */
   size: number;
+  /** Share of the run that lies inside link annotations (0–1). */
+  link?: number;
 }
 
 export interface PdfPageText {
@@ -38,6 +40,8 @@ export interface PdfPageText {
 export interface PdfParagraph {
   text: string;
   heading: boolean;
+  /** Share of the paragraph's characters inside links (PDF link annotations). */
+  linkDensity: number;
   /** Page the paragraph starts on. */
   page: number;
   /** Where later pages start inside `text` (a paragraph continued across a page break). */
@@ -86,6 +90,10 @@ const HEADING_MAX_WORDS = 20;
 const SAME_SIZE_RATIO = 1.1;
 /** A line indented this much from the previous line's left edge opens a paragraph. */
 const INDENT_EM = 1;
+/** Room at a line's end beyond what the next line's first word needs, before the line counts as ended by choice. */
+const FIT_TOLERANCE_EM = 0.5;
+/** Lines whose left edges are this close share a column. */
+const COLUMN_EDGE_EM = 2;
 /** A line ending this far short of its column's right edge can close a paragraph. */
 const SHORT_LINE_EM = 3;
 /** Running headers and footers sit among the first or last lines of a page… */
@@ -95,6 +103,8 @@ const MARGIN_SHARE = 0.15;
 /** The same line at the same height (within this many ems) on this many pages is running text. */
 const RUNNING_POSITION_EM = 1;
 const RUNNING_MIN_PAGES = 2;
+/** Pages with more lines than this keep their blocks' right edges as column edges (the search is quadratic). */
+const MAX_LINES_FOR_COLUMNS = 2_000;
 /** Pages with more runs than this are read top to bottom without the XY-cut (bounded time). */
 const MAX_RUNS_FOR_CUT = 20_000;
 
@@ -108,12 +118,14 @@ interface Fragment {
   x1: number;
   y: number;
   size: number;
+  /** Characters of the fragment that lie inside links. */
+  linkChars: number;
 }
 
 interface Line extends Fragment {
   page: number;
   pageHeight: number;
-  /** Right edge of the block the line was read in, to tell short lines. */
+  /** Right edge of the column the line sits in, to tell lines that end short. */
   blockRight: number;
 }
 
@@ -155,7 +167,8 @@ export function fragmentsOf(runs: readonly PdfTextRun[]): Fragment[] {
       const text = joinRuns(part);
       // The baseline and size of most of the text (a superscript does not move the line).
       const main = part.reduce((a, b) => (b.text.length > a.text.length ? b : a));
-      if (text !== '') out.push({ text, x0: part[0]!.x, x1: right, y: main.y, size: main.size });
+      const linkChars = part.reduce((n, r) => n + (r.link ?? 0) * r.text.trim().length, 0);
+      if (text !== '') out.push({ text, x0: part[0]!.x, x1: right, y: main.y, size: main.size, linkChars });
       part = [];
     };
     for (const r of line) {
@@ -235,11 +248,24 @@ function blockLines(block: readonly Fragment[], page: PdfPageText): Line[] {
     if (prev && Math.abs(prev.y - f.y) <= SAME_LINE_EM * Math.min(prev.size, f.size)) {
       prev.text = `${prev.text} ${f.text}`;
       prev.x1 = Math.max(prev.x1, f.x1);
+      prev.linkChars += f.linkChars;
       continue;
     }
     lines.push({ ...f, page: page.number, pageHeight: page.height, blockRight: right });
   }
   return lines;
+}
+
+/**
+ * The right edge of each line's column: the farthest any line of the page reaches that starts
+ * where it starts (within an indent). A paragraph's last line ends short of it.
+ */
+function setColumnRights(lines: Line[]): void {
+  for (const l of lines) {
+    let right = l.x1;
+    for (const o of lines) if (Math.abs(o.x0 - l.x0) <= COLUMN_EDGE_EM * l.size && o.x1 > right && overlaps(o, l)) right = o.x1;
+    l.blockRight = right;
+  }
 }
 
 /** Text of a line with its digits and spacing normalised, to match running lines across pages. */
@@ -359,7 +385,7 @@ function wordCount(text: string): number {
  * page break, a paragraph that stopped mid-sentence and a line that starts in lower case.
  */
 function continuesParagraph(
-  current: PdfParagraph,
+  current: Pick<PdfParagraph, 'text' | 'heading'>,
   prev: Line,
   line: Line,
   pitch: number,
@@ -374,8 +400,14 @@ function continuesParagraph(
     return later && !current.heading && !SENTENCE_END.test(prev.text) && /^[\p{Ll}\p{N}(]/u.test(line.text);
   }
   if (prev.y - line.y > Math.max(pitch, prev.size) * PARAGRAPH_PITCH_RATIO) return false;
-  const short = prev.blockRight - prev.x1 >= SHORT_LINE_EM * prev.size;
+  const room = prev.blockRight - prev.x1;
+  const short = room >= SHORT_LINE_EM * prev.size;
   const indent = line.x0 - prev.x0;
+  // The next line's first word would have fitted at the end of this one: the line ended by
+  // choice, not for want of room (a word hyphenated at the line end is the exception).
+  const firstWord = /^\S+/.exec(line.text)?.[0] ?? '';
+  const charWidth = (line.x1 - line.x0) / Math.max(1, line.text.length);
+  if (!HYPHEN_END.test(prev.text) && room > (firstWord.length + 1) * charWidth + FIT_TOLERANCE_EM * prev.size) return false;
   if (short && indent >= INDENT_EM * line.size) return false;
   if (short && SENTENCE_END.test(prev.text) && indent >= (INDENT_EM * line.size) / 2) return false;
   return true;
@@ -384,14 +416,16 @@ function continuesParagraph(
 /** Lays out the pages of a PDF into paragraphs in reading order. */
 export function layoutPdf(pages: readonly PdfPageText[]): PdfLayout {
   const pageLines = pages.map((page) => readingOrder(fragmentsOf(page.runs)).flatMap((block) => blockLines(block, page)));
+  for (const lines of pageLines) if (lines.length <= MAX_LINES_FOR_COLUMNS) setColumnRights(lines);
   const { kept, dropped } = dropPageFurniture(pageLines);
   const all = kept.flat();
   const bodySize = dominantSize(all);
   const hyphenated = hyphenatedWords(all);
   const isHeading = (size: number, text: string) => bodySize > 0 && size >= bodySize * HEADING_SIZE_RATIO && wordCount(text) <= HEADING_MAX_WORDS;
 
-  interface Open extends PdfParagraph {
+  interface Open extends Omit<PdfParagraph, 'linkDensity'> {
     last: Line;
+    linkChars: number;
   }
   const paragraphs: Open[] = [];
   let current: Open | null = null;
@@ -405,14 +439,15 @@ export function layoutPdf(pages: readonly PdfPageText[]): PdfLayout {
         if (line.page !== prev.page) current.breaks.push({ offset: text.length - line.text.length, page: line.page });
         current.text = text;
         current.last = line;
+        current.linkChars += line.linkChars;
         continue;
       }
-      current = { text: line.text, heading: isHeading(line.size, line.text), page: line.page, breaks: [], last: line };
+      current = { text: line.text, heading: isHeading(line.size, line.text), page: line.page, breaks: [], last: line, linkChars: line.linkChars };
       paragraphs.push(current);
     }
   }
   return {
-    paragraphs: paragraphs.map(({ text, heading, page, breaks }) => ({ text, heading, page, breaks })),
+    paragraphs: paragraphs.map(({ text, heading, page, breaks, linkChars }) => ({ text, heading, page, breaks, linkDensity: Math.min(1, linkChars / Math.max(1, text.length)) })),
     dropped,
     bodySize,
   };

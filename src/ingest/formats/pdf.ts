@@ -129,13 +129,23 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const [x0, y0, x1, y1] = page.view as [number, number, number, number];
-      const content = await page.getTextContent();
+      const [content, annotations] = await Promise.all([page.getTextContent(), page.getAnnotations({ intent: 'display' }).catch(() => [])]);
+      const links = (annotations as Array<{ subtype?: string; rect?: number[] }>).filter((a) => a.subtype === 'Link' && a.rect?.length === 4).map((a) => a.rect!);
       const runs: PdfTextRun[] = [];
       for (const item of content.items) {
         if (!('str' in item)) continue;
         const run = runOf(item);
         if (!run) continue;
-        runs.push({ ...run, x: run.x - x0, y: run.y - y0 });
+        // Text under a link annotation is link text, as an <a> is in HTML: the share of the run's
+        // width that link rectangles cover on its line.
+        const cy = run.y + run.size / 3;
+        let covered = 0;
+        for (const [ax, ay, bx, by] of links) {
+          if (cy < Math.min(ay!, by!) || cy > Math.max(ay!, by!)) continue;
+          covered += Math.max(0, Math.min(run.x + run.width, Math.max(ax!, bx!)) - Math.max(run.x, Math.min(ax!, bx!)));
+        }
+        const link = run.width > 0 ? Math.min(1, covered / run.width) : 0;
+        runs.push({ ...run, x: run.x - x0, y: run.y - y0, ...(link > 0 ? { link } : {}) });
         chars += item.str.length;
       }
       if (chars > PDF_MAX_CHARS) throw new IngestError(`PDF text is over the limit of ${PDF_MAX_CHARS} characters`);

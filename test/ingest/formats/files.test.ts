@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CleanDocument } from '../../../src/ingest/ingest.js';
-import { ingestFile, type FileDocuments } from '../../../src/ingest/read-file.js';
+import { block } from '../../../src/ingest/blocks.js';
+import { headlineAt, ingestFile, type FileDocuments } from '../../../src/ingest/read-file.js';
 
 const FIXTURES = path.resolve('test/fixtures/formats');
 const read = (name: string) => ingestFile(name, fs.readFileSync(path.join(FIXTURES, name)));
@@ -145,4 +146,13 @@ describe('detection by content', () => {
     zip.file('notes.txt', 'not a document');
     await assert.rejects(ingestFile('archive.docx', await zip.generateAsync({ type: 'uint8array' })), /unsupported file type: application\/zip/);
   });
+});
+
+describe('the headline of a printed web page', () => {
+  const blocks = ['Home News Sport', 'Harbour Times', 'Pilots strike over night shifts', 'The pilots of the port stopped work on Monday.', 'Harbour Times'].map((t, i) =>
+    block(t, { linkDensity: i === 0 ? 1 : 0 }),
+  );
+  it('is the block that opens the title, the site name left out', () => assert.equal(headlineAt(blocks, 'Pilots strike over night shifts | Harbour Times'), 2));
+  it('is never the site name, which the page prints at its head and foot', () => assert.equal(headlineAt(blocks, 'Harbour Times: Pilots strike over night shifts'), -1));
+  it('is not a link', () => assert.equal(headlineAt(blocks, 'Home News Sport'), -1));
 });

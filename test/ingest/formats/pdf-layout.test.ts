@@ -85,3 +85,24 @@ describe('PDF page furniture', () => {
     assert.equal(paragraphs[0]!.text, 'A heading of its own');
   });
 });
+
+describe('PDF paragraph ends and links', () => {
+  it('ends a paragraph at a line that stopped although the next word would have fitted', () => {
+    // Same pitch, no indent, no full stop: only the room left on the first line says it ended there.
+    const runs = column(72, 700, ['Share on a network', 'A line of body text that fills its column width to the edge']);
+    const texts = layoutPdf([page(1, runs)]).paragraphs.map((p) => p.text);
+    assert.deepEqual(texts, ['Share on a network', 'A line of body text that fills its column width to the edge']);
+  });
+
+  it('keeps a line that ends short because the next word is too long for it', () => {
+    const runs = column(72, 700, ['The committee met on Tuesday to discuss the', 'extraordinarily long agenda of the year.']);
+    const texts = layoutPdf([page(1, runs)]).paragraphs.map((p) => p.text);
+    assert.deepEqual(texts, ['The committee met on Tuesday to discuss the extraordinarily long agenda of the year.']);
+  });
+
+  it('measures how much of a paragraph lies under link annotations', () => {
+    const runs = [{ ...run('Related stories', 72, 700), link: 1 }, run('Plain text of the page', 72, 660)];
+    const { paragraphs } = layoutPdf([page(1, runs)]);
+    assert.deepEqual(paragraphs.map((p) => p.linkDensity), [1, 0]);
+  });
+});

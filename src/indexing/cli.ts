@@ -10,6 +10,7 @@ import { runIndexJob, type JobNode } from './indexer.js';
 import { acquireJobLock, describeHolder, type JobLock } from './job-lock.js';
 import { removeStrayRebuilds } from './stray.js';
 import { describeFlag, formatReport, retentionLine } from './loss-report.js';
+import { BoundedIngest } from './bounded-ingest.js';
 import { DEFAULT_MAX_FILE_BYTES, ingestRoots } from './read-files.js';
 
 /** Exit codes of `npm run index`, for scripts and schedulers. */
@@ -148,8 +149,18 @@ export async function main(argv: string[], afterJob?: AfterJob): Promise<number>
     return EXIT.usage;
   }
 
+  // The readers' workers load while the job starts Meilisearch and lists the files.
+  const reader = new BoundedIngest().warm();
+  try {
+    return await runJob(opts, roots, reader, afterJob);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function runJob(opts: CliOptions, roots: string[], reader: BoundedIngest, afterJob?: AfterJob): Promise<number> {
   if (opts.dryRun) {
-    const { ingested, failures } = await ingestRoots(roots, { maxFileBytes: opts.maxFileSize });
+    const { ingested, failures } = await ingestRoots(roots, { maxFileBytes: opts.maxFileSize, reader });
     const passages = ingested.reduce((n, f) => n + f.records.length, 0);
     if (opts.ndjson) {
       // A reader that stops early (`| head`) closes the pipe: that ends the output, not in a crash.
@@ -217,6 +228,7 @@ export async function main(argv: string[], afterJob?: AfterJob): Promise<number>
       roots,
       rebuild: opts.rebuild,
       maxFileBytes: opts.maxFileSize,
+      reader,
       onProgress: opts.json ? undefined : progressBar(),
     });
     let after: Awaited<ReturnType<AfterJob>> = { summary: {}, lines: [] };

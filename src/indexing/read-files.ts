@@ -30,6 +30,8 @@ export interface ReadOptions {
   cleaningVersion?: string;
   /** Time and heap bounds per file, and how many files are read at once (see BoundedIngest). */
   bounds?: BoundedIngestOptions;
+  /** The pool to read with, started early by the caller, who closes it; else one of `bounds` for this call. */
+  reader?: BoundedIngest;
   onProgress?: (event: { phase: 'ingest' | 'upload'; done: number; total: number }) => void;
 }
 
@@ -79,9 +81,9 @@ type Outcome =
 export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOptions = {}): AsyncGenerator<IngestedFile | Failure> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const ids = new DocIds();
-  const bounded = new BoundedIngest(opts.bounds);
+  const bounded = opts.reader ?? new BoundedIngest(opts.bounds);
   /** Files being read ahead: twice the workers, so a worker never waits for the next file. */
-  const ahead = bounded.size * 2;
+  const ahead = bounded.size * 8;
   const pending: Array<Promise<Outcome>> = [];
   let next = 0;
   let done = 0;
@@ -132,8 +134,8 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
       opts.onProgress?.({ phase: 'ingest', done: ++done, total: files.length });
     }
   } finally {
-    await bounded.close();
-    // Reads still under way when the caller stopped early end with the pool; nobody waits for them.
+    if (!opts.reader) await bounded.close();
+    // Reads still under way when the caller stopped early end with the pool, or finish unread.
     for (const p of pending) p.catch(() => undefined);
   }
 }

@@ -81,7 +81,7 @@ export function rankPassages<T extends Candidate>(
   hits: readonly T[],
   usePostings: boolean,
 ): Array<RankedPassage<T>> {
-  const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null; order: number }>();
+  const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
   const wanted = new Set(terms);
   const heads = new Set(terms.map(headOf));
   // Meilisearch's hits are counted from their text: exact for every query term.
@@ -89,14 +89,14 @@ export function rankPassages<T extends Candidate>(
     if (passages.has(h.id)) continue;
     const title = analyse(h.title ?? '', h.lang ?? null, wanted, heads);
     const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, heads, title.counts);
-    passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h, order: passages.size });
+    passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h });
   }
   if (usePostings) {
     for (const term of terms) {
       for (const [docId, position, tf, length] of lists.get(term)?.passages ?? []) {
         const id = passageId(docId, position);
         let p = passages.get(id);
-        if (!p) passages.set(id, (p = { counts: new Map(), length, docId, position, hit: null, order: passages.size }));
+        if (!p) passages.set(id, (p = { counts: new Map(), length, docId, position, hit: null }));
         if (!p.hit) p.counts.set(term, tf);
       }
     }
@@ -132,14 +132,14 @@ export function rankPassages<T extends Candidate>(
       docId: p.docId,
       position: p.position,
       hit: p.hit,
-      order: p.order,
       score:
         PASSAGE_WEIGHT * (passage / bestPassage) +
         DOCUMENT_WEIGHT * ((docScore.get(p.docId) ?? 0) / bestDoc) +
         MEILI_SCORE_WEIGHT * (p.hit?._rankingScore ?? 0),
     }))
-    .sort((a, b) => b.score - a.score || a.order - b.order)
-    .map(({ order: _order, ...rest }) => rest);
+    // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
+    // own, and one node and several must give the same list.
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */

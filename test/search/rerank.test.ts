@@ -53,6 +53,14 @@ describe('ranking sentence-like queries', () => {
     assert.deepEqual(ranked.map((r) => r.id), ['b-0', 'a-0']);
     assert.equal(ranked[0]!.hit?.id, 'b-0');
   });
+  it('orders passages of equal score by id, whatever order Meilisearch (or each node) gave them in', () => {
+    const copy = (id: string) => c(id, id.split('-')[0]!, 'encrypted phones seized by police');
+    const forward = rankPassages(terms, s, new Map(), [copy('b-0'), copy('c-0'), copy('a-0')], true);
+    const backward = rankPassages(terms, s, new Map(), [copy('a-0'), copy('c-0'), copy('b-0')], true);
+    assert.equal(new Set(forward.map((r) => r.score)).size, 1);
+    assert.deepEqual(forward.map((r) => r.id), ['a-0', 'b-0', 'c-0']);
+    assert.deepEqual(backward.map((r) => r.id), ['a-0', 'b-0', 'c-0']);
+  });
   it('ranks passages known only from the postings, without their text', () => {
     const lists = new Map<string, PostingLists>([
       ['encrypt', { passages: [['d', 3, 2, 20]], documents: [['d', 2, 60]] }],

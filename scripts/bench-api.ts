@@ -122,24 +122,33 @@ async function compare(
   // With access control: the same API with accounts and its audit trail, asked with a token and with a session.
   const guarded = access
     ? [
-        { name: 'token', send: api(access.base, { authorization: `Bearer ${access.token}` }) },
-        { name: 'cookie', send: api(access.base, { cookie: access.cookie }) },
+        { name: 'token', send: api(access.base, { authorization: `Bearer ${access.token}` }), cpuMs: access.cpuMs },
+        { name: 'cookie', send: api(access.base, { cookie: access.cookie }), cpuMs: access.cpuMs },
       ]
     : [];
-  const sides = [...directs.map((name) => ({ name, send: direct(DIRECT_BODIES[name]) })), ...guarded, { name: 'proxy', send: api(proxyBase) }];
+  const sides: Array<{ name: string; send: (i: number) => Promise<void>; cpuMs?: () => number | null }> = [
+    ...directs.map((name) => ({ name, send: direct(DIRECT_BODIES[name]) })),
+    ...guarded,
+    { name: 'proxy', send: api(proxyBase), cpuMs: proxyCpuMs },
+  ];
   for (const concurrency of concurrencies) {
     // Warm every side, then alternate rounds so drift affects all alike.
     for (const side of sides) await load(side.send, concurrency, 0.5);
     const stats = sides.map((): Stats => ({ count: 0, seconds: 0, latencies: [] }));
-    let cpu = 0;
+    const cpu = sides.map(() => 0);
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [k, side] of sides.entries()) {
-        const before = side.name === 'proxy' ? proxyCpuMs() : null;
+      // Every other round in reverse, so that no side always follows the same one.
+      const order = [...sides.keys()];
+      if (r % 2 === 1) order.reverse();
+      for (const k of order) {
+        const side = sides[k]!;
+        const before = side.cpuMs?.() ?? null;
         stats[k] = merge(stats[k]!, await load(side.send, concurrency, SECONDS));
-        const after = side.name === 'proxy' ? proxyCpuMs() : null;
-        if (before !== null && after !== null) cpu += after - before;
+        const after = side.cpuMs?.() ?? null;
+        if (before !== null && after !== null) cpu[k]! += after - before;
       }
     }
+    const cpuPerRequest = (k: number) => (cpu[k]! * 1000) / stats[k]!.count;
     const qps = (s: Stats) => s.count / s.seconds;
     const p = stats[stats.length - 1]!;
     const row = (name: string, s: Stats) =>
@@ -161,7 +170,7 @@ async function compare(
           const ms = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)} ms`;
           return `  ${side.name.padEnd(6)}/proxy  throughput ${(qps(g) / qps(p)).toFixed(2)}  p50 ${ms(added(50))}  p99 ${ms(added(99))}`;
         }),
-        ...(cpu > 0 ? [`  proxy CPU ${((cpu * 1000) / p.count).toFixed(0)} µs a request`] : []),
+        ...sides.flatMap((side, k) => (cpu[k]! > 0 ? [`  ${side.name} CPU ${cpuPerRequest(k).toFixed(0)} µs a request`] : [])),
       ].join('\n') + '\n',
     );
   }
@@ -184,6 +193,8 @@ interface AccessProxy {
   base: string;
   token: string;
   cookie: string;
+  /** The CPU time its process has used. */
+  cpuMs: () => number | null;
 }
 
 /** An account made with `npm run users` (a token and a password), and its page session from the sign-in. */
@@ -191,15 +202,16 @@ async function withAccess(meiliUrl: string, key: string, index: string): Promise
   const dataDir = fs.mkdtempSync(path.join(tmp, 'access-'));
   const password = 'a passphrase for the benchmark';
   let token = '';
-  const io: CliIo = { stdout: (s) => void (token += s), stderr: (s) => void process.stderr.write(s), readStdin: async () => password, promptHidden: async () => password };
-  if ((await usersCli(['add', 'bench', '--role', 'reader', '--password-stdin'], io, { DATA_DIR: dataDir })) !== 0) throw new Error('npm run users failed');
+  let said = '';
+  const io: CliIo = { stdout: (s) => void (token += s), stderr: (s) => void (said += s), readStdin: async () => password, promptHidden: async () => password };
+  if ((await usersCli(['add', 'bench', '--role', 'reader', '--password-stdin'], io, { DATA_DIR: dataDir })) !== 0) throw new Error(`npm run users failed: ${said}`);
   const proxy = await startProxy(meiliUrl, key, index, { ACCESS_DATA_DIR: dataDir });
   const signIn = await request(`${proxy.base}/api/session`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', password }) });
   await signIn.body.text();
   const setCookie = signIn.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
   if (signIn.statusCode !== 200 || !cookie) throw new Error(`sign-in failed: ${signIn.statusCode}`);
-  return { base: proxy.base, token: token.trim(), cookie, stop: proxy.stop };
+  return { base: proxy.base, token: token.trim(), cookie, stop: proxy.stop, cpuMs: proxy.cpuMs };
 }
 
 async function startProxy(meiliUrl: string, key: string, index: string, env: Record<string, string> = {}): Promise<{ base: string; stop: () => void; cpuMs: () => number | null }> {

@@ -16,7 +16,7 @@ import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './r
 import { indexedDocuments, storedPassagePages, type StoredPassage } from './stored.js';
 import { createSpillFolder, removeSpillFolder, removeStaleSpillFolders } from './spill-folders.js';
 import { TermSpill, type SpillLimits } from './term-spill.js';
-import { commitTermStats, corpusRecord, markJobPending, writeTermStats } from './term-stats-store.js';
+import { commitTermStats, corpusRecord, markJobPending, unmarkJobPending, writeTermStats } from './term-stats-store.js';
 
 /** Changed documents whose old passages are read together (one filter) before their new ones go out. */
 const REPLACED_PER_READ = 200;
@@ -196,7 +196,11 @@ class NodeJob {
 
   /** Marks the statistics current: the last write of a job whose every other write succeeded. */
   async commitTerms(): Promise<void> {
-    if (!this.fresh && !this.spill.touched) return;
+    if (!this.fresh && !this.spill.touched) {
+      // Nothing changed here: the statistics stay as they were, without the mark this job set.
+      if (this.corpus) await unmarkJobPending(this.queue, this.client, this.termsUid, this.corpus);
+      return;
+    }
     await commitTermStats(this.queue, this.client, this.termsUid, this.totals());
   }
 

@@ -106,6 +106,14 @@ export async function markJobPending(queue: WriteQueue, client: Meilisearch, ter
   await queue.wait();
 }
 
+/** Puts back the statistics as a job found them, before markJobPending: a job that changed nothing. */
+export async function unmarkJobPending(queue: WriteQueue, client: Meilisearch, termsUid: string, corpus: TermRecord): Promise<void> {
+  const { pending: _, ...found } = corpus;
+  const records = new DocumentBatcher(queue, client, termsUid);
+  await records.add([found]);
+  await records.flush();
+}
+
 /** Marks the statistics current (see writeTermStats): the last write of a job. */
 export async function commitTermStats(queue: WriteQueue, client: Meilisearch, termsUid: string, totals: CorpusTotals): Promise<void> {
   const records = new DocumentBatcher(queue, client, termsUid);

@@ -8,12 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
+import { runIndexJob } from '../../src/indexing/indexer.js';
 import { acquireJobLock, lockPath } from '../../src/indexing/job-lock.js';
 import { embeddedPaths } from '../../src/meili/embedded.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
+import { indexSettings } from '../../src/meili/settings.js';
 import { passageReadiness } from '../../src/server/readiness.js';
 import { CORPUS_RECORD_ID, type TermRecord } from '../../src/terms/schema.js';
-import { freshIndexes, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
+import { freshIndexes, SEED_SYNONYMS, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 function runCli(args: string[], env: Record<string, string | undefined>) {
   return spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), ...args], {
@@ -81,6 +83,17 @@ describe('interrupted and concurrent jobs', () => {
     const after = (await terms.getDocuments({ filter: `id = "${CORPUS_RECORD_ID}"` })).results[0]!;
     assert.equal(after.pending, undefined, 'the statistics are current again');
     assert.equal(after.df, corpus.df, 'recounted to what they were');
+  });
+
+  it('a job that changes nothing leaves the statistics as they were, and current', async () => {
+    const uid = fresh('same');
+    const terms = client.index<TermRecord>(termsIndexOf(uid));
+    const corpus = async () => (await terms.getDocuments({ filter: `id = "${CORPUS_RECORD_ID}"` })).results[0];
+    await runIndexJob(client, uid, indexSettings(SEED_SYNONYMS), { roots: [SEEDS_DIR] });
+    const before = await corpus();
+    const again = await runIndexJob(client, uid, indexSettings(SEED_SYNONYMS), { roots: [SEEDS_DIR] });
+    assert.equal(again.documents.unchanged, 5);
+    assert.deepEqual(await corpus(), before, 'not left marked pending, which would make the next job recount everything');
   });
 
   it('a second job on an index another job holds exits with 75 and names it, or waits with --wait', async () => {

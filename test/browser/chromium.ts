@@ -4,7 +4,9 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
-import type { createApp } from '../../src/server/app.js';
+import { createLogger } from '../../src/log.js';
+import type { SearchBackend } from '../../src/search/backend.js';
+import { createApp } from '../../src/server/app.js';
 
 /*
  * What every browser test shares: Debian's Chromium, the built page, a server on a free port, and
@@ -32,6 +34,20 @@ export async function listen(app: ReturnType<typeof createApp>): Promise<{ serve
       resolve({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
     });
   });
+}
+
+/** The app over `search` with the built page (ready, quiet, rate limit out of the way, plus `options`), listening, and Chromium. */
+export async function servePage(search: SearchBackend, options: Partial<Parameters<typeof createApp>[0]> = {}) {
+  const app = createApp({ search, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, ...options });
+  const { server, base } = await listen(app);
+  return { app, server, base, browser: await launchChromium() };
+}
+
+/** Closes what servePage opened, and the search backend; each may be missing when `before` failed. */
+export async function closePage(browser: Browser | undefined, server: Server | undefined, search: SearchBackend | undefined): Promise<void> {
+  await browser?.close();
+  server?.close();
+  await search?.close();
 }
 
 export interface OpenOptions extends BrowserContextOptions {

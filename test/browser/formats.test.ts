@@ -6,13 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { createApp } from '../../src/server/app.js';
 import { freshIndexes, tempDir, testMeili } from '../helpers.js';
-import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'formats');
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
@@ -32,15 +30,11 @@ describe('PDF pages in the search page (Chromium)', { timeout: 120_000 }, () => 
     await runIndexJob(client, uid, settings, { roots: [dir] });
     const key = await ensureSearchKey(client, uid);
     backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
-    const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000 });
-    ({ server, base } = await listen(app));
-    browser = await launchChromium();
+    ({ server, base, browser } = await servePage(backend));
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    await backend?.close();
+    await closePage(browser, server, backend);
   });
 
   const open = (address: string): Promise<Page> => pages.open(address, { viewport: { width: 1200, height: 900 }, clipboard: true });

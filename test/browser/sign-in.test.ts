@@ -7,14 +7,12 @@ import { main as users, type CliIo } from '../../src/accounts/cli.js';
 import { UsersStore } from '../../src/accounts/users-store.js';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { createLogger } from '../../src/log.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { createApp } from '../../src/server/app.js';
 import { createAccess } from '../../src/server/auth/access.js';
-import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
 import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -38,15 +36,11 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
     assert.equal(await users(['add', 'ada', '--role', 'reader', '--password-stdin', '--no-token'], io, { DATA_DIR: dataDir }), 0);
     // As main builds it for a service off loopback.
     const access = createAccess({ store: new UsersStore(dataDir), loopback: false, proxyAuth: null, trustProxy: { kind: 'off' }, audit: null });
-    const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, access });
-    ({ server, base } = await listen(app));
-    browser = await launchChromium();
+    ({ server, base, browser } = await servePage(backend, { access }));
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    await backend?.close();
+    await closePage(browser, server, backend);
     await client.deleteIndex(uid).waitTask();
     await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });

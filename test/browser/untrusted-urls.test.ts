@@ -7,14 +7,13 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import type { PassageRecord } from '../../src/ingest/records.js';
-import { createLogger } from '../../src/log.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { BASE_SETTINGS } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { createApp } from '../../src/server/app.js';
+import type { createApp } from '../../src/server/app.js';
 import { tempDir, testMeili, uniqueIndex } from '../helpers.js';
-import { launchChromium, listen, WEB_ROOT } from './chromium.js';
+import { closePage, servePage } from './chromium.js';
 
 const HOSTILE = /javascript:|data:text|vbscript:/i;
 const P1 =
@@ -51,15 +50,11 @@ describe('javascript: and data: URLs never reach the API or the page', { timeout
     await client.index(uid).addDocuments([legacy]).waitTask();
     const key = await ensureSearchKey(client, uid);
     backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: {} });
-    app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000 });
-    ({ server, base } = await listen(app));
-    browser = await launchChromium();
+    ({ app, server, base, browser } = await servePage(backend));
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    await backend?.close();
+    await closePage(browser, server, backend);
     await client.deleteIndex(uid).waitTask();
     await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });

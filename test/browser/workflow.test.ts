@@ -7,13 +7,11 @@ import { parse as parseBibtex } from '@retorquere/bibtex-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { createLogger } from '../../src/log.js';
 import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { afterIndexJob } from '../../src/saved/alerts.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { createApp } from '../../src/server/app.js';
-import { launchChromium, listen, PageOpener, SCREENSHOTS, WEB_ROOT } from './chromium.js';
+import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
 import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
@@ -37,15 +35,11 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
     backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
     const workflow = await workflowDeps(url, client, uid);
     closeWorkflow = workflow.close;
-    const app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), webRoot: WEB_ROOT, rateLimitPerMinute: 100_000, workflow });
-    ({ server, base } = await listen(app));
-    browser = await launchChromium();
+    ({ server, base, browser } = await servePage(backend, { workflow }));
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    await backend?.close();
+    await closePage(browser, server, backend);
     await closeWorkflow?.();
     for (const i of [uid, `${uid}__terms`, `${uid}__saved`]) await client.deleteIndex(i).waitTask();
   });

@@ -36,14 +36,6 @@ export interface ReliabilityCase {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const started = Date.now();

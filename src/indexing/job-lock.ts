@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobBusyError } from '../errors.js';
+import { pidAlive } from '../meili/embedded.js';
 
 /*
  * One indexing job at a time per index. The lock is a file created atomically (written aside, then
@@ -41,14 +42,6 @@ export function processStart(pid: number): string | null {
   }
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** True while the process the lock names is running (on another host: assumed running). */
 export function holderAlive(h: LockHolder): boolean {

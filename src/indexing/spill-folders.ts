@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidAlive, processStart } from './job-lock.js';
+import { pidAlive } from '../meili/embedded.js';
+import { processStart } from './job-lock.js';
 
 /*
  * A job's term statistics spill to a folder of its own in the OS temporary folder (term-spill.ts).

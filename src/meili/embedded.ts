@@ -136,7 +136,8 @@ export function loadOrCreateMasterKey(dataDir: string): string {
   return key;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (EPERM: it does, but belongs to another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -231,7 +232,7 @@ export class EmbeddedMeilisearch {
   static async startOrAttach(opts: EmbeddedOptions): Promise<EmbeddedMeilisearch> {
     const paths = embeddedPaths(opts.dataDir);
     const state = readState(paths.stateFile);
-    if (state && state.ownerPid !== process.pid && isAlive(state.pid) && isAlive(state.ownerPid)) {
+    if (state && state.ownerPid !== process.pid && pidAlive(state.pid) && pidAlive(state.ownerPid)) {
       if ((opts.role ?? 'service') === 'job' && state.role === 'job') {
         throw new JobBusyError(
           `another indexing job (process ${state.ownerPid}) runs the embedded Meilisearch of ${opts.dataDir}; ` +
@@ -239,7 +240,7 @@ export class EmbeddedMeilisearch {
         );
       }
       const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-      while (isAlive(state.pid) && Date.now() < deadline) {
+      while (pidAlive(state.pid) && Date.now() < deadline) {
         if (await isHealthy(state.url)) {
           return new EmbeddedMeilisearch({
             url: state.url,
@@ -273,7 +274,7 @@ export class EmbeddedMeilisearch {
     // An instance left running by a process that died without stopping it still holds the
     // database lock: stop it rather than fail on the lock.
     const stale = readState(paths.stateFile);
-    if (stale && isAlive(stale.pid) && !isAlive(stale.ownerPid)) {
+    if (stale && pidAlive(stale.pid) && !pidAlive(stale.ownerPid)) {
       await killAndWait(stale.pid);
     }
 
@@ -403,8 +404,8 @@ async function killAndWait(pid: number): Promise<void> {
     return;
   }
   const deadline = Date.now() + STOP_GRACE_MS;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) {
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (pidAlive(pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

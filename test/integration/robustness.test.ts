@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { acquireJobLock, lockPath } from '../../src/indexing/job-lock.js';
-import { embeddedPaths } from '../../src/meili/embedded.js';
+import { embeddedPaths, pidAlive } from '../../src/meili/embedded.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { passageReadiness } from '../../src/server/readiness.js';
@@ -25,14 +25,6 @@ function runCli(args: string[], env: Record<string, string | undefined>) {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -144,9 +136,9 @@ describe('an embedded Meilisearch and its owner', () => {
       owner.stdout!.on('data', (d: Buffer) => resolve(Number(d.toString().trim())));
       owner.once('exit', (c) => reject(new Error(`owner exited with ${c}`)));
     });
-    assert.ok(alive(pid));
+    assert.ok(pidAlive(pid));
     owner.kill('SIGKILL');
-    await until(() => !alive(pid), 15_000, 'Meilisearch to die with its owner');
+    await until(() => !pidAlive(pid), 15_000, 'Meilisearch to die with its owner');
   });
 
   it('is stopped by the CLI on SIGTERM, the lock released, and the job re-run completes', async () => {
@@ -162,7 +154,7 @@ describe('an embedded Meilisearch and its owner', () => {
     job.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => job.once('exit', r));
     assert.equal(code, 143);
-    await until(() => !alive(pid), 15_000, 'Meilisearch to stop');
+    await until(() => !pidAlive(pid), 15_000, 'Meilisearch to stop');
     assert.equal(fs.existsSync(lockPath(dataDir, 'passages')), false);
     assert.deepEqual(fs.readdirSync(tmp).filter((n) => n.startsWith('citable-terms-')), [], 'no spill folder left');
     const rerun = spawnSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'index.ts'), '--json', SEEDS_DIR], { env, cwd: projectRoot, encoding: 'utf8' });

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
-import { embeddedPaths } from '../../src/meili/embedded.js';
+import { embeddedPaths, pidAlive } from '../../src/meili/embedded.js';
 import { seedFiles, tempDir } from '../helpers.js';
 
 /** The service as `npm start` runs it, with its own DATA_DIR and no MEILI_URL: embedded mode. */
@@ -49,14 +49,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   return Date.now() - started;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function meiliPid(dataDir: string): number {
   return (JSON.parse(fs.readFileSync(embeddedPaths(dataDir).stateFile, 'utf8')) as { pid: number }).pid;
@@ -115,7 +107,7 @@ describe('the service in embedded mode (npm start)', { timeout: 240_000 }, () =>
     assert.ok(firstIndex.additions > 0, 'the first start indexed the seeds');
     first.kill('SIGTERM');
     assert.equal(await exited(first), 0);
-    assert.equal(alive(pid), false, 'no meilisearch left behind');
+    assert.equal(pidAlive(pid), false, 'no meilisearch left behind');
 
     const second = start(dataDir, port);
     children.push(second);
@@ -133,7 +125,7 @@ describe('the service in embedded mode (npm start)', { timeout: 240_000 }, () =>
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal(JSON.parse(cli.stdout).documents.unchanged, 5);
     assert.equal(meiliPid(dataDir), livePid);
-    assert.ok(alive(livePid), 'the CLI left the service’s Meilisearch running');
+    assert.ok(pidAlive(livePid), 'the CLI left the service’s Meilisearch running');
 
     // Meilisearch dies under the service, and the service brings it back without a restart of its
     // own. How long /readyz answers 503 in between depends on the machine's load (the restart can
@@ -154,7 +146,7 @@ describe('the service in embedded mode (npm start)', { timeout: 240_000 }, () =>
     assert.deepEqual(await passagesIndexState(dataDir), firstIndex, 'the restarted Meilisearch serves the same index');
     second.kill('SIGINT');
     assert.equal(await exited(second), 0);
-    assert.equal(alive(restartedPid), false, 'no meilisearch left behind after Ctrl-C');
+    assert.equal(pidAlive(restartedPid), false, 'no meilisearch left behind after Ctrl-C');
   });
 
   it('replaces a Meilisearch orphaned by a killed service instead of failing on its lock', async () => {
@@ -171,7 +163,7 @@ describe('the service in embedded mode (npm start)', { timeout: 240_000 }, () =>
     const b = start(dataDir, port);
     children.push(b);
     await waitFor(async () => (await status(`${base}/readyz`)) === 200, 60_000, '/readyz after orphan');
-    assert.equal(alive(orphan), false, 'the orphan was stopped');
+    assert.equal(pidAlive(orphan), false, 'the orphan was stopped');
     b.kill('SIGTERM');
     assert.equal(await exited(b), 0);
   });

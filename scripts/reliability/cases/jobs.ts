@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Meilisearch } from 'meilisearch';
 import { lockPath } from '../../../src/indexing/job-lock.js';
-import { EmbeddedMeilisearch, embeddedPaths } from '../../../src/meili/embedded.js';
+import { EmbeddedMeilisearch, embeddedPaths, pidAlive } from '../../../src/meili/embedded.js';
 import { termsIndexOf } from '../../../src/meili/indexes.js';
 import { CORPUS_RECORD_ID, type TermRecord } from '../../../src/terms/schema.js';
-import { alive, embeddedEnv, meiliPid, n, reutersCorpus, runIndexCli, startIndexCli, until, type CaseContext, type ReliabilityCase } from '../harness.js';
+import { embeddedEnv, meiliPid, n, reutersCorpus, runIndexCli, startIndexCli, until, type CaseContext, type ReliabilityCase } from '../harness.js';
 
 /** Stories in the corpus the job cases index: enough that a job can be stopped half-way. */
 const CORPUS_STORIES = 1_500;
@@ -93,7 +93,7 @@ function interrupted(signal: 'SIGTERM' | 'SIGKILL'): ReliabilityCase {
       job.child.kill(signal);
       const end = await job.done;
       const exitedMs = Date.now() - killed;
-      await until(() => !alive(pid), 30_000, 'the job’s Meilisearch to stop');
+      await until(() => !pidAlive(pid), 30_000, 'the job’s Meilisearch to stop');
       const goneMs = Date.now() - killed;
       const lockLeft = fs.existsSync(lockPath(dataDir, INDEX));
       const spillLeft = spillFoldersOf(job.child.pid!);
@@ -101,7 +101,7 @@ function interrupted(signal: 'SIGTERM' | 'SIGKILL'): ReliabilityCase {
       const spillAfterRerun = spillFoldersOf(job.child.pid!);
       const summary = rerun.code === 0 ? (JSON.parse(rerun.stdout) as { documents: { indexed: number; unchanged: number } }) : null;
       const after = await inspect(dataDir);
-      const leftAfterRerun = meiliPid(dataDir) !== null && alive(meiliPid(dataDir)!);
+      const leftAfterRerun = meiliPid(dataDir) !== null && pidAlive(meiliPid(dataDir)!);
       const exitOk = signal === 'SIGTERM' ? end.code === 143 : end.signal === 'SIGKILL';
       return {
         ok: exitOk && rerun.code === 0 && same(after, ref) && !leftAfterRerun && spillAfterRerun === 0,

@@ -1,4 +1,5 @@
-import { loadTest, meiliPid, n, SEARCH_PATHS, alive, httpStatus, type ReliabilityCase } from '../harness.js';
+import { loadTest, meiliPid, n, SEARCH_PATHS, httpStatus, type ReliabilityCase } from '../harness.js';
+import { pidAlive } from '../../../src/meili/embedded.js';
 
 /** Keyword queries and questions from many clients at once: every answer a 200. */
 export const load: ReliabilityCase = {
@@ -51,7 +52,7 @@ export const meiliKilled: ReliabilityCase = {
     });
     while (readyAgainMs < 0 && Date.now() - killedAt < 60_000) await new Promise((res) => setTimeout(res, 100));
     const unavailable = r.statuses.get(503) ?? 0;
-    const sameService = service.child.exitCode === null && alive(service.pid);
+    const sameService = service.child.exitCode === null && pidAlive(service.pid);
     return {
       ok: r.errors === 0 && readyAgainMs >= 0 && sameService,
       figures:

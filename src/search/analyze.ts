@@ -77,11 +77,6 @@ function phraseWords(a: AnalyzedQuery): number {
   return a.phrases.reduce((n, p) => n + p.split(/\s+/).length, 0);
 }
 
-/** Whether Meilisearch reads every word of the candidate query: phrases, content words, exclusions. */
-export function fitsMeiliQuery(a: AnalyzedQuery): boolean {
-  return a.words.length + phraseWords(a) + a.negated.length <= MEILI_QUERY_WORDS;
-}
-
 /** The query's words with their terms, most telling (highest IDF) first. */
 export function byRarity(a: AnalyzedQuery, idfOf: (term: string) => number): Array<{ word: string; term: string }> {
   return a.words.map((word, i) => ({ word, term: a.terms[i]! })).sort((x, y) => idfOf(y.term) - idfOf(x.term));

@@ -5,18 +5,17 @@ import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../mei
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { handled } from '../promises.js';
 import { readTerms, termsLookup, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
-import { analyzeQuery, candidateQuery, fitsMeiliQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
 import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
-import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
+import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
 import { bestPerDocument, rankPassages, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
@@ -44,6 +43,8 @@ interface RankedList extends PartialAnswer {
   facets: Record<string, Record<string, number>>;
   /** Hits the answer reports: all the candidates, or those found to pass its filter. */
   total: number;
+  /** What Meilisearch was asked for the candidates (with QUESTION_MATCHING_STRATEGY). */
+  candidateQuery: string;
 }
 
 /** Ranked entries a reader can reach by paging: a list is kept no deeper. */
@@ -169,7 +170,7 @@ export class SearchBackend {
       if (filter && !restricted) {
         const [allowed, facetsRaw] = await Promise.all([
           this.#passingFilter(hits, filter),
-          this.#meili.search<RawSearchResponse>({ q: candidateQuery(a), limit: 0, facets: FACETS, matchingStrategy: MATCHING_STRATEGY, filter }),
+          this.#meili.search<RawSearchResponse>({ q: base.candidateQuery, limit: 0, facets: FACETS, matchingStrategy: QUESTION_MATCHING_STRATEGY, filter }),
         ]);
         hits = allowed.hits;
         total = allowed.total;
@@ -177,7 +178,7 @@ export class SearchBackend {
       } else if (p.group === 'document') {
         total = hits.length;
       }
-      list = { hits: hits.slice(0, PAGING_REACH), facets, total, ...(base.partial ? { partial: base.partial } : {}) };
+      list = { hits: hits.slice(0, PAGING_REACH), facets, total, candidateQuery: base.candidateQuery, ...(base.partial ? { partial: base.partial } : {}) };
       this.#ranked.set(key, list, listBytes(list.hits));
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
@@ -202,25 +203,21 @@ export class SearchBackend {
     const key = JSON.stringify([this.#meili.index, q, lang, 'unfiltered']);
     const cached = this.#ranked.get(key);
     if (cached) return cached;
-    const search = (rarity?: (term: string) => number) =>
-      this.#meili.searchNow<RawSearchResponse>({
-        q: candidateQuery(a, rarity),
-        limit: MEILI_CANDIDATES,
-        facets: FACETS,
-        matchingStrategy: MATCHING_STRATEGY,
-        attributesToRetrieve: RETRIEVED_FIELDS,
-        showRankingScore: true,
-      });
-    // When Meilisearch reads every word of the query, the order of the words does not matter
-    // and its search goes out beside the read of the postings; otherwise the rarest go first.
-    const early = fitsMeiliQuery(a) ? handled(search()) : null;
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
-    const found = await (early ?? search((term) => idf(term, terms.stats)));
+    const query = candidateQuery(a, (term) => idf(term, terms.stats));
+    const found = await this.#meili.searchNow<RawSearchResponse>({
+      q: query,
+      limit: MEILI_CANDIDATES,
+      facets: FACETS,
+      matchingStrategy: QUESTION_MATCHING_STRATEGY,
+      attributesToRetrieve: RETRIEVED_FIELDS,
+      showRankingScore: true,
+    });
     const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, true);
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
-    const list = { hits, facets: found.facetDistribution ?? {}, total: hits.length, ...(partial ? { partial } : {}) };
+    const list = { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
     this.#ranked.set(key, list, listBytes(hits));
     return list;
   }
@@ -229,18 +226,19 @@ export class SearchBackend {
   async #restrictedRanking(a: AnalyzedQuery, filter: string | undefined): Promise<RankedList | null> {
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
+    const query = candidateQuery(a, (term) => idf(term, terms.stats));
     const found = await this.#meili.searchNow<RawSearchResponse>({
-      q: candidateQuery(a, (term) => idf(term, terms.stats)),
+      q: query,
       limit: RESTRICTED_CANDIDATES,
       facets: FACETS,
-      matchingStrategy: MATCHING_STRATEGY,
+      matchingStrategy: QUESTION_MATCHING_STRATEGY,
       attributesToRetrieve: RETRIEVED_FIELDS,
       showRankingScore: true,
       ...(filter ? { filter } : {}),
     });
     const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, false);
     const partial = found.partial ?? terms.partial;
-    return { hits, facets: found.facetDistribution ?? {}, total: hits.length, ...(partial ? { partial } : {}) };
+    return { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
   }
 
   /**

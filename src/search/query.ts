@@ -10,6 +10,13 @@ export const CROP_WORDS = 32;
  * the default `last` (../shared/bench/README.md), and keyword queries are unaffected.
  */
 export const MATCHING_STRATEGY = 'frequency';
+/**
+ * How a question asks Meilisearch for candidates: its words ordered rarest first by the whole
+ * collection's statistics (candidateQuery with an IDF), dropped from the end when not all match.
+ * That is `frequency` with the collection's counts in place of each node's own, so one node and
+ * several find, and score, the same candidates.
+ */
+export const QUESTION_MATCHING_STRATEGY = 'last';
 
 /** Only what the response uses is retrieved. */
 export const RETRIEVED_FIELDS = [

@@ -24,28 +24,39 @@ export interface PostingLists {
 export const POSTINGS_PER_TERM = 200;
 
 /**
- * Keeps the `keep` postings where the term weighs most, ordered by weight, the earlier in the list
- * first among equals; a list no longer than `keep` is returned as it is. The threshold weight is
- * found by selection, so a term of a million passages is not sorted whole.
+ * The order among postings of equal weight: by document id, then position. It must not depend on
+ * the order the postings arrive in: one node and several, or a job and its re-run, choose the same.
  */
-export function bestPostings<P>(list: readonly P[], keep: number, weight: (p: P) => number): P[] {
+export function comparePlaces(a: readonly unknown[], b: readonly unknown[]): number {
+  const [da, db] = [a[0] as string, b[0] as string];
+  if (da !== db) return da < db ? -1 : 1;
+  // A passage posting's second field is its position; a document has one posting per id.
+  return a.length === 4 ? (a[1] as number) - (b[1] as number) : 0;
+}
+
+/**
+ * Keeps the `keep` postings where the term weighs most, ordered by weight, equal weights by
+ * comparePlaces; a list no longer than `keep` is returned whole, in that order. The threshold weight
+ * is found by selection, so a term of a million passages is not sorted whole.
+ */
+export function bestPostings<P extends readonly unknown[]>(list: readonly P[], keep: number, weight: (p: P) => number): P[] {
   const n = list.length;
-  if (n <= keep) return [...list];
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) weights[i] = weight(list[i]!);
+  const byWeight = (x: number, y: number) => weights[y]! - weights[x]! || comparePlaces(list[x]!, list[y]!);
+  if (n <= keep) return list.map((_, i) => i).sort(byWeight).map((i) => list[i]!);
   const threshold = kthLargest(Float64Array.from(weights), keep);
   const chosen: number[] = [];
-  let ties = keep;
-  for (let i = 0; i < n; i++) if (weights[i]! > threshold) ties--;
+  const tied: number[] = [];
   for (let i = 0; i < n; i++) {
     const w = weights[i]!;
     if (w > threshold) chosen.push(i);
-    else if (w === threshold && ties > 0) {
-      chosen.push(i);
-      ties--;
-    }
+    else if (w === threshold) tied.push(i);
   }
-  return chosen.sort((x, y) => weights[y]! - weights[x]! || x - y).map((i) => list[i]!);
+  // Of the postings at the threshold, those first by place fill what is left.
+  tied.sort(byWeight);
+  chosen.push(...tied.slice(0, keep - chosen.length));
+  return chosen.sort(byWeight).map((i) => list[i]!);
 }
 
 /** The k-th largest value (k from 1), by quickselect; reorders `a`. */

@@ -78,22 +78,25 @@ describe('term statistics spilled to disk', () => {
   });
 });
 
-/** The choice bestPostings makes, by sorting the whole list. */
-function sortedBest<P>(list: P[], keep: number, weight: (p: P) => number): P[] {
-  if (list.length <= keep) return list;
-  const w = list.map(weight);
-  return list.map((_, i) => i).sort((x, y) => w[y]! - w[x]! || x - y).slice(0, keep).map((i) => list[i]!);
+/** The choice bestPostings makes, by sorting the whole list: weight, then document id, then position. */
+function sortedBest(list: PassagePosting[], keep: number, weight: (p: PassagePosting) => number): PassagePosting[] {
+  const w = new Map(list.map((p) => [p, weight(p)]));
+  const place = (p: PassagePosting) => `${p[0]}\u0000${String(p[1]).padStart(9, '0')}`;
+  return [...list].sort((x, y) => w.get(y)! - w.get(x)! || (place(x) < place(y) ? -1 : place(x) > place(y) ? 1 : 0)).slice(0, keep);
 }
 
 describe('best postings', () => {
-  it('chooses as a full sort does, ties to the earlier', () => {
+  it('chooses as a full sort does, equal weights by document and position', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (const n of [0, 5, 200, 201, 1000, 5000]) {
       // Few distinct counts and lengths: many ties.
-      const list: PassagePosting[] = Array.from({ length: n }, (_, i) => [`d${i}`, 0, 1 + Math.floor(rand() * 4), 20 + Math.floor(rand() * 3) * 10]);
+      // Documents in no particular order, several passages each, so that order and ties both matter.
+      const list: PassagePosting[] = Array.from({ length: n }, (_, i) => [`d${(i * 7919) % 1009}`, Math.floor(i / 1009), 1 + Math.floor(rand() * 4), 20 + Math.floor(rand() * 3) * 10]);
       for (const keep of [1, 200]) {
         assert.deepEqual(bestPostings(list, keep, passageWeight(30)), sortedBest(list, keep, passageWeight(30)), `n ${n} keep ${keep}`);
+        // The order postings arrive in (one node's, or several nodes' lists put together) changes nothing.
+        assert.deepEqual(bestPostings([...list].reverse(), keep, passageWeight(30)), bestPostings(list, keep, passageWeight(30)), `n ${n} keep ${keep} reversed`);
       }
     }
   });

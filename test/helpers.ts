@@ -7,9 +7,11 @@ import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { Meilisearch } from 'meilisearch';
+import { Meilisearch, type Settings } from 'meilisearch';
 import { main as users, type CliIo } from '../src/accounts/cli.js';
 import { projectRoot } from '../src/config.js';
+import { ensureSearchKey } from '../src/meili/keys.js';
+import { SearchBackend } from '../src/search/backend.js';
 import { openApiDocument } from '../src/server/openapi.js';
 
 export const SEEDS_DIR = path.join(projectRoot, 'seeds');
@@ -46,6 +48,19 @@ export function freshIndexes(client: Meilisearch): (prefix: string) => string {
     uids.push(uid);
     return uid;
   };
+}
+
+/**
+ * A search backend on an index through a search-only key of its own, as the service builds one.
+ (with the index's synonyms). The caller closes it.
+ */
+export async function searchBackendFor(
+  meili: { url: string; client: Meilisearch },
+  uid: string,
+  settings: Pick<Settings, 'synonyms'> = {},
+): Promise<SearchBackend> {
+  const key = await ensureSearchKey(meili.client, uid);
+  return new SearchBackend(() => ({ url: meili.url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
 }
 
 const tempDirs: string[] = [];

@@ -6,10 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { freshIndexes, tempDir, testMeili } from '../helpers.js';
+import { freshIndexes, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'formats');
@@ -28,8 +27,7 @@ describe('PDF pages in the search page (Chromium)', { timeout: 120_000 }, () => 
   before(async () => {
     for (const f of ['harbour-report.pdf', 'tide-gauges.docx']) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
     await runIndexJob(client, uid, settings, { roots: [dir] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     ({ server, base, browser } = await servePage(backend));
   });
 

@@ -7,19 +7,17 @@ import { main as users, type CliIo } from '../../src/accounts/cli.js';
 import { UsersStore } from '../../src/accounts/users-store.js';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createAccess } from '../../src/server/auth/access.js';
 import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
-import { SEEDS_DIR, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
 
 describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('signin');
+  const uid = freshIndexes(client)('signin');
   const dataDir = tempDir('citable-signin-');
   let browser: Browser;
   let base: string;
@@ -30,8 +28,7 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
   before(async () => {
     const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => PASSWORD, promptHidden: async () => PASSWORD };
     assert.equal(await users(['add', 'ada', '--role', 'reader', '--password-stdin', '--no-token'], io, { DATA_DIR: dataDir }), 0);
     // As main builds it for a service off loopback.
@@ -41,8 +38,6 @@ describe('signing in and out of the page in Chromium', { timeout: 120_000 }, () 
 
   after(async () => {
     await closePage(browser, server, backend);
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   const open = (context: BrowserContext, pathAndQuery: string): Promise<Page> => pages.open(pathAndQuery, { context });

@@ -7,12 +7,10 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import type { PassageRecord } from '../../src/ingest/records.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { BASE_SETTINGS } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import type { createApp } from '../../src/server/app.js';
-import { tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 import { closePage, servePage } from './chromium.js';
 
 const HOSTILE = /javascript:|data:text|vbscript:/i;
@@ -29,7 +27,7 @@ const FILES: Record<string, string> = {
 
 describe('javascript: and data: URLs never reach the API or the page', { timeout: 120_000 }, () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('urls');
+  const uid = freshIndexes(client)('urls');
   let app: ReturnType<typeof createApp>;
   let server: Server;
   let base: string;
@@ -48,15 +46,12 @@ describe('javascript: and data: URLs never reach the API or the page', { timeout
       details: { provenance: { url: { rule: 'canonical link', source: '<link rel="canonical" href="javascript:alert(4)">' } }, retention: { wordsIn: 60, wordsKept: 60, proseWordsIn: 60, proseWordsKept: 60 }, removed: [], removedOmitted: 0 },
     };
     await client.index(uid).addDocuments([legacy]).waitTask();
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: {} });
+    backend = await searchBackendFor({ url, client }, uid);
     ({ app, server, base, browser } = await servePage(backend));
   });
 
   after(async () => {
     await closePage(browser, server, backend);
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   it('search answers hold none, in any field', async () => {

@@ -7,19 +7,18 @@ import { parse as parseBibtex } from '@retorquere/bibtex-parser';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { afterIndexJob } from '../../src/saved/alerts.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { closePage, PageOpener, SCREENSHOTS, servePage } from './chromium.js';
-import { SEEDS_DIR, SEED_SYNONYMS, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, SEED_SYNONYMS, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
 
 describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('flow');
+  const uid = freshIndexes(client)('flow');
   const docs = tempDir('citable-flow-');
   let browser: Browser;
   let base: string;
@@ -31,8 +30,7 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
   before(async () => {
     for (const f of fs.readdirSync(SEEDS_DIR)) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(docs, f));
     await runIndexJob(client, uid, settings, { roots: [docs] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     const workflow = await workflowDeps(url, client, uid);
     closeWorkflow = workflow.close;
     ({ server, base, browser } = await servePage(backend, { workflow }));
@@ -41,7 +39,6 @@ describe('the investigator’s workflow in Chromium', { timeout: 180_000 }, () =
   after(async () => {
     await closePage(browser, server, backend);
     await closeWorkflow?.();
-    for (const i of [uid, `${uid}__terms`, `${uid}__saved`]) await client.deleteIndex(i).waitTask();
   });
 
   const open = (pathAndQuery: string): Promise<Page> => pages.open(pathAndQuery, { viewport: { width: 1200, height: 900 }, acceptDownloads: true, clipboard: true });

@@ -7,15 +7,13 @@ import { USERS_RECHECK_MS, UsersStore } from '../../src/accounts/users-store.js'
 import { projectRoot, type Config } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp, type CitableApp } from '../../src/server/app.js';
 import { AuditLog } from '../../src/server/audit/audit-log.js';
 import { createAccess } from '../../src/server/auth/access.js';
 import type { WorkflowDeps } from '../../src/server/workflow-routes.js';
-import { SEEDS_DIR, testMeili, tempDir, uniqueIndex, usersCli as cli } from '../helpers.js';
+import { freshIndexes, searchBackendFor, SEEDS_DIR, tempDir, testMeili, usersCli as cli } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 const DOC = '002_b09c8a4e056d45ba';
@@ -31,7 +29,7 @@ const cookiePair = (setCookie: string) => setCookie.split(';')[0]!;
 
 describe('access control over HTTP', { timeout: 180_000 }, () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('access');
+  const uid = freshIndexes(client)('access');
   const dataDir = tempDir('citable-access-');
   let backend: SearchBackend;
   let workflow: WorkflowDeps & { close(): Promise<void> };
@@ -60,8 +58,7 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
   before(async () => {
     const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     workflow = await workflowDeps(url, client, uid);
     readerToken = await cli(dataDir, ['add', 'reed', '--role', 'reader', '--password-stdin'], PASSWORD);
     editorToken = await cli(dataDir, ['add', 'eddie@example.org', '--role', 'editor']);
@@ -70,8 +67,6 @@ describe('access control over HTTP', { timeout: 180_000 }, () => {
     await backend.close();
     await workflow.close();
     await audit.close();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   it('answers every API route without credentials with a JSON 401, never a document', async () => {

@@ -12,20 +12,19 @@ import { parseSearchParams } from '../../src/search/params.js';
 import { createApp } from '../../src/server/app.js';
 import { stemOf } from '../../src/text/stem.js';
 import { words } from '../../src/text/words.js';
-import { openApiValidator as validator, SEEDS_DIR, SEED_SYNONYMS, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, openApiValidator as validator, searchBackendFor, SEED_SYNONYMS, SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
 
 describe('search API against the seeds', () => {
   const { url, masterKey, client } = testMeili();
-  const uid = uniqueIndex('api');
+  const uid = freshIndexes(client)('api');
   let app: CitableApp;
   let backend: SearchBackend;
 
   before(async () => {
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     app = createApp({
       search: backend,
       readiness: async () => ({ ready: true, passages: await backend.passageCount() }),
@@ -35,8 +34,6 @@ describe('search API against the seeds', () => {
   });
   after(async () => {
     await backend.close();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(`${uid}__terms`).waitTask();
   });
 
   const search = (query: Record<string, string | string[]>) => request(app).get('/api/search').query(query);

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { seededRandom } from '../../scripts/bench/synthetic-queries.js';
-import { tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 
@@ -53,7 +51,7 @@ function writeStories(dir: string, weak: number, strong: number) {
 
 describe('a question with a filter that more than 2,000 documents pass', () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('filtered');
+  const uid = freshIndexes(client)('filtered');
   let backend: SearchBackend;
   const question = QUERY_WORDS.join(' ');
 
@@ -61,13 +59,10 @@ describe('a question with a filter that more than 2,000 documents pass', () => {
     const dir = tempDir('citable-filtered-');
     writeStories(dir, 2_200, 40);
     await runIndexJob(client, uid, settings, { roots: [dir] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
   });
   after(async () => {
     await backend.close();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   it('has more than 2,000 documents passing the filter', async () => {

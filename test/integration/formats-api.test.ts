@@ -6,12 +6,10 @@ import request from 'supertest';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { createLogger } from '../../src/log.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp, type CitableApp } from '../../src/server/app.js';
-import { openApiValidator, tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, openApiValidator, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 import { workflowDeps } from '../workflow-helpers.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'formats');
@@ -21,7 +19,7 @@ const validator = openApiValidator;
 
 describe('the API on PDF, Word, e-mail and legacy-encoded files', () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('formatsapi');
+  const uid = freshIndexes(client)('formatsapi');
   const dir = tempDir('citable-formats-api-');
   const outside = tempDir('citable-outside-');
   let app: CitableApp;
@@ -39,8 +37,7 @@ describe('the API on PDF, Word, e-mail and legacy-encoded files', () => {
     fs.appendFileSync(path.join(dir, 'changing.txt'), ' Changed.');
     fs.rmSync(path.join(dir, 'moved.txt'));
     fs.symlinkSync(path.join(outside, 'moved.txt'), path.join(dir, 'moved.txt'));
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     const workflow = await workflowDeps(url, client, uid);
     closeWorkflow = workflow.close;
     app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), rateLimitPerMinute: 10_000, workflow });
@@ -48,9 +45,6 @@ describe('the API on PDF, Word, e-mail and legacy-encoded files', () => {
   after(async () => {
     await backend.close();
     await closeWorkflow();
-    await client.deleteIndex(`${uid}__saved`).waitTask();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   it('gives a PDF hit its format, page, printed label and a link to the page', async () => {

@@ -3,30 +3,25 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
-import { SEEDS_DIR, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, SEEDS_DIR, testMeili } from '../helpers.js';
 
 const LANGUAGES_DIR = path.join(projectRoot, 'test', 'fixtures', 'languages');
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 
 describe('questions in Dutch and French, over a collection mostly in English', () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('languages');
+  const uid = freshIndexes(client)('languages');
   let backend: SearchBackend;
 
   before(async () => {
     await runIndexJob(client, uid, settings, { roots: [SEEDS_DIR, LANGUAGES_DIR] });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
   });
   after(async () => {
     await backend.close();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   const top = async (q: string) => (await backend.search(parseSearchParams({ q, limit: '3' }))).hits;

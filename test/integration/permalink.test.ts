@@ -6,12 +6,10 @@ import request from 'supertest';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { findPassage, quoteContext } from '../../src/ingest/selectors.js';
 import { createLogger } from '../../src/log.js';
-import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { BASE_SETTINGS } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { createApp } from '../../src/server/app.js';
-import { tempDir, testMeili, uniqueIndex } from '../helpers.js';
+import { freshIndexes, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 
 const P = [
   'The harbour council voted on Tuesday to close the old swing bridge for repairs, after inspectors found that several of its steel supports had rusted through over the past winter and could no longer carry the weight of the lorries and buses that cross it every morning on their way into the town centre.',
@@ -22,7 +20,7 @@ const LEAD = 'A new opening paragraph, added when the story was updated, tells r
 
 describe('permalinks survive re-indexing', () => {
   const { url, client } = testMeili();
-  const uid = uniqueIndex('permalink');
+  const uid = freshIndexes(client)('permalink');
   const dir = tempDir();
   const file = path.join(dir, 'swing-bridge.txt');
   let backend: SearchBackend;
@@ -33,14 +31,11 @@ describe('permalinks survive re-indexing', () => {
   before(async () => {
     write(P);
     await reindex();
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: {} });
+    backend = await searchBackendFor({ url, client }, uid);
     app = createApp({ search: backend, readiness: async () => ({ ready: true, passages: 1 }), logger: createLogger('silent'), rateLimitPerMinute: 100_000 });
   });
   after(async () => {
     await backend.close();
-    await client.deleteIndex(uid).waitTask();
-    await client.deleteIndex(termsIndexOf(uid)).waitTask();
   });
 
   it('hits carry quote and position selectors, and a permalink', async () => {

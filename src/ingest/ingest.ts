@@ -132,6 +132,8 @@ export interface Parsed {
   pageBlocks?: Block[];
   /** Of those, the text of elements dropped whole while parsing (navigation, asides, footers). */
   droppedBlocks?: Block[];
+  /** Sets where each body item sits in the source (a tagged PDF's pages), once the body is chosen. */
+  placeItems?: (items: BodyItem[]) => BodyItem[];
 }
 
 /** Declared values and their evidence, from an HTML head. */
@@ -450,6 +452,7 @@ export function cleanParsed(file: string, parsed: Parsed, source: SourceInfo): C
     items = all.map((b) => ({ kind: 'paragraph', text: b.text }));
   }
   if (items.length === 0) throw new IngestError('no text found');
+  if (parsed.placeItems) items = parsed.placeItems(items);
 
   const body = bodyText(items);
   const textLang = langFromText ? lang : detectLang(body);

@@ -5,6 +5,7 @@ import { MAX_LINK_DENSITY } from './classify.js';
 import { messageDocId, readMessage, splitMbox, type MailMessage } from './formats/email.js';
 import { decodeTextFile } from './formats/encoding.js';
 import { layoutPdf } from './formats/pdf-layout.js';
+import { taggedHtml } from './formats/pdf-tags.js';
 import type { PdfContent } from './formats/pdf.js';
 import { sniffFile, type FileKind } from './formats/sniff.js';
 import { cleanParsed, docIdFromFile, ingestText, parseHtml, type CleanDocument, type Parsed, type SourceInfo } from './ingest.js';
@@ -23,6 +24,12 @@ export interface FileDocuments {
   failures: PartFailure[];
 }
 
+/**
+ * A tagged PDF is read through its structure tree when the tree holds at least this share of its
+ * text; a tree that leaves most of it out is a partial tagging (a few figures or headings marked),
+ * and the layout reads the whole page instead.
+ */
+const TAGGED_MIN_COVERAGE = 0.5;
 /** Attachments inside attachments are read to this depth (a forwarded message's attachment). */
 const MAX_ATTACHMENT_DEPTH = 2;
 /** Messages read from one mbox; the rest are named as one failure. */
@@ -75,8 +82,23 @@ export async function ingestPdf(file: string, bytes: Uint8Array, source: Partial
   return pdfDocument(file, await readPdf(bytes), source);
 }
 
-/** A PDF's text as pdf.js reads it, laid out and cleaned. Pure. */
-export function pdfDocument(file: string, { pages, metadata }: PdfContent, source: Partial<SourceInfo> = {}): CleanDocument {
+/**
+ * A PDF's text as pdf.js reads it, cleaned: a tagged PDF through its structure tree, as the HTML the
+ * tree describes; any other by its layout. Pure.
+ */
+export function pdfDocument(file: string, { pages, metadata, structure }: PdfContent, source: Partial<SourceInfo> = {}): CleanDocument {
+  const declared = { title: metadata.title, author: metadata.author, date: metadata.created, lang: normalizeLang(metadata.lang) };
+  const pageLabels = pages.map((p) => p.label);
+  // A tagged PDF whose tree holds its text is read as the HTML its tree describes.
+  const tagged = structure ? taggedHtml(pages, structure, { title: metadata.title, lang: metadata.lang }) : null;
+  if (tagged && tagged.coverage >= TAGGED_MIN_COVERAGE) {
+    const parsed = parseHtml(tagged.html);
+    return cleanParsed(
+      file,
+      { ...parsed, title: metadata.title ?? parsed.title, declared, declaredEvidence: undefined, sourceLinks: [], placeItems: tagged.place },
+      { format: 'pdf', pageLabels, removed: tagged.artifacts, ...source },
+    );
+  }
   const layout = layoutPdf(pages);
   const blocks = layout.paragraphs.map((p) =>
     block(p.text, { kind: p.heading ? 'heading' : 'paragraph', markedHeading: p.heading, linkDensity: p.linkDensity, page: p.page, breaks: p.breaks }),
@@ -90,12 +112,12 @@ export function pdfDocument(file: string, { pages, metadata }: PdfContent, sourc
     title: metadata.title ?? opening,
     blocks: headline > 0 ? blocks.slice(headline) : blocks,
     pageBlocks: blocks,
-    declared: { title: metadata.title, author: metadata.author, date: metadata.created, lang: normalizeLang(metadata.lang) },
+    declared,
     sourceLinks: [],
   };
   return cleanParsed(file, parsed, {
     format: 'pdf',
-    pageLabels: pages.map((p) => p.label),
+    pageLabels,
     removed: layout.dropped.map((d) => ({ text: d.text, reason: d.reason, page: d.page })),
     ...source,
   });

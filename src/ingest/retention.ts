@@ -27,6 +27,8 @@ export type RemovalReason =
   | 'running header'
   | 'running footer'
   | 'page number'
+  /** Outside a tagged PDF's structure tree: what its producer marked as page furniture. */
+  | 'artifact'
   | 'quoted reply'
   | 'signature';
 

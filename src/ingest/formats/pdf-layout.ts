@@ -25,6 +25,8 @@ export interface PdfTextRun {
   size: number;
   /** Share of the run that lies inside link annotations (0–1). */
   link?: number;
+  /** Tagged PDFs: the marked content (MCID on its page) the run belongs to. */
+  mcid?: number;
 }
 
 export interface PdfPageText {
@@ -285,11 +287,10 @@ function dropPageFurniture(pages: Line[][]): { kept: Line[][]; dropped: DroppedL
       return null;
     });
   });
-  // Where each margin line's text sits on each page.
+  // Where each line's text sits on each page.
   const seen = new Map<string, Array<{ page: number; y: number; size: number }>>();
-  pages.forEach((lines, p) =>
-    lines.forEach((l, i) => {
-      if (!places[p]![i]) return;
+  pages.forEach((lines) =>
+    lines.forEach((l) => {
       const key = runningKey(l.text);
       const list = seen.get(key) ?? [];
       list.push({ page: l.page, y: l.y, size: l.size });
@@ -297,18 +298,21 @@ function dropPageFurniture(pages: Line[][]): { kept: Line[][]; dropped: DroppedL
     }),
   );
   const dropped: DroppedLine[] = [];
+  // Away from the margins, a line is running text when it is printed at the same place on most
+  // pages: what a browser prints on every page (a fixed banner, a cookie notice).
+  const minPagesInside = Math.max(RUNNING_MIN_PAGES, Math.ceil(pages.length / 2));
   const kept = pages.map((lines, p) =>
     lines.filter((l, i) => {
       const place = places[p]![i];
-      if (!place) return true;
-      if (PAGE_NUMBER.test(l.text.trim())) {
+      if (place && PAGE_NUMBER.test(l.text.trim())) {
         dropped.push({ page: l.page, text: l.text, reason: 'page number' });
         return false;
       }
       const others = seen.get(runningKey(l.text)) ?? [];
       const pagesAtSamePlace = new Set(others.filter((o) => Math.abs(o.y - l.y) <= RUNNING_POSITION_EM * l.size).map((o) => o.page));
-      if (pagesAtSamePlace.size >= RUNNING_MIN_PAGES) {
-        dropped.push({ page: l.page, text: l.text, reason: place === 'top' ? 'running header' : 'running footer' });
+      if (pagesAtSamePlace.size >= (place ? RUNNING_MIN_PAGES : minPagesInside)) {
+        const top = place ? place === 'top' : l.y > l.pageHeight / 2;
+        dropped.push({ page: l.page, text: l.text, reason: top ? 'running header' : 'running footer' });
         return false;
       }
       return true;

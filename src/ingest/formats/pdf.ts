@@ -4,6 +4,7 @@ import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { IngestError } from '../../errors.js';
 import type { PdfPageText, PdfTextRun } from './pdf-layout.js';
+import { readStructure, type PdfStructElement } from './pdf-structure.js';
 
 /** What a PDF states about itself, in its Info dictionary and its XMP metadata. */
 export interface PdfMetadata {
@@ -19,6 +20,8 @@ export interface PdfMetadata {
 export interface PdfContent {
   pages: PdfPageText[];
   metadata: PdfMetadata;
+  /** A tagged PDF's structure elements, whose marked content runs name (`PdfTextRun.mcid`); null when untagged. */
+  structure?: PdfStructElement[] | null;
 }
 
 /*
@@ -100,7 +103,8 @@ function runOf(item: TextItem): PdfTextRun | null {
   const [a, b, c, d, e, f] = item.transform as number[];
   // Rotated and vertical text (stamps, margin notes, watermarks) is not part of the reading order.
   if (Math.abs(b!) > Math.abs(a!) * 0.01 || Math.abs(c!) > Math.abs(d!) * 0.01 || a! <= 0 || d! <= 0) return null;
-  return { text: item.str, x: e!, y: f!, width: item.width, size: Math.abs(d!) };
+  // pdf.js gives U+0000 for a glyph its font maps to no character: a shape, not text.
+  return { text: item.str.replace(/\u0000/g, ''), x: e!, y: f!, width: item.width, size: Math.abs(d!) };
 }
 
 /**
@@ -123,17 +127,30 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
       throw new IngestError(`unreadable PDF: ${(err as Error).message}`, { cause: err });
     }
     if (doc.numPages > PDF_MAX_PAGES) throw new IngestError(`PDF of ${doc.numPages} pages is over the limit of ${PDF_MAX_PAGES} pages`);
-    const [labels, meta] = await Promise.all([doc.getPageLabels().catch(() => null), doc.getMetadata().catch(() => null)]);
+    const [labels, meta, markInfo] = await Promise.all([doc.getPageLabels().catch(() => null), doc.getMetadata().catch(() => null), doc.getMarkInfo().catch(() => null)]);
+    // A tagged PDF's structure tree says which element each piece of text belongs to.
+    const structure = markInfo?.Marked ? await readStructure(bytes) : null;
     const pages: PdfPageText[] = [];
     let chars = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const [x0, y0, x1, y1] = page.view as [number, number, number, number];
-      const [content, annotations] = await Promise.all([page.getTextContent(), page.getAnnotations({ intent: 'display' }).catch(() => [])]);
+      const [content, annotations] = await Promise.all([
+        page.getTextContent({ includeMarkedContent: structure !== null }),
+        page.getAnnotations({ intent: 'display' }).catch(() => []),
+      ]);
       const links = (annotations as Array<{ subtype?: string; rect?: number[] }>).filter((a) => a.subtype === 'Link' && a.rect?.length === 4).map((a) => a.rect!);
       const runs: PdfTextRun[] = [];
+      // Marked content open around the current item (innermost last): its MCID, or null.
+      const marked: Array<number | null> = [];
       for (const item of content.items) {
-        if (!('str' in item)) continue;
+        if (!('str' in item)) {
+          if (item.type === 'beginMarkedContentProps' || item.type === 'beginMarkedContent') {
+            const mcid = typeof item.id === 'string' ? /_mc(\d+)$/.exec(item.id)?.[1] : undefined;
+            marked.push(mcid === undefined ? null : Number(mcid));
+          } else if (item.type === 'endMarkedContent') marked.pop();
+          continue;
+        }
         const run = runOf(item);
         if (!run) continue;
         // Text under a link annotation is link text, as an <a> is in HTML: the share of the run's
@@ -145,7 +162,8 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
           covered += Math.max(0, Math.min(run.x + run.width, Math.max(ax!, bx!)) - Math.max(run.x, Math.min(ax!, bx!)));
         }
         const link = run.width > 0 ? Math.min(1, covered / run.width) : 0;
-        runs.push({ ...run, x: run.x - x0, y: run.y - y0, ...(link > 0 ? { link } : {}) });
+        const mcid = marked.findLast((m) => m !== null);
+        runs.push({ ...run, x: run.x - x0, y: run.y - y0, ...(link > 0 ? { link } : {}), ...(mcid != null ? { mcid } : {}) });
         chars += item.str.length;
       }
       if (chars > PDF_MAX_CHARS) throw new IngestError(`PDF text is over the limit of ${PDF_MAX_CHARS} characters`);
@@ -157,7 +175,7 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
     }
     const info = (meta?.info ?? {}) as Record<string, unknown>;
     const xmp = meta?.metadata ? new Map<string, unknown>([...(meta.metadata as unknown as Iterable<[string, unknown]>)]) : null;
-    return { pages, metadata: pdfMetadata(info, xmp) };
+    return { pages, metadata: pdfMetadata(info, xmp), structure: structure?.elements ?? null };
   } finally {
     await task.destroy().catch(() => undefined);
   }

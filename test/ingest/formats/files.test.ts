@@ -4,7 +4,8 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { CleanDocument } from '../../../src/ingest/ingest.js';
 import { block } from '../../../src/ingest/blocks.js';
-import { headlineAt, ingestFile, type FileDocuments } from '../../../src/ingest/read-file.js';
+import { readPdf, type PdfContent } from '../../../src/ingest/formats/pdf.js';
+import { headlineAt, ingestFile, pdfDocument, type FileDocuments } from '../../../src/ingest/read-file.js';
 
 const FIXTURES = path.resolve('test/fixtures/formats');
 const read = (name: string) => ingestFile(name, fs.readFileSync(path.join(FIXTURES, name)));
@@ -58,6 +59,62 @@ describe('a PDF report (harbour-report.pdf)', () => {
     assert.doesNotMatch(doc.body, /Annual Review 2023/);
     assert.equal(doc.removed.filter((r) => r.reason === 'running header').length, 5);
     assert.deepEqual(doc.removed.filter((r) => r.reason === 'page number').map((r) => r.text), ['i', 'ii', '1', '2', '3']);
+  });
+});
+
+describe('a web page printed to a tagged PDF (printed-article.pdf)', () => {
+  let doc: CleanDocument;
+  let content: PdfContent;
+  /** The page whose text holds a phrase, as pdf.js reads the page. */
+  const pageHolding = (phrase: string) => content.pages.find((p) => p.runs.map((r) => r.text).join(' ').replace(/\s+/g, ' ').includes(phrase))?.number;
+  before(async () => {
+    const bytes = fs.readFileSync(path.join(FIXTURES, 'printed-article.pdf'));
+    content = await readPdf(bytes);
+    doc = (await ingestFile('printed-article.pdf', bytes)).documents[0]!;
+  });
+  it('has a structure tree, and its text is marked', () => {
+    assert.ok(content.structure && content.structure.some((e) => e.role === 'Art') && content.structure.some((e) => e.role === 'Aside'));
+    assert.ok(content.pages.every((p) => p.runs.some((r) => r.mcid !== undefined)));
+  });
+  it('reads the article, first paragraph to last', () => {
+    assert.match(doc.body, /^The harbour authority will put its pilots back on the night roster/);
+    assert.match(doc.body, /add a second tug to the night watch so that a vessel that loses power in the channel can be held until the morning\.$/);
+  });
+  it('leaves out the menu, the teasers of the aside and the footer', () => {
+    for (const furniture of ['Weather', 'Dredging of the inner basin', 'About us']) assert.ok(!doc.body.includes(furniture), furniture);
+  });
+  it('leaves out the banner printed on every page, and lists it as running text on each page', () => {
+    assert.ok(!doc.body.includes('small files'));
+    const banner = doc.removed.filter((r) => r.text.includes('small files'));
+    assert.deepEqual(banner.map((r) => r.page), content.pages.map((p) => p.number));
+    assert.ok(banner.every((r) => r.reason === 'running footer'));
+  });
+  it('cites the page each sentence is printed on', () => {
+    for (const phrase of ['quokka census', 'fourteen-hour shift', 'second tug']) {
+      const expected = pageHolding(phrase);
+      assert.ok(expected !== undefined, phrase);
+      assert.equal(passageWith(doc, phrase).page, expected, phrase);
+    }
+    assert.ok(new Set(['quokka census', 'fourteen-hour shift', 'second tug'].map(pageHolding)).size > 1, 'the sentences are on different pages');
+  });
+  it('says where the next page starts inside the paragraph that runs over a page break', () => {
+    const p = passageWith(doc, 'Their cooperative');
+    assert.equal(p.pageBreaks.length, 1);
+    const { offset, page } = p.pageBreaks[0]!;
+    assert.equal(page, p.page! + 1);
+    // The words after the break are the first the next page prints; those before it, the last of this one.
+    const first = content.pages[page - 1]!.runs.find((r) => r.text.trim() !== '' && r.mcid !== undefined)!.text.trim();
+    assert.ok(p.text.slice(offset).startsWith(first), `"${p.text.slice(offset, offset + 40)}" starts with "${first}"`);
+    assert.ok(pageHolding(p.text.slice(Math.max(0, offset - 30), offset).trim()) === p.page);
+  });
+  it('takes its author from the byline, its title from the PDF information', () => {
+    assert.equal(doc.author, 'Ines Marlow');
+    assert.equal(doc.title, 'Harbour pilots return to the night roster | The Coastal Ledger');
+  });
+  it('reads the same file by its layout when the tree is left aside', () => {
+    const byLayout = pdfDocument('printed-article.pdf', { ...content, structure: null });
+    assert.match(byLayout.body, /night roster/);
+    assert.equal(passageWith(byLayout, 'fourteen-hour shift').page, pageHolding('fourteen-hour shift'));
   });
 });
 

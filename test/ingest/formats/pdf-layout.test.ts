@@ -80,6 +80,20 @@ describe('PDF page furniture', () => {
     assert.deepEqual(dropped.map((d) => d.reason).sort(), ['page number', 'page number', 'page number', 'running header', 'running header', 'running header']);
   });
 
+  it('drops a banner printed at the same place in the middle of most pages, and lists it', () => {
+    const banner = (n: number) => page(n, [...body(n), run('We store small files on your device to count visitors', 72, 300)]);
+    const { paragraphs, dropped } = layoutPdf([banner(1), banner(2), banner(3)]);
+    assert.ok(paragraphs.every((p) => !p.text.includes('small files')));
+    assert.deepEqual(dropped.map((d) => `${d.page} ${d.reason}`), ['1 running footer', '2 running footer', '3 running footer']);
+  });
+
+  it('keeps a line in the middle of a page that only one other page of many repeats', () => {
+    const pagesWithLine = [1, 2, 3].map((n) => page(n, [...body(n), ...(n !== 2 ? [run('A line two pages share', 72, 400)] : [])]));
+    const more = [4, 5].map((n) => page(n, column(72, 700, [`Page ${n} goes on`])));
+    const { paragraphs } = layoutPdf([...pagesWithLine, ...more]);
+    assert.equal(paragraphs.filter((p) => p.text === 'A line two pages share').length, 2);
+  });
+
   it('keeps a line that appears once at the top of a page', () => {
     const { paragraphs } = layoutPdf([page(1, [run('A heading of its own', 72, 750, 8), ...body(1)])]);
     assert.equal(paragraphs[0]!.text, 'A heading of its own');

@@ -6,12 +6,14 @@
  * so that its peak memory and disk are its own. Prints throughput, the ratio to raw ingestion, the
  * peak RSS of the indexer and of Meilisearch, and the size of Meilisearch's data folder.
  *
- *   npm run bench:index [-- --copies 4 | --passages 1000000] [--phase both|raw|job]
+ *   npm run bench:index [-- --copies 4 | --passages 1000000] [--phase both|raw|job|again]
  *                         [--work DIR] [--keep] [--max-indexing-threads N] [--max-indexing-memory 2GiB]
  *
  * --work keeps the corpus (and its NDJSON) in DIR between runs, so that the raw and job phases of a
  * large corpus can be run one at a time (--prepare-only writes the corpus and stops); --keep leaves
- * the job's Meilisearch data in DIR/job-meili for `bench:api --data`.
+ * the job's Meilisearch data in DIR/job-meili for `bench:api --data`. --phase again runs only the
+ * second job, over the unchanged folder, on the data a --keep run left: after a release that
+ * changes what the terms index holds, that job recounts the statistics from the passages kept.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,7 +42,8 @@ const { values } = parseArgs({
     'max-indexing-memory': { type: 'string' },
   },
 });
-if (!['both', 'raw', 'job'].includes(values.phase)) throw new Error('--phase is both, raw or job');
+if (!['both', 'raw', 'job', 'again'].includes(values.phase)) throw new Error('--phase is both, raw, job or again');
+if (values.phase === 'again' && !values.work) throw new Error('--phase again needs the --work folder of a --keep run');
 
 /** Measured: one copy of the stories makes 25,000–25,700 passages; --passages rounds copies up. */
 const PASSAGES_PER_COPY = 25_000;
@@ -201,19 +204,29 @@ async function runJob(meili: EmbeddedMeilisearch, corpus: string): Promise<{ ms:
   return { ms, code, summary, peakKb };
 }
 
+/** The job again over the unchanged folder: quick, unless the terms index must be recounted. */
+async function runAgain(meili: EmbeddedMeilisearch, m: ReturnType<typeof sampler>): Promise<void> {
+  const again = await runJob(meili, corpus);
+  const a = again.summary?.documents;
+  process.stdout.write(
+    `  again, unchanged: ${(again.ms / 1000).toFixed(1)} s  exit ${again.code}; unchanged ${a?.unchanged}, indexed ${a?.indexed}, removed ${a?.removed}; ` +
+      `indexer peak RSS ${mb(again.peakKb)}; Meilisearch peak RSS ${mb(m.peak.rss)}; data ${diskMb(path.join(work, 'job-meili', 'meili'))}\n`,
+  );
+}
+
 const work = values.work ? path.resolve(values.work) : fs.mkdtempSync(path.join(os.tmpdir(), 'citable-bench-index-'));
 fs.mkdirSync(work, { recursive: true });
 const corpus = path.join(work, `corpus-${copies}`);
 process.stdout.write(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load ${os.loadavg()[0]!.toFixed(1)} (shared with other work)\n`);
 const files = writeCorpus(corpus, copies);
 // The raw push needs the passages cleaned beforehand; the job alone does not.
-const passages = values.phase === 'job' ? null : await writeNdjson(corpus, `${corpus}.ndjson`);
+const passages = values.phase === 'job' || values.phase === 'again' ? null : await writeNdjson(corpus, `${corpus}.ndjson`);
 process.stdout.write(`corpus ×${copies}: ${files} files${passages === null ? '' : `, ${passages} passages`}\n`);
 if (values['prepare-only']) process.exit(0);
 
 let rawRate: number | null = null;
 try {
-  if (values.phase !== 'job') {
+  if (values.phase === 'both' || values.phase === 'raw') {
     const dataDir = path.join(work, 'raw-meili');
     fs.rmSync(dataDir, { recursive: true, force: true });
     const meili = await startMeili(dataDir);
@@ -231,7 +244,7 @@ try {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  if (values.phase !== 'raw') {
+  if (values.phase === 'both' || values.phase === 'job') {
     const dataDir = path.join(work, 'job-meili');
     fs.rmSync(dataDir, { recursive: true, force: true });
     const meili = await startMeili(dataDir);
@@ -247,15 +260,23 @@ try {
           `data ${diskMb(path.join(dataDir, 'meili'))}\n`,
       );
       if (rawRate) process.stdout.write(`  ratio:            ${(rate / rawRate).toFixed(2)} of raw Meilisearch ingestion\n`);
-      const again = await runJob(meili, corpus);
-      const a = again.summary?.documents;
-      process.stdout.write(
-        `  again, unchanged: ${(again.ms / 1000).toFixed(1)} s  exit ${again.code}; unchanged ${a?.unchanged}, indexed ${a?.indexed}, removed ${a?.removed}; indexer peak RSS ${mb(again.peakKb)}\n`,
-      );
+      await runAgain(meili, m);
     } finally {
       m.stop();
       await meili.stop();
       if (!values.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  if (values.phase === 'again') {
+    const dataDir = path.join(work, 'job-meili');
+    if (!fs.existsSync(dataDir)) throw new Error(`${dataDir}: no kept job data (run with --keep first)`);
+    const meili = await startMeili(dataDir);
+    const m = sampler(() => meili.pid);
+    try {
+      await runAgain(meili, m);
+    } finally {
+      m.stop();
+      await meili.stop();
     }
   }
 } finally {

@@ -369,7 +369,14 @@ function joinAcross(a: string, b: string, hyphenated: ReadonlySet<string>): stri
     if (a.endsWith('\u00AD') || !hyphenated.has(compound)) return `${a.slice(0, -1)}${b}`;
     return `${a}${b}`;
   }
-  return `${a} ${b}`;
+  return unspacedBreak(a, b) ? `${a}${b}` : `${a} ${b}`;
+}
+
+/** Chinese and Japanese write no space between words: a line break between two of their characters is no space. */
+const UNSPACED_SCRIPT_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFF00-\uFFEF]$/u;
+const UNSPACED_SCRIPT_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFF00-\uFFEF]/u;
+export function unspacedBreak(before: string, after: string): boolean {
+  return UNSPACED_SCRIPT_END.test(before) && UNSPACED_SCRIPT_START.test(after);
 }
 
 /** Words written with a hyphen inside a line, to keep real compounds whole at line ends. */

@@ -11,7 +11,7 @@
  */
 import type { BodyItem } from '../passages.js';
 import type { RemovedBlock } from '../retention.js';
-import { fragmentsOf, type PdfPageText, type PdfTextRun } from './pdf-layout.js';
+import { fragmentsOf, unspacedBreak, type PdfPageText, type PdfTextRun } from './pdf-layout.js';
 import type { PdfStructElement } from './pdf-structure.js';
 
 /**
@@ -82,7 +82,7 @@ export function taggedHtml(pages: readonly PdfPageText[], elements: readonly Pdf
       // A new line or a wide gap is a space the PDF did not write (a browser drops the space where it breaks a line).
       if (last && !/\s$/.test(last.text) && !/^\s/.test(run.text)) {
         const newLine = last.page !== page || Math.abs(last.run.y - run.y) > SAME_LINE_EM * Math.min(last.run.size, run.size);
-        if (newLine || run.x - (last.run.x + last.run.width) > SPACE_GAP_EM * run.size) out.push(' ');
+        if ((newLine && !unspacedBreak(last.text, run.text)) || run.x - (last.run.x + last.run.width) > SPACE_GAP_EM * run.size) out.push(' ');
       }
       if (pageStarts[pageStarts.length - 1]?.page !== page + 1) pageStarts.push({ at: compactLength, page: page + 1 });
       out.push(escapeHtml(run.text));

@@ -99,12 +99,20 @@ export function pdfMetadata(info: Record<string, unknown>, xmp: Map<string, unkn
   return { title, author, created, lang, sources };
 }
 
+/**
+ * The characters a text run means. pdf.js gives U+0000 for a glyph its font maps to no character:
+ * a shape, not text. Fonts often map ideographs to the Kangxi radicals or compatibility ideographs
+ * that look the same; the text means the unified ideographs (their NFKC form), as typed and searched.
+ */
+export function pdfText(str: string): string {
+  return str.replace(/\u0000/g, '').replace(/[\u2E80-\u2FDF\uF900-\uFAFF]/g, (c) => c.normalize('NFKC'));
+}
+
 function runOf(item: TextItem): PdfTextRun | null {
   const [a, b, c, d, e, f] = item.transform as number[];
   // Rotated and vertical text (stamps, margin notes, watermarks) is not part of the reading order.
   if (Math.abs(b!) > Math.abs(a!) * 0.01 || Math.abs(c!) > Math.abs(d!) * 0.01 || a! <= 0 || d! <= 0) return null;
-  // pdf.js gives U+0000 for a glyph its font maps to no character: a shape, not text.
-  return { text: item.str.replace(/\u0000/g, ''), x: e!, y: f!, width: item.width, size: Math.abs(d!) };
+  return { text: pdfText(item.str), x: e!, y: f!, width: item.width, size: Math.abs(d!) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fragmentsOf, layoutPdf, readingOrder, type PdfPageText, type PdfTextRun } from '../../../src/ingest/formats/pdf-layout.js';
+import { fragmentsOf, layoutPdf, readingOrder, unspacedBreak, type PdfPageText, type PdfTextRun } from '../../../src/ingest/formats/pdf-layout.js';
 
 /** A run of text at (x, y) in 10-point type, about half an em wide per character. */
 const run = (text: string, x: number, y: number, size = 10): PdfTextRun => ({ text, x, y, width: text.length * size * 0.5, size });
@@ -23,6 +23,13 @@ describe('PDF reading order', () => {
     const runs = [run('•', 72, 700), run('first point of the list', 90, 700), run('•', 72, 687), run('second point of the list', 90, 687)];
     const order = readingOrder(fragmentsOf(runs)).flat().map((f) => f.text);
     assert.deepEqual(order, ['•', 'first point of the list', '•', 'second point of the list']);
+  });
+
+  it('joins lines of Chinese and Japanese without a space, as they write no space between words', () => {
+    const runs = column(72, 700, ['パスワード管理ソフトの存在は不可', '欠。自分はずっと愛用しています。']);
+    assert.deepEqual(layoutPdf([page(1, runs)]).paragraphs.map((p) => p.text), ['パスワード管理ソフトの存在は不可欠。自分はずっと愛用しています。']);
+    assert.equal(unspacedBreak('Kindle', 'for'), false);
+    assert.equal(unspacedBreak('한국어', '문장'), false, 'Korean writes spaces between words');
   });
 
   it('adds the space a PDF leaves out between two runs of a line', () => {

@@ -52,6 +52,15 @@ describe('a tagged PDF as HTML', () => {
     assert.match(reading.html, /<p>\s?The authority will put its pilots back on the night roster from May, ending a pause of two years\.<\/p>/);
   });
 
+  it('joins the lines of Japanese text without a space', () => {
+    const jp = taggedHtml(
+      [page(1, [run('パスワード管理ソフトの存在は不可', 72, 700, 0), run('欠。自分はずっと愛用しています。', 72, 687, 0)])],
+      [{ role: 'P', parent: -1, kids: [{ page: 0, mcid: 0 }] }],
+      { title: null, lang: 'ja' },
+    );
+    assert.match(jp.html, /<p>パスワード管理ソフトの存在は不可欠。自分はずっと愛用しています。<\/p>/);
+  });
+
   it('lists text outside the tree as artifacts, by page', () => {
     assert.deepEqual(reading.artifacts, [
       { text: '3', reason: 'artifact', page: 1 },

@@ -7,13 +7,16 @@
  *
  *   npm run bench:pdf -- ../shared/bench/article-extraction [--print tagged|untagged|both]
  *     [--half tuning|checking] [--out /tmp/citable-bench-pdf] [--limit N] [--predictions DIR]
+ *     [--retry-unprintable]
  *
  * Printing: Debian's Chromium (/usr/bin/chromium) through playwright-core, scripts off and every
  * network request refused (the saved pages' stylesheets and images are not on this machine), Letter
  * paper, Chromium's defaults otherwise. Each page is printed twice: tagged (with its structure tree,
  * as a browser's own "Save as PDF" writes it) and untagged (no structure tree, as Playwright prints
  * by default): the two paths of the PDF reader. `--print` picks one. The PDFs are cached in the
- * --out folder (default: a folder in the system's temporary directory) and reused by later runs.
+ * --out folder (default: a folder in the system's temporary directory) and reused by later runs; a
+ * page that could not be printed is remembered there (ID.failed, with the reason) and scores 0
+ * without being tried again, unless --retry-unprintable.
  * Pages in Chinese, Japanese or Korean print without text unless the machine has fonts for them
  * (Debian's fonts-noto-cjk): their PDFs are then named among the failures ("no text layer").
  */
@@ -35,6 +38,7 @@ const { values, positionals } = parseArgs({
     predictions: { type: 'string' },
     print: { type: 'string', default: 'both' },
     half: { type: 'string' },
+    'retry-unprintable': { type: 'boolean', default: false },
   },
 });
 const dir = positionals[0];
@@ -64,7 +68,8 @@ const place = new Map(sortedIds.map((id, i) => [id, i]));
 
 // 1. Print the pages that are not cached yet.
 async function printMissing(pdfDir: string, tagged: boolean): Promise<void> {
-  const missing = ids.filter((id) => !fs.existsSync(path.join(pdfDir, `${id}.pdf`)));
+  const failedFile = (id: string) => path.join(pdfDir, `${id}.failed`);
+  const missing = ids.filter((id) => !fs.existsSync(path.join(pdfDir, `${id}.pdf`)) && (values['retry-unprintable'] || !fs.existsSync(failedFile(id))));
   if (missing.length > 0) {
     const printStarted = performance.now();
     // A fresh browser for each batch of pages, and again after any failure: a crashed or stuck
@@ -83,8 +88,11 @@ async function printMissing(pdfDir: string, tagged: boolean): Promise<void> {
           try {
             await withTimeout(page.setContent(htmlOf(id).toString('utf8'), { waitUntil: 'load', timeout: 30_000 }), 40_000);
             fs.writeFileSync(path.join(pdfDir, `${id}.pdf`), await withTimeout(page.pdf({ format: 'Letter', tagged }), 60_000));
+            fs.rmSync(failedFile(id), { force: true });
           } catch (err) {
-            process.stderr.write(`could not print ${id}: ${(err as Error).message.split('\n')[0]}\n`);
+            const reason = (err as Error).message.split('\n')[0]!;
+            process.stderr.write(`could not print ${id}: ${reason}\n`);
+            fs.writeFileSync(failedFile(id), `${reason}\n`);
             break;
           }
         }
@@ -129,7 +137,7 @@ async function readBack(printing: 'tagged' | 'untagged'): Promise<void> {
   process.stdout.write(
     `${line(label, pdfScore)}  ${seconds.toFixed(2)} s  ${(inputs.length / seconds).toFixed(1)} documents/s  ${(pdfPages / seconds).toFixed(1)} PDF pages/s (${pdfPages} PDF pages)  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB\n` +
       `${label} F1 on the tuning half ${halfScore(0).f1.toFixed(3)}, on the checking half ${halfScore(1).f1.toFixed(3)}\n` +
-      (ids.length > inputs.length ? `${label}: ${ids.length - inputs.length} page(s) could not be printed (score 0)\n` : '') +
+      (ids.length > inputs.length ? `${label}: ${ids.length - inputs.length} page(s) could not be printed (score 0; --retry-unprintable tries them again)\n` : '') +
       (failures.length > 0 ? `${label} failed: ${failures.length}\n${failures.map((f) => `  ${f}`).join('\n')}\n` : ''),
   );
   if (values.predictions) {

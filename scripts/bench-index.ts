@@ -25,6 +25,7 @@ import { projectRoot } from '../src/config.js';
 import { collectFiles } from '../src/indexing/files.js';
 import { ingestFiles } from '../src/indexing/read-files.js';
 import { EmbeddedMeilisearch } from '../src/meili/embedded.js';
+import { termsIndexOf } from '../src/meili/indexes.js';
 import { indexSettings } from '../src/meili/settings.js';
 import { waitAll } from '../src/meili/tasks.js';
 import { WriteQueue } from '../src/meili/writer.js';
@@ -260,6 +261,12 @@ try {
           `data ${diskMb(path.join(dataDir, 'meili'))}\n`,
       );
       if (rawRate) process.stdout.write(`  ratio:            ${(rate / rawRate).toFixed(2)} of raw Meilisearch ingestion\n`);
+      const admin = new Meilisearch({ host: meili.url, apiKey: meili.masterKey });
+      const [passageStats, termStats] = await Promise.all([admin.index('bench_job').getStats(), admin.index(termsIndexOf('bench_job')).getStats()]);
+      const dbMb = (s: { rawDocumentDbSize?: number }) => `${((s.rawDocumentDbSize ?? 0) / 2 ** 20).toFixed(0)} MB`;
+      process.stdout.write(
+        `  terms index:      ${termStats.numberOfDocuments} records, documents ${dbMb(termStats)} (passages index: ${passageStats.numberOfDocuments} records, ${dbMb(passageStats)})\n`,
+      );
       await runAgain(meili, m);
     } finally {
       m.stop();

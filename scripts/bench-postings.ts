@@ -11,12 +11,20 @@
  *   share f          max(200, f × df) passages: depth that grows with the term's frequency
  *   blocks           every posting, in blocks of 200 ordered by weight, read block by block until
  *                    the 100th best candidate's score so far is out of reach of any unread passage
+ *   as built         the terms index's records as the indexer writes them (termRecords) read as the
+ *                    search reads them (readTerms, readDocumentBlocks: first blocks, then MaxScore
+ *                    reads), the documents that could still rank counted exactly (from their text,
+ *                    in the search); it prints blocks read beyond the first and documents counted
  */
 import { parseArgs } from 'node:util';
 import { ingestDocument } from '../src/ingest/ingest.js';
 import { toPassageRecords } from '../src/ingest/records.js';
 import { analyzeQuery } from '../src/search/analyze.js';
-import { idf, termWeight, type CorpusStats } from '../src/text/bm25.js';
+import { termRecords } from '../src/indexing/term-stats-store.js';
+import { documentBounds, kthLower, toResolve } from '../src/terms/blocks.js';
+import { readDocumentBlocks, readTerms } from '../src/terms/read.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, type TermRecord } from '../src/terms/schema.js';
+import { bm25, documentStats, idf, termWeight, type CorpusStats } from '../src/text/bm25.js';
 import { terms as termsOf } from '../src/text/stem.js';
 import { stopWordsFor } from '../src/text/stop-words.js';
 import { words } from '../src/text/words.js';
@@ -110,14 +118,15 @@ for (const copies of values.copies!.split(',').map(Number)) {
   const references = queries.map((q) => full.top(q.text, K));
   const totalPostings = [...postings.values()].reduce((n, l) => n + l.length, 0);
 
-  const report = (name: string, stored: number, run: (terms: string[]) => { docs: Set<string>; read: number }) => {
+  type Run = { docs: Set<string>; read: number };
+  const report = async (name: string, stored: number, run: (terms: string[]) => Run | Promise<Run>) => {
     let recall = 0;
     const reads: number[] = [];
-    queries.forEach((q, i) => {
-      const r = run(analyzeQuery(q.text).terms);
+    for (const [i, q] of queries.entries()) {
+      const r = await run(analyzeQuery(q.text).terms);
       recall += recallOf(references[i]!, r.docs);
       reads.push(r.read);
-    });
+    }
     reads.sort((a, b) => a - b);
     process.stdout.write(
       `  ${name.padEnd(14)} recall@${K} ${(recall / queries.length).toFixed(3)}  stored ${(stored / 1e6).toFixed(2)} M postings` +
@@ -138,23 +147,23 @@ for (const copies of values.copies!.split(',').map(Number)) {
 
   process.stdout.write(`Reuters ×${copies}: ${docIds.length} documents, ${lengths.length} passages, ${postings.size} terms, ${(totalPostings / 1e6).toFixed(2)} M postings\n`);
   const fixed = () => 200;
-  report('fixed 200', storedFor(fixed), depthRun(fixed));
+  await report('fixed 200', storedFor(fixed), depthRun(fixed));
   for (const f of [1 / 16, 1 / 8, 1 / 4]) {
     const d = (df: number) => Math.max(200, Math.ceil(f * df));
-    report(`share 1/${1 / f}`, storedFor(d), depthRun(d));
+    await report(`share 1/${1 / f}`, storedFor(d), depthRun(d));
   }
   // Blocks read with a threshold: a passage not yet seen scores at most the sum over the query
   // terms of idf × the weight of the last posting read of that term (0 once a list is done).
   // Reading stops when K passages' scores so far (a lower bound) reach that sum.
   const totalDocPostings = [...docPostings.values()].reduce((n, l) => n + l.length, 0);
   process.stdout.write(`  documents' own postings (${(totalDocPostings / 1e6).toFixed(2)} M), as candidates:\n`);
-  report('docs, 200', [...docPostings.values()].reduce((n, l) => n + Math.min(200, l.length), 0), (terms) => {
+  await report('docs, 200', [...docPostings.values()].reduce((n, l) => n + Math.min(200, l.length), 0), (terms) => {
     const docs = new Set<string>();
     let read = 0;
     for (const t of terms) for (const [d] of docOrderedOf(t).slice(0, 200)) (read++, docs.add(docIds[d]!));
     return { docs, read };
   });
-  report('docs, blocks', totalDocPostings, (terms) => {
+  await report('docs, blocks', totalDocPostings, (terms) => {
     const lists = terms.map((t) => ({ idf: idf(t, docStats), list: docOrderedOf(t), next: 0 }));
     const partial = new Map<number, number>();
     let read = 0;
@@ -172,7 +181,7 @@ for (const copies of values.copies!.split(',').map(Number)) {
     return { docs: new Set([...partial.keys()].map((d) => docIds[d]!)), read };
   });
   process.stdout.write(`  passages:\n`);
-  report('blocks', totalPostings, (terms) => {
+  await report('blocks', totalPostings, (terms) => {
     const lists = terms.map((t) => ({ idf: idf(t, stats), list: orderedOf(t), next: 0 }));
     const partial = new Map<number, number>();
     let read = 0;
@@ -189,4 +198,61 @@ for (const copies of values.copies!.split(',').map(Number)) {
     }
     return { docs: new Set([...partial.keys()].map((p) => docIds[docOf[p]!]!)), read };
   });
+
+  // The terms index as built, and the search's own reading of it.
+  {
+    const records: TermRecord[] = [];
+    const byTerm = new Map<string, TermRecord[]>();
+    for (const [t, l] of docPostings) {
+      const written = termRecords(t, { df: postings.get(t)?.length ?? l.length, ddf: l.length }, [], l.map(([d, n]) => [docIds[d]!, n, docLengths[d]!]), avgDocLength);
+      records.push(...written);
+      byTerm.set(t, written);
+    }
+    const tokens = docLengths.reduce((a, b) => a + b, 0);
+    const corpus: TermRecord = { id: CORPUS_RECORD_ID, term: '', df: lengths.length, tokens: lengths.reduce((a, b) => a + b, 0), docs: docIds.length, docTokens: tokens, postings: POSTINGS_VERSION };
+    const docIndex = new Map(docIds.map((id, i) => [id, i]));
+    // What counting a document's text gives: its count of each query term.
+    const tfOf = new Map<string, Map<number, number>>();
+    const exactCounts = (d: number, terms: readonly string[]) => {
+      const m = new Map<string, number>();
+      for (const t of terms) {
+        let byDoc = tfOf.get(t);
+        if (!byDoc) tfOf.set(t, (byDoc = new Map(docPostings.get(t) ?? [])));
+        const n = byDoc.get(d);
+        if (n) m.set(t, n);
+      }
+      return m;
+    };
+    const blockReads: number[] = [];
+    const counted: number[] = [];
+    const firstRecords: number[] = [];
+    await report('as built', [...docPostings.values()].reduce((n, l) => n + l.length, 0), async (terms) => {
+      const first = [corpus, ...[...new Set(terms)].flatMap((t) => byTerm.get(t)?.slice(0, 1) ?? [])];
+      const read = readTerms(first)!;
+      let postingsRead = first.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
+      firstRecords.push(first.length - 1);
+      const fetch = async (reads: Array<{ term: string; block: number }>) => {
+        const out = reads.flatMap((r) => byTerm.get(r.term)?.slice(r.block, r.block + 1) ?? []);
+        postingsRead += out.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
+        return out;
+      };
+      const got = await readDocumentBlocks(terms, read, fetch, K, 64);
+      const ds = documentStats(read.stats);
+      const threshold = kthLower(documentBounds(terms, got.documents, read.cursors, ds), K);
+      const resolve = toResolve(documentBounds(terms, got.documents, read.cursors, ds), threshold, K);
+      for (const id of resolve) {
+        const d = docIndex.get(id)!;
+        got.documents.set(id, { counts: exactCounts(d, terms), length: docLengths[d]!, exact: true });
+      }
+      blockReads.push(got.blocksRead);
+      counted.push(resolve.length);
+      const top = [...got.documents].map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
+      return { docs: new Set(top.map((x) => x.id)), read: postingsRead };
+    });
+    const summary = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}, p99 ${sorted[Math.floor(sorted.length * 0.99)]}, max ${sorted[sorted.length - 1]}`;
+    };
+    process.stdout.write(`    first records read per question: ${summary(firstRecords)}; blocks beyond the first: ${summary(blockReads)}; documents counted from text: ${summary(counted)}\n`);
+  }
 }

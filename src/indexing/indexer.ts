@@ -16,7 +16,7 @@ import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './r
 import { indexedDocuments, storedPassagePages, type StoredPassage } from './stored.js';
 import { createSpillFolder, removeSpillFolder, removeStaleSpillFolders } from './spill-folders.js';
 import { TermSpill, type SpillLimits } from './term-spill.js';
-import { commitTermStats, corpusRecord, markJobPending, unmarkJobPending, writeTermStats } from './term-stats-store.js';
+import { commitTermStats, corpusRecord, markJobPending, unmarkJobPending, writeTermStats, type PostingsShape } from './term-stats-store.js';
 
 /** Changed documents whose old passages are read together (one filter) before their new ones go out. */
 const REPLACED_PER_READ = 200;
@@ -41,6 +41,8 @@ export interface IndexJobOptions extends ReadOptions {
   spillLimits?: Partial<SpillLimits>;
   /** Where the spill files go (a temporary folder under it, removed at the end). */
   spillDir?: string;
+  /** How much of each term's postings a record holds (DOCUMENT_BLOCK, POSTINGS_PER_TERM; tests make them small). */
+  postings?: PostingsShape;
 }
 
 export interface IndexSummary {
@@ -86,8 +88,10 @@ class NodeJob {
   #leftovers: string[] = [];
   /** Documents whose passages stay as they are: what a recount reads back. */
   readonly kept = new Set<string>();
+  readonly #postings: PostingsShape | undefined;
 
   constructor(node: JobNode, uid: string, opts: IndexJobOptions, spillRoot: string) {
+    this.#postings = opts.postings;
     this.name = node.name;
     this.client = node.client;
     this.queue = new WriteQueue(node.client, opts.writeLimits);
@@ -191,7 +195,13 @@ class NodeJob {
   async writeTerms(averages: { avgLength: number; avgDocLength: number }): Promise<void> {
     // A job that changed nothing on this node leaves its statistics as they are (and current).
     if (!this.fresh && !this.spill.touched) return;
-    await writeTermStats(this.queue, this.client, this.termsUid, { spill: this.spill, totals: this.totals(), fresh: this.fresh, ...averages });
+    await writeTermStats(this.queue, this.client, this.termsUid, {
+      spill: this.spill,
+      totals: this.totals(),
+      fresh: this.fresh,
+      ...averages,
+      ...(this.#postings ? { postings: this.#postings } : {}),
+    });
   }
 
   /** Marks the statistics current: the last write of a job whose every other write succeeded. */

@@ -86,6 +86,13 @@ export const searchResponseSchema = z.strictObject({
     .strictObject({ unanswered: z.array(z.string()) })
     .optional()
     .meta({ description: 'Present only when some Meilisearch nodes did not answer: the hits are those of the others.' }),
+  incomplete: z
+    .strictObject({ reason: z.string() })
+    .optional()
+    .meta({
+      description:
+        "Present only when a question's ranking stopped at a bound on its work (postings read, passages counted): documents past it may be missing, or scored from part of their counts.",
+    }),
 });
 
 /** What a metadata field was read from: the rule, and the text or tag it was read from. */

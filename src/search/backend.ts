@@ -5,9 +5,10 @@ import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../mei
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { readTerms, termsLookup, type TermsRead } from '../terms/read.js';
+import { documentBounds, kthLower, toResolve, type KnownDocument } from '../terms/blocks.js';
+import { blocksLookup, readDocumentBlocks, readTerms, termsLookup, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
-import { idf } from '../text/bm25.js';
+import { documentStats, idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
@@ -17,7 +18,7 @@ import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highli
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
-import { bestPerDocument, rankPassages, type RankedPassage } from './rerank.js';
+import { bestPerDocument, countDocuments, rankPassages, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
@@ -38,6 +39,24 @@ const RESTRICTED_CANDIDATES = 200;
  */
 const LANGUAGES_TTL_MS = 60_000;
 
+/**
+ * Documents a question's ranking holds exactly: the k of the stop rule (src/terms/blocks.ts). No
+ * document that full BM25 puts among its best 100 is left out, and the best 100 are scored
+ * exactly; 100 is the depth candidate recall is measured at, ten pages of ten.
+ */
+const CANDIDATE_DEPTH = 100;
+/**
+ * Blocks of postings a question reads after its terms' first blocks. Each block is about 4 KB and
+ * 200 documents; 64 of them bound a question's reading at about 256 KB and 13k postings, whatever
+ * the collection's size. A question that reaches it is answered from what was read, and says so.
+ */
+const BLOCK_READS_MAX = 64;
+/**
+ * Passages read to count documents from their text (src/terms/blocks.ts's resolve): their text is
+ * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
+ */
+const RESOLVE_PASSAGES_MAX = 1_000;
+
 interface RankedList extends PartialAnswer {
   hits: Array<RankedPassage<RawHit>>;
   facets: Record<string, Record<string, number>>;
@@ -45,6 +64,17 @@ interface RankedList extends PartialAnswer {
   total: number;
   /** What Meilisearch was asked for the candidates (with QUESTION_MATCHING_STRATEGY). */
   candidateQuery: string;
+  /** Set when the ranking stopped at a bound on its work (see BLOCK_READS_MAX, RESOLVE_PASSAGES_MAX). */
+  incomplete?: { reason: string };
+}
+
+/** A question's documents, read block by block (see src/terms/blocks.ts). */
+interface BlockedRead {
+  documents: Map<string, KnownDocument>;
+  /** Passages read to count documents, which join the candidates for documents that had none. */
+  passages: RawHit[];
+  blocksRead: number;
+  incomplete?: { reason: string };
 }
 
 /** Ranked entries a reader can reach by paging: a list is kept no deeper. */
@@ -178,7 +208,14 @@ export class SearchBackend {
       } else if (p.group === 'document') {
         total = hits.length;
       }
-      list = { hits: hits.slice(0, PAGING_REACH), facets, total, candidateQuery: base.candidateQuery, ...(base.partial ? { partial: base.partial } : {}) };
+      list = {
+        hits: hits.slice(0, PAGING_REACH),
+        facets,
+        total,
+        candidateQuery: base.candidateQuery,
+        ...(base.partial ? { partial: base.partial } : {}),
+        ...(base.incomplete ? { incomplete: base.incomplete } : {}),
+      };
       this.#ranked.set(key, list, listBytes(list.hits));
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
@@ -191,7 +228,8 @@ export class SearchBackend {
       return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemmerFor(h.lang)) }, _rankingScore: r.score }] : [];
     });
     const raw = { hits, totalHits: list.total, processingTimeMs: 0, facetDistribution: list.facets, ...(list.partial ? { partial: list.partial } : {}) };
-    return shapeResponse(p, raw, Math.round(performance.now() - started));
+    const response = shapeResponse(p, raw, Math.round(performance.now() - started));
+    return list.incomplete ? { ...response, incomplete: list.incomplete } : response;
   }
 
   /**
@@ -206,20 +244,91 @@ export class SearchBackend {
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
     const query = candidateQuery(a, (term) => idf(term, terms.stats));
-    const found = await this.#meili.searchNow<RawSearchResponse>({
-      q: query,
-      limit: MEILI_CANDIDATES,
-      facets: FACETS,
-      matchingStrategy: QUESTION_MATCHING_STRATEGY,
-      attributesToRetrieve: RETRIEVED_FIELDS,
-      showRankingScore: true,
-    });
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, true);
+    // Meilisearch's candidates are asked for while the postings' further blocks are read.
+    const [found, blocked] = await Promise.all([
+      this.#meili.searchNow<RawSearchResponse>({
+        q: query,
+        limit: MEILI_CANDIDATES,
+        facets: FACETS,
+        matchingStrategy: QUESTION_MATCHING_STRATEGY,
+        attributesToRetrieve: RETRIEVED_FIELDS,
+        showRankingScore: true,
+      }),
+      this.#readBlocks(a.terms, terms),
+    ]);
+    const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.documents);
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
-    const list = { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
+    const list = {
+      hits,
+      facets: found.facetDistribution ?? {},
+      total: hits.length,
+      candidateQuery: query,
+      ...(partial ? { partial } : {}),
+      ...(blocked.incomplete ? { incomplete: blocked.incomplete } : {}),
+    };
     this.#ranked.set(key, list, listBytes(hits));
     return list;
+  }
+
+  /**
+   * A question's documents, exactly for the CANDIDATE_DEPTH best: further blocks of its terms'
+   * postings are read while an unread document could still rank among them (planReads), then the
+   * documents whose counts are still partly unknown but that could rank are counted from their
+   * passages' text.
+   */
+  async #readBlocks(terms: readonly string[], read: TermsRead): Promise<BlockedRead> {
+    const termsIndex = termsIndexOf(this.#meili.index);
+    const fetch = async (reads: Array<{ term: string; block: number }>) =>
+      (await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true })).hits;
+    const { documents, blocksRead, capped } = await readDocumentBlocks(terms, read, fetch, CANDIDATE_DEPTH, BLOCK_READS_MAX);
+    const blocked: BlockedRead = { documents, passages: [], blocksRead };
+    if (capped) blocked.incomplete = { reason: `the ranking read ${blocksRead} blocks of postings beyond the first, its bound: documents no block read holds may be missing` };
+    const bounds = documentBounds(terms, documents, read.cursors, documentStats(read.stats));
+    await this.#countFromText(terms, toResolve(bounds, kthLower(bounds, CANDIDATE_DEPTH), CANDIDATE_DEPTH), blocked);
+    return blocked;
+  }
+
+  /**
+   * Counts documents from the text of their passages (every passage, in one read of at most
+   * RESOLVE_PASSAGES_MAX): their counts become exact, and their passages are kept in `blocked`.
+   */
+  async #countFromText(terms: readonly string[], docIds: readonly string[], blocked: BlockedRead): Promise<void> {
+    if (docIds.length === 0) return;
+    const raw = await this.#meili.searchNow<{ hits: Array<RawHit & { docTokens?: number }> }>({
+      q: '',
+      filter: eqAny('docId', docIds),
+      limit: RESOLVE_PASSAGES_MAX,
+      attributesToRetrieve: [...RETRIEVED_FIELDS, 'docTokens'],
+    });
+    // A full answer may have left passages out: its documents' counts are then only lower bounds.
+    const whole = raw.hits.length < RESOLVE_PASSAGES_MAX;
+    if (!whole) blocked.incomplete = { reason: `the ranking counted ${RESOLVE_PASSAGES_MAX} passages from their text, its bound: some documents are scored from part of their passages` };
+    for (const [docId, d] of countDocuments(terms, raw.hits)) {
+      const known = blocked.documents.get(docId);
+      if (whole) blocked.documents.set(docId, { ...d, exact: true });
+      else if (known) for (const [t, n] of d.counts) known.counts.set(t, Math.max(n, known.counts.get(t) ?? 0));
+    }
+    blocked.passages.push(...raw.hits.map(({ docTokens: _, ...h }) => h));
+  }
+
+  /**
+   * The passages of the CANDIDATE_DEPTH best documents that have none among the candidates (the
+   * terms' best passages and Meilisearch's hits), read if not yet, to join the candidates: a
+   * document ranks through its passages.
+   */
+  async #passagesOfBest(terms: readonly string[], read: TermsRead, blocked: BlockedRead, hits: readonly RawHit[]): Promise<RawHit[]> {
+    const withPassage = new Set([...hits.map((h) => h.docId), ...terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]))]);
+    const best = documentBounds(terms, blocked.documents, read.cursors, documentStats(read.stats))
+      .sort((x, y) => y.lower - x.lower || (x.docId < y.docId ? -1 : 1))
+      .slice(0, CANDIDATE_DEPTH)
+      .filter((b) => b.lower > 0 && !withPassage.has(b.docId))
+      .map((b) => b.docId);
+    const counted = new Set(blocked.passages.map((p) => p.docId));
+    await this.#countFromText(terms, best.filter((d) => !counted.has(d)), blocked);
+    const joining = new Set(best);
+    return blocked.passages.filter((p) => joining.has(p.docId));
   }
 
   /** A question with phrases or exclusions: Meilisearch's hits (within the filter) are the candidates. */

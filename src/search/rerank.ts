@@ -45,7 +45,7 @@ export interface RankedPassage<T> {
   hit: T | null;
 }
 
-interface Counted {
+export interface Counted {
   counts: Map<string, number>;
   length: number;
 }
@@ -80,6 +80,7 @@ export function rankPassages<T extends Candidate>(
   lists: ReadonlyMap<string, PostingLists>,
   hits: readonly T[],
   usePostings: boolean,
+  documents?: ReadonlyMap<string, Counted>,
 ): Array<RankedPassage<T>> {
   const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
   const wanted = new Set(terms);
@@ -103,12 +104,14 @@ export function rankPassages<T extends Candidate>(
   }
 
   const docStats = documentStats(stats);
-  const docs = new Map<string, Counted>();
-  for (const term of terms) {
-    for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
-      let d = docs.get(docId);
-      if (!d) docs.set(docId, (d = { counts: new Map(), length }));
-      d.counts.set(term, tf);
+  const docs = documents ?? new Map<string, Counted>();
+  if (!documents) {
+    for (const term of terms) {
+      for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
+        let d = docs.get(docId);
+        if (!d) (docs as Map<string, Counted>).set(docId, (d = { counts: new Map(), length }));
+        d.counts.set(term, tf);
+      }
     }
   }
   // A document outside every list (a typo match, say) is scored from its candidate passages.
@@ -140,6 +143,30 @@ export function rankPassages<T extends Candidate>(
     // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
     // own, and one node and several must give the same list.
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Documents counted from the text of their passages, as the indexer counts them: the title once,
+ * the heading and text of every passage; the length is the document's (docTokens) when recorded.
+ * Every passage of a document must be among `passages`.
+ */
+export function countDocuments(terms: readonly string[], passages: ReadonlyArray<Candidate & { docTokens?: number }>): Map<string, Counted> {
+  const wanted = new Set(terms);
+  const heads = new Set(terms.map(headOf));
+  const out = new Map<string, Counted>();
+  // Documents indexed without their length: it is the sum of their words.
+  const summed = new Set<string>();
+  for (const p of passages) {
+    let d = out.get(p.docId);
+    if (!d) {
+      const title = analyse(p.title ?? '', p.lang ?? null, wanted, heads);
+      out.set(p.docId, (d = { counts: title.counts, length: p.docTokens ?? title.length }));
+      if (p.docTokens === undefined) summed.add(p.docId);
+    }
+    const body = analyse(`${p.heading ?? ''} ${p.text}`, p.lang ?? null, wanted, heads, d.counts);
+    if (summed.has(p.docId)) d.length += body.length;
+  }
+  return out;
 }
 
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */

@@ -17,9 +17,10 @@ export interface PostingLists {
 }
 
 /**
- * Postings kept per term, the passages and the documents where the term weighs most (BM25's term
- * weight). A term in fewer places than this has all of them; for a common term, the places left
- * out are those where its weight, and its IDF, count least.
+ * Passage postings kept per term: the passages where the term weighs most (BM25's term weight). A
+ * term in fewer passages has all of them. A term's document postings are all kept (see
+ * DOCUMENT_BLOCK); passages serve to show and order a document's passages, and a document whose
+ * passages are not among them is read from the passages index when it ranks.
  */
 export const POSTINGS_PER_TERM = 200;
 
@@ -57,6 +58,29 @@ export function bestPostings<P extends readonly unknown[]>(list: readonly P[], k
   tied.sort(byWeight);
   chosen.push(...tied.slice(0, keep - chosen.length));
   return chosen.sort(byWeight).map((i) => list[i]!);
+}
+
+/**
+ * Document postings per block. A term's documents are all kept, ordered by weight, in blocks of
+ * this many; a question reads each term's first block, and further blocks only while an unread
+ * document could still rank (see src/terms/blocks.ts). 200 documents of about 20 bytes each keep a
+ * block record near 4 KB, and the first block as large as the lists kept before blocks existed,
+ * so an ordinary question costs what it did.
+ */
+export const DOCUMENT_BLOCK = 200;
+
+/**
+ * Every posting, by weight (highest first), equal weights by comparePlaces: the order in which a
+ * term's document postings are cut into blocks.
+ */
+export function impactOrder<P extends readonly unknown[]>(list: readonly P[], weight: (p: P) => number): P[] {
+  const n = list.length;
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) weights[i] = weight(list[i]!);
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((x, y) => weights[y]! - weights[x]! || comparePlaces(list[x]!, list[y]!));
+  return Array.from(idx, (i) => list[i]!);
 }
 
 /** The k-th largest value (k from 1), by quickselect; reorders `a`. */

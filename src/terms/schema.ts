@@ -8,9 +8,11 @@ import { createHash } from 'node:crypto';
 
 /**
  * Marks, on the corpus record, terms indexes whose every term record carries its postings in the
- * current encoding (version 1 stored them as JSON arrays).
+ * current form: version 1 stored them as JSON arrays, version 2 only the 200 best documents of a
+ * term; version 3 keeps every document, in blocks by weight. An index marked otherwise is
+ * recounted by its next indexing job.
  */
-export const POSTINGS_VERSION = 2;
+export const POSTINGS_VERSION = 3;
 
 /** A document of the terms index: one per term, and one for the corpus totals. */
 export interface TermRecord {
@@ -30,9 +32,24 @@ export interface TermRecord {
    * statistics current. Found set, it tells the next job that one died part-way.
    */
   pending?: boolean;
-  /** The passages and documents where the term weighs most (see POSTINGS_PER_TERM), encoded. */
+  /** The passages where the term weighs most (see POSTINGS_PER_TERM), encoded; on a term's first record only. */
   passages?: string;
+  /** One block of the term's documents (see DOCUMENT_BLOCK), encoded: the first on its first record. */
   documents?: string;
+  /** The block this record holds: 0 (or absent) on a term's first record, which carries df and ddf. */
+  block?: number;
+  /** On a term's first record: how many blocks of documents it has (on this node). */
+  blocks?: number;
+  /**
+   * The highest term weight (BM25's, before IDF) of any document in the term's later blocks, 0
+   * when there are none: what a document not read yet can weigh at most.
+   */
+  next?: number;
+  /**
+   * The mean document length the weights were computed with. Read with another mean, a weight
+   * can grow at most by the ratio of the new mean to this one (see frontierOf).
+   */
+  weighedAt?: number;
 }
 
 export const CORPUS_RECORD_ID = 'corpus';
@@ -40,4 +57,9 @@ export const CORPUS_RECORD_ID = 'corpus';
 /** Meilisearch ids allow only [A-Za-z0-9_-]; terms are any letters, so the id is a hash. */
 export function termId(term: string): string {
   return `t${createHash('sha1').update(term).digest('hex').slice(0, 24)}`;
+}
+
+/** The id of a term's record holding its block `block` of documents (block 0: the term's own record). */
+export function blockId(term: string, block: number): string {
+  return block === 0 ? termId(term) : `${termId(term)}-${block}`;
 }

@@ -152,6 +152,57 @@ describe('indexing jobs against Meilisearch', () => {
     }
   });
 
+  it('recounts an index the previous release built (best documents only) into blocks of every document, as a fresh build writes them', async () => {
+    const uid = fresh('blocks');
+    const dir = seedFolder();
+    // Blocks of two documents: the seeds' common terms span several.
+    const postings = { block: 2 };
+    await runIndexJob(client, uid, settings, { roots: [dir], postings });
+    const termsIndex = client.index<TermRecord>(termsIndexOf(uid));
+    const all = async (index: string) => new Map((await client.index<TermRecord>(termsIndexOf(index)).getDocuments({ limit: 100_000 })).results.map((r) => [r.id, r]));
+    const built = await all(uid);
+    assert.ok([...built.values()].some((r) => (r.block ?? 0) > 0), 'some term has a second block');
+    // As the previous release left them: one record per term with its best documents, version 2.
+    const previous = [...built.values()]
+      .filter((r) => (r.block ?? 0) === 0)
+      .map(({ block: _b, blocks: _n, next: _x, weighedAt: _w, ...r }) =>
+        r.id === CORPUS_RECORD_ID ? { ...r, postings: 2 } : { ...r, documents: [...built.values()].filter((b) => b.term === r.term).map((b) => b.documents).filter(Boolean).join(' ') },
+      );
+    await termsIndex.deleteAllDocuments().waitTask();
+    await termsIndex.addDocuments(previous as never[]).waitTask();
+
+    const s = await runIndexJob(client, uid, settings, { roots: [dir], postings });
+    assert.equal(s.documents.unchanged, 5);
+    const reference = fresh('blocks-reference');
+    await runIndexJob(client, reference, settings, { roots: [dir], postings });
+    const [after, expected] = [await all(uid), await all(reference)];
+    assert.equal(after.get(CORPUS_RECORD_ID)?.postings, POSTINGS_VERSION);
+    assert.deepEqual([...after.keys()].sort(), [...expected.keys()].sort());
+    for (const [id, r] of expected) assert.deepEqual(after.get(id), r, `record ${id} (${r.term})`);
+
+    // An incremental change keeps every term's documents whole across its blocks.
+    const file = path.join(dir, seedFiles()[1]!);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('\n\n').slice(0, 3).join('\n\n'));
+    fs.rmSync(path.join(dir, seedFiles()[3]!));
+    await runIndexJob(client, uid, settings, { roots: [dir], postings });
+    const rebuilt = fresh('blocks-rebuilt');
+    await runIndexJob(client, rebuilt, settings, { roots: [dir], postings });
+    const byTerm = (records: Map<string, TermRecord>) => {
+      const out = new Map<string, { df: number; ddf?: number; documents: string[]; blocks: number }>();
+      for (const r of records.values()) {
+        if (r.id === CORPUS_RECORD_ID) continue;
+        const e = out.get(r.term) ?? { df: 0, documents: [], blocks: 0 };
+        if ((r.block ?? 0) === 0) Object.assign(e, { df: r.df, ddf: r.ddf });
+        e.documents.push(...decodeDocumentPostings(r.documents).map((p) => p.join(',')));
+        e.blocks++;
+        out.set(r.term, e);
+      }
+      for (const e of out.values()) e.documents.sort();
+      return out;
+    };
+    assert.deepEqual(byTerm(await all(uid)), byTerm(await all(rebuilt)));
+  });
+
   it('names unreadable paths, symlink loops and oversized files, and indexes the rest', async () => {
     const uid = fresh('bad');
     // Control bytes that no text encoding reads as text (Latin-1 text itself is read: see the formats tests).

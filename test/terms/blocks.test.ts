@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { termRecords } from '../../src/indexing/term-stats-store.js';
+import { documentBounds, frontierOf, kthLower, type KnownDocument } from '../../src/terms/blocks.js';
+import type { DocumentPosting } from '../../src/terms/postings.js';
+import { readDocumentBlocks, readTerms } from '../../src/terms/read.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, type TermRecord } from '../../src/terms/schema.js';
+import { bm25, documentStats, termWeight, type CorpusStats } from '../../src/text/bm25.js';
+
+/*
+ * Given a small synthetic collection whose full BM25 ranking is found by scoring every document,
+ * when its postings are cut into blocks and read with the stop rule, then the k best documents,
+ * counted exactly, are the brute-force k best: on one node and split over three.
+ */
+
+interface Doc {
+  id: string;
+  counts: Map<string, number>;
+  length: number;
+}
+
+/** A seeded collection: a few common terms, many rare ones, documents of varied length. */
+function collection(size: number, seed: number): Doc[] {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const vocabulary = Array.from({ length: 40 }, (_, i) => `w${i}`);
+  return Array.from({ length: size }, (_, i) => {
+    const length = 20 + Math.floor(rand() * 200);
+    const counts = new Map<string, number>();
+    for (let j = 0; j < length / 4; j++) {
+      // Zipf-like: low-numbered terms are common.
+      const t = vocabulary[Math.floor(vocabulary.length * rand() ** 2.5)]!;
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    return { id: `d${String(i).padStart(4, '0')}`, counts, length };
+  });
+}
+
+/** The terms index of a collection (every term's records and the corpus record), weighed with the whole collection's mean. */
+function termsIndex(docs: readonly Doc[], avgDocLength: number, blockSize: number): TermRecord[] {
+  const byTerm = new Map<string, DocumentPosting[]>();
+  for (const d of docs) {
+    for (const [t, n] of d.counts) {
+      let list = byTerm.get(t);
+      if (!list) byTerm.set(t, (list = []));
+      list.push([d.id, n, d.length]);
+    }
+  }
+  const records: TermRecord[] = [];
+  for (const [term, list] of byTerm) records.push(...termRecords(term, { df: list.length, ddf: list.length }, [], list, avgDocLength, blockSize));
+  const tokens = docs.reduce((s, d) => s + d.length, 0);
+  records.push({ id: CORPUS_RECORD_ID, term: '', df: docs.length, tokens, docs: docs.length, docTokens: tokens, postings: POSTINGS_VERSION });
+  return records;
+}
+
+/** Brute force: every document scored, best first, ties by id. */
+function fullTop(docs: readonly Doc[], terms: readonly string[], stats: CorpusStats, k: number): string[] {
+  return docs
+    .map((d) => ({ id: d.id, s: bm25(d.counts, d.length, terms, stats) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s || (a.id < b.id ? -1 : 1))
+    .slice(0, k)
+    .map((x) => x.id);
+}
+
+/** Reads a question's blocks from the records of every node, then counts the documents that could rank from the collection itself (as the search counts them from their text). */
+async function blockedTop(nodes: ReadonlyArray<readonly TermRecord[]>, docs: readonly Doc[], terms: readonly string[], k: number) {
+  const all = nodes.flat();
+  const first = all.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
+  const read = readTerms(first)!;
+  let requests = 0;
+  const fetch = async (reads: Array<{ term: string; block: number }>) => {
+    requests++;
+    return all.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0)));
+  };
+  const { documents, blocksRead, capped } = await readDocumentBlocks(terms, read, fetch, k, 10_000);
+  const docStats = documentStats(read.stats);
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const threshold = kthLower(documentBounds(terms, documents, read.cursors, docStats), k);
+  for (const b of documentBounds(terms, documents, read.cursors, docStats)) {
+    if (b.unknown && b.upper >= threshold) {
+      const d = byId.get(b.docId)!;
+      documents.set(b.docId, { counts: new Map(d.counts), length: d.length, exact: true } satisfies KnownDocument);
+    }
+  }
+  const top = [...documents]
+    .map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, docStats) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s || (a.id < b.id ? -1 : 1))
+    .slice(0, k)
+    .map((x) => x.id);
+  return { top, blocksRead, capped, requests, seen: documents.size, stats: docStats };
+}
+
+describe('postings read in blocks with the stop rule', () => {
+  const docs = collection(1_500, 11);
+  const tokens = docs.reduce((s, d) => s + d.length, 0);
+  const avg = tokens / docs.length;
+  const queries = [['w0', 'w1'], ['w0', 'w5', 'w17'], ['w2', 'w3', 'w30', 'w39'], ['w1'], ['w8', 'w9', 'w10', 'w11', 'w12'], ['w0', 'w1', 'w2', 'w3']];
+  const stats: CorpusStats = { passages: docs.length, avgLength: avg, avgDocLength: avg, df: new Map() };
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of d.counts.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  const full: CorpusStats = { ...stats, df, docs: docs.length, ddf: df };
+
+  it('finds the brute-force k best, in order, reading fewer documents than the lists hold', async () => {
+    const one = [termsIndex(docs, avg, 25)];
+    for (const terms of queries) {
+      for (const k of [1, 10, 50]) {
+        const got = await blockedTop(one, docs, terms, k);
+        assert.deepEqual(got.top, fullTop(docs, terms, documentStats(full), k), `${terms.join(' ')} at ${k}`);
+        assert.equal(got.capped, false);
+      }
+    }
+    // The common terms' lists are long: the stop rule leaves most of them unread.
+    const common = await blockedTop(one, docs, ['w0', 'w1'], 10);
+    const listed = (df.get('w0') ?? 0) + (df.get('w1') ?? 0);
+    assert.ok(common.seen < listed / 2, `${common.seen} documents seen of ${listed} postings`);
+  });
+
+  it('ranks the same k documents on three nodes as on one', async () => {
+    const parts = [0, 1, 2].map((n) => docs.filter((_, i) => i % 3 === n));
+    const three = parts.map((p) => termsIndex(p, avg, 25).map((r) => (r.id === CORPUS_RECORD_ID ? { ...r } : r)));
+    // Each node's corpus record counts its own documents.
+    three.forEach((records, n) => {
+      const corpus = records.find((r) => r.id === CORPUS_RECORD_ID)!;
+      const t = parts[n]!.reduce((s, d) => s + d.length, 0);
+      Object.assign(corpus, { df: parts[n]!.length, docs: parts[n]!.length, tokens: t, docTokens: t });
+    });
+    const one = [termsIndex(docs, avg, 25)];
+    for (const terms of queries) {
+      const a = await blockedTop(one, docs, terms, 20);
+      const b = await blockedTop(three, docs, terms, 20);
+      assert.deepEqual(b.top, a.top, terms.join(' '));
+    }
+  });
+
+  it('stops at the bound on blocks, and says so', async () => {
+    const one = termsIndex(docs, avg, 5);
+    const first = one.filter((r) => r.id === CORPUS_RECORD_ID || (['w0', 'w1', 'w2'].includes(r.term) && (r.block ?? 0) === 0));
+    const fetch = async (reads: Array<{ term: string; block: number }>) => one.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0)));
+    const got = await readDocumentBlocks(['w0', 'w1', 'w2'], readTerms(first)!, fetch, 50, 4);
+    assert.equal(got.capped, true);
+    assert.ok(got.blocksRead <= 4);
+  });
+});
+
+describe('a block weight read under another mean length', () => {
+  it('bounds every weight it stood for, whichever way the mean moved', () => {
+    for (const tf of [1, 2, 5, 30]) {
+      for (const length of [3, 40, 300, 3_000]) {
+        for (const [was, now] of [[100, 100], [100, 150], [100, 60], [40, 400]] as const) {
+          const stored = termWeight(tf, length, was);
+          assert.ok(termWeight(tf, length, now) <= frontierOf(stored, was, now) + 1e-12, `tf ${tf} length ${length} mean ${was} → ${now}`);
+        }
+      }
+    }
+  });
+});

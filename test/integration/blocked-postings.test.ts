@@ -5,15 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { runIndexJob } from '../../src/indexing/indexer.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
-import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
-import { SearchBackend } from '../../src/search/backend.js';
+import type { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
 import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
 import { termId, type TermRecord } from '../../src/terms/schema.js';
 import { stemOf } from '../../src/text/stem.js';
 import { FullBm25 } from '../../scripts/bench/candidate-recall.js';
-import { freshIndexes, tempDir, testMeili } from '../helpers.js';
+import { freshIndexes, searchBackendFor, tempDir, testMeili } from '../helpers.js';
 
 const settings = indexSettings(path.join(projectRoot, 'config', 'synonyms.json'));
 
@@ -55,8 +54,7 @@ describe('a document outside every first block of postings', () => {
   before(async () => {
     writeStories(dir);
     await runIndexJob(client, uid, settings, { roots: [dir], postings: { block: BLOCK, passages: BLOCK } });
-    const key = await ensureSearchKey(client, uid);
-    backend = new SearchBackend(() => ({ url, key, index: uid }), { synonyms: settings.synonyms ?? {} });
+    backend = await searchBackendFor({ url, client }, uid, settings);
     const passages = (await client.index(uid).getDocuments<{ docId: string; title: string }>({ limit: 1000 })).results;
     target = passages.find((p) => p.title === 'Dossier')!.docId;
   });

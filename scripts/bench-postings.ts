@@ -21,8 +21,7 @@ import { ingestDocument } from '../src/ingest/ingest.js';
 import { toPassageRecords } from '../src/ingest/records.js';
 import { analyzeQuery } from '../src/search/analyze.js';
 import { termRecords } from '../src/indexing/term-stats-store.js';
-import { documentBounds, kthLower, toResolve } from '../src/terms/blocks.js';
-import { readDocumentBlocks, readTerms } from '../src/terms/read.js';
+import { readDocuments, readTerms } from '../src/terms/read.js';
 import { CORPUS_RECORD_ID, POSTINGS_VERSION, type TermRecord } from '../src/terms/schema.js';
 import { bm25, documentStats, idf, termWeight, type CorpusStats } from '../src/text/bm25.js';
 import { terms as termsOf } from '../src/text/stem.js';
@@ -231,21 +230,18 @@ for (const copies of values.copies!.split(',').map(Number)) {
       const read = readTerms(first)!;
       let postingsRead = first.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
       firstRecords.push(first.length - 1);
-      const fetch = async (reads: Array<{ term: string; block: number }>) => {
-        const out = reads.flatMap((r) => byTerm.get(r.term)?.slice(r.block, r.block + 1) ?? []);
-        postingsRead += out.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
-        return out;
+      const io = {
+        blocks: async (reads: Array<{ term: string; block: number }>) => {
+          const out = reads.flatMap((r) => byTerm.get(r.term)?.slice(r.block, r.block + 1) ?? []);
+          postingsRead += out.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
+          return out;
+        },
+        count: async (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: exactCounts(docIndex.get(id)!, terms), length: docLengths[docIndex.get(id)!]! }])),
       };
-      const got = await readDocumentBlocks(terms, read, fetch, K, 64);
+      const got = await readDocuments(terms, read, io, { depth: K, maxBlocks: 64, maxCounted: K });
       const ds = documentStats(read.stats);
-      const threshold = kthLower(documentBounds(terms, got.documents, read.cursors, ds), K);
-      const resolve = toResolve(documentBounds(terms, got.documents, read.cursors, ds), threshold, K);
-      for (const id of resolve) {
-        const d = docIndex.get(id)!;
-        got.documents.set(id, { counts: exactCounts(d, terms), length: docLengths[d]!, exact: true });
-      }
       blockReads.push(got.blocksRead);
-      counted.push(resolve.length);
+      counted.push(got.counted);
       const top = [...got.documents].map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
       return { docs: new Set(top.map((x) => x.id)), read: postingsRead };
     });

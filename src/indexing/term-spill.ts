@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DocumentPosting, PassagePosting } from '../terms/postings.js';
+import { hasPostings, type DocumentPosting, type PassagePosting } from '../terms/postings.js';
 import { terms } from '../text/stem.js';
-import { stopWordsFor } from '../text/stop-words.js';
 import type { ScoredFields } from './term-stats.js';
 
 /**
@@ -45,9 +44,6 @@ export interface TermTotals {
   passages: PassagePosting[];
   documents: DocumentPosting[];
 }
-
-/** The terms without postings: those query analysis drops. */
-const UNQUERIED_TERMS = stopWordsFor('en');
 
 /** FNV-1a over the UTF-16 code units, seeded so that a split uses an independent hash. */
 function hashOf(term: string, seed: number): number {
@@ -163,7 +159,7 @@ export class TermSpill {
       for (const { p, title: t, body, length } of rows) {
         const docLength = p.docTokens ?? t.length + bodyLength;
         const one = (term: string, titleTf: number, bodyTf: number) => {
-          if (UNQUERIED_TERMS.has(term)) {
+          if (!hasPostings(term)) {
             this.#stopWord(term, sign, 0);
             stopDocs.add(term);
           } else if (sign === -1) this.#write(term, `${term}\t${REMOVED}${docId}\n`);

@@ -1,7 +1,6 @@
 import { termWeight } from '../text/bm25.js';
 import { terms } from '../text/stem.js';
-import { stopWordsFor } from '../text/stop-words.js';
-import { bestPostings, documentWeight, passageWeight, POSTINGS_PER_TERM, type DocumentPosting, type PassagePosting } from '../terms/postings.js';
+import { bestPostings, documentWeight, hasPostings, passageWeight, POSTINGS_PER_TERM, type DocumentPosting, type PassagePosting } from '../terms/postings.js';
 
 /** The text of a passage that ranking reads: its title, heading and text. */
 export interface ScoredFields {
@@ -38,12 +37,6 @@ function keepPosting<P extends PassagePosting | DocumentPosting>(buffer: Posting
   }
 }
 
-/**
- * Terms without postings: the stop words that query analysis drops (analyzeQuery), whose postings
- * would never be read. They are the most frequent terms, so most of the postings' cost.
- */
-const UNQUERIED_TERMS = stopWordsFor('en');
-
 /** What one set of passages changes for one term. */
 export interface TermDelta {
   /** Change in the passages and the documents containing the term. */
@@ -73,7 +66,7 @@ export function emptyDelta(): TermStatsDelta {
 function termDelta(delta: TermStatsDelta, term: string): TermDelta {
   let e = delta.terms.get(term);
   if (!e) {
-    const queried = !UNQUERIED_TERMS.has(term);
+    const queried = hasPostings(term);
     delta.terms.set(term, (e = { df: 0, ddf: 0, passages: queried ? { items: [], floor: 0 } : null, documents: queried ? { items: [], floor: 0 } : null }));
   }
   return e;

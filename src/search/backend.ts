@@ -5,8 +5,9 @@ import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../mei
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { documentBounds, kthLower, toResolve, type KnownDocument } from '../terms/blocks.js';
-import { blocksLookup, readDocumentBlocks, readTerms, termsLookup, type TermsRead } from '../terms/read.js';
+import { documentBounds, type KnownDocument } from '../terms/blocks.js';
+import { hasPostings } from '../terms/postings.js';
+import { blocksLookup, readDocuments, readTerms, termsLookup, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
 import { documentStats, idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
@@ -257,7 +258,7 @@ export class SearchBackend {
       this.#readBlocks(a.terms, terms),
     ]);
     const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.documents);
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, this.#best(a.terms, terms, blocked));
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
     const list = {
@@ -273,44 +274,54 @@ export class SearchBackend {
   }
 
   /**
-   * A question's documents, exactly for the CANDIDATE_DEPTH best: further blocks of its terms'
-   * postings are read while an unread document could still rank among them (planReads), then the
-   * documents whose counts are still partly unknown but that could rank are counted from their
-   * passages' text.
+   * A question's documents, exactly for the CANDIDATE_DEPTH best (readDocuments): further blocks
+   * of its terms' postings, and documents counted from the text of their passages, as needed.
    */
   async #readBlocks(terms: readonly string[], read: TermsRead): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
-    const fetch = async (reads: Array<{ term: string; block: number }>) =>
-      (await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true })).hits;
-    const { documents, blocksRead, capped } = await readDocumentBlocks(terms, read, fetch, CANDIDATE_DEPTH, BLOCK_READS_MAX);
-    const blocked: BlockedRead = { documents, passages: [], blocksRead };
-    if (capped) blocked.incomplete = { reason: `the ranking read ${blocksRead} blocks of postings beyond the first, its bound: documents no block read holds may be missing` };
-    const bounds = documentBounds(terms, documents, read.cursors, documentStats(read.stats));
-    await this.#countFromText(terms, toResolve(bounds, kthLower(bounds, CANDIDATE_DEPTH), CANDIDATE_DEPTH), blocked);
+    const passages: RawHit[] = [];
+    const io = {
+      blocks: async (reads: Array<{ term: string; block: number }>) =>
+        (await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true })).hits,
+      count: async (docIds: readonly string[]) => {
+        const found = await this.#passagesOf(docIds);
+        passages.push(...found.passages);
+        return found.whole ? countDocuments(terms.filter(hasPostings), found.passages) : new Map();
+      },
+    };
+    const limits = { depth: CANDIDATE_DEPTH, maxBlocks: BLOCK_READS_MAX, maxCounted: CANDIDATE_DEPTH };
+    const got = await readDocuments(terms, read, io, limits);
+    const blocked: BlockedRead = { documents: got.documents, passages, blocksRead: got.blocksRead };
+    if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first, its bound: documents no block read holds may be missing` };
+    if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX} passages at a time, its bound: some are scored from part of their counts` };
     return blocked;
   }
 
-  /**
-   * Counts documents from the text of their passages (every passage, in one read of at most
-   * RESOLVE_PASSAGES_MAX): their counts become exact, and their passages are kept in `blocked`.
-   */
-  async #countFromText(terms: readonly string[], docIds: readonly string[], blocked: BlockedRead): Promise<void> {
-    if (docIds.length === 0) return;
+  /** Every passage of these documents, in one read of at most RESOLVE_PASSAGES_MAX; `whole` when none was left out. */
+  async #passagesOf(docIds: readonly string[]): Promise<{ passages: Array<RawHit & { docTokens?: number }>; whole: boolean }> {
+    if (docIds.length === 0) return { passages: [], whole: true };
     const raw = await this.#meili.searchNow<{ hits: Array<RawHit & { docTokens?: number }> }>({
       q: '',
       filter: eqAny('docId', docIds),
       limit: RESOLVE_PASSAGES_MAX,
       attributesToRetrieve: [...RETRIEVED_FIELDS, 'docTokens'],
     });
-    // A full answer may have left passages out: its documents' counts are then only lower bounds.
-    const whole = raw.hits.length < RESOLVE_PASSAGES_MAX;
-    if (!whole) blocked.incomplete = { reason: `the ranking counted ${RESOLVE_PASSAGES_MAX} passages from their text, its bound: some documents are scored from part of their passages` };
-    for (const [docId, d] of countDocuments(terms, raw.hits)) {
-      const known = blocked.documents.get(docId);
-      if (whole) blocked.documents.set(docId, { ...d, exact: true });
-      else if (known) for (const [t, n] of d.counts) known.counts.set(t, Math.max(n, known.counts.get(t) ?? 0));
-    }
-    blocked.passages.push(...raw.hits.map(({ docTokens: _, ...h }) => h));
+    return { passages: raw.hits, whole: raw.hits.length < RESOLVE_PASSAGES_MAX };
+  }
+
+  /**
+   * The CANDIDATE_DEPTH best documents with their counts, and the least of their scores: exact,
+   * and the same whichever blocks were read.
+   */
+  #best(terms: readonly string[], read: TermsRead, blocked: BlockedRead): { exact: Map<string, KnownDocument>; ceiling: number } {
+    const best = documentBounds(terms, blocked.documents, read.cursors, documentStats(read.stats))
+      .filter((b) => b.lower > 0)
+      .sort((x, y) => y.lower - x.lower || (x.docId < y.docId ? -1 : 1))
+      .slice(0, CANDIDATE_DEPTH);
+    return {
+      exact: new Map(best.map((b) => [b.docId, blocked.documents.get(b.docId)!])),
+      ceiling: best.length < CANDIDATE_DEPTH ? Infinity : best[best.length - 1]!.lower,
+    };
   }
 
   /**
@@ -325,10 +336,10 @@ export class SearchBackend {
       .slice(0, CANDIDATE_DEPTH)
       .filter((b) => b.lower > 0 && !withPassage.has(b.docId))
       .map((b) => b.docId);
-    const counted = new Set(blocked.passages.map((p) => p.docId));
-    await this.#countFromText(terms, best.filter((d) => !counted.has(d)), blocked);
+    const already = new Set(blocked.passages.map((p) => p.docId));
+    const more = await this.#passagesOf(best.filter((d) => !already.has(d)));
     const joining = new Set(best);
-    return blocked.passages.filter((p) => joining.has(p.docId));
+    return [...blocked.passages, ...more.passages].filter((p) => joining.has(p.docId)).map(({ docTokens: _, ...h }: RawHit & { docTokens?: number }) => h);
   }
 
   /** A question with phrases or exclusions: Meilisearch's hits (within the filter) are the candidates. */

@@ -72,7 +72,10 @@ function analyse(text: string, lang: string | null, wanted: ReadonlySet<string>,
 /**
  * Ranks the passages of the query terms' postings (when `usePostings`; not when the query's
  * phrases or exclusions restrict the candidates to Meilisearch's hits) together with Meilisearch's
- * hits, best first.
+ * hits, best first. Documents are scored from the terms' document postings, or, when `documents`
+ * is given, those it holds from their exact counts and every other from its candidate passages,
+ * no higher than `documents.ceiling`: what is known of a document beyond the best depends on which
+ * blocks were read, and one node and several must give the same scores.
  */
 export function rankPassages<T extends Candidate>(
   terms: readonly string[],
@@ -80,7 +83,7 @@ export function rankPassages<T extends Candidate>(
   lists: ReadonlyMap<string, PostingLists>,
   hits: readonly T[],
   usePostings: boolean,
-  documents?: ReadonlyMap<string, Counted>,
+  documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number },
 ): Array<RankedPassage<T>> {
   const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
   const wanted = new Set(terms);
@@ -104,7 +107,7 @@ export function rankPassages<T extends Candidate>(
   }
 
   const docStats = documentStats(stats);
-  const docs = documents ?? new Map<string, Counted>();
+  const docs = documents?.exact ?? new Map<string, Counted>();
   if (!documents) {
     for (const term of terms) {
       for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
@@ -124,7 +127,11 @@ export function rankPassages<T extends Candidate>(
     d.length += p.length;
   }
   const docScore = new Map<string, number>();
-  for (const [id, d] of [...docs, ...fallback]) docScore.set(id, bm25(d.counts, d.length, terms, docStats));
+  for (const [id, d] of docs) docScore.set(id, bm25(d.counts, d.length, terms, docStats));
+  // Scored from its candidate passages, a document outside the best (when they are given) is held
+  // under the least of them: it is known to score no more.
+  const ceiling = documents?.ceiling ?? Infinity;
+  for (const [id, d] of fallback) docScore.set(id, Math.min(ceiling, bm25(d.counts, d.length, terms, docStats)));
 
   const scored = [...passages].map(([id, p]) => ({ id, p, passage: bm25(p.counts, p.length, terms, stats) }));
   const bestPassage = Math.max(1e-9, ...scored.map((s) => s.passage));

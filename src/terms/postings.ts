@@ -1,4 +1,5 @@
 import { termWeight } from '../text/bm25.js';
+import { stopWordsFor } from '../text/stop-words.js';
 
 /*
  * Postings: per term, the passages and documents where it weighs most. Ranking reads them in place
@@ -23,6 +24,18 @@ export interface PostingLists {
  * passages are not among them is read from the passages index when it ranks.
  */
 export const POSTINGS_PER_TERM = 200;
+
+/**
+ * Terms without postings: the stop words query analysis drops, whose postings would never be
+ * read (they are the most frequent terms, so most of the postings' cost). A query may still hold
+ * one as the stem of another word ("its"): counted from text, such a term must count for nothing,
+ * as in the postings.
+ */
+const UNPOSTED_TERMS = stopWordsFor('en');
+
+export function hasPostings(term: string): boolean {
+  return !UNPOSTED_TERMS.has(term);
+}
 
 /**
  * The order among postings of equal weight: by document id, then position. It must not depend on

@@ -1,6 +1,6 @@
 import { eqAny, quote } from '../meili/filter.js';
 import { documentStats, type CorpusStats } from '../text/bm25.js';
-import { addPostings, documentBounds, frontierOf, planReads, type KnownDocument, type TermCursor } from './blocks.js';
+import { addPostings, documentBounds, frontierOf, planReads, toResolve, type KnownDocument, type TermCursor } from './blocks.js';
 import { bestPostings, decodeDocumentPostings, decodePassagePostings, passageWeight, POSTINGS_PER_TERM, type DocumentPosting, type PostingLists } from './postings.js';
 import { blockId, CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from './schema.js';
 
@@ -89,36 +89,78 @@ export function addBlocks(read: TermsRead, terms: readonly string[], records: re
   return added;
 }
 
-/** What readDocumentBlocks found: each document's known counts, and how many blocks it read. */
+/** What readDocuments found: each document's known counts, and what reading them cost. */
 export interface DocumentsRead {
   documents: Map<string, KnownDocument>;
+  /** Blocks read beyond the terms' first. */
   blocksRead: number;
-  /** True when it stopped at `maxBlocks` with documents still unread that could rank. */
-  capped: boolean;
+  /** Documents counted from their text. */
+  counted: number;
+  /** Set when a bound on the work stopped the reading before the best `depth` documents were certain. */
+  capped?: 'blocks' | 'counted';
+}
+
+/** How a question reads more than its terms' first blocks. */
+export interface DocumentReaders {
+  /** The records of these blocks, on every node that has them. */
+  blocks: (reads: Array<{ term: string; block: number }>) => Promise<readonly TermRecord[]>;
+  /** The query terms' counts in these documents, as the indexer counts them; a document it could not read whole is left out. */
+  count: (docIds: readonly string[]) => Promise<ReadonlyMap<string, { counts: Map<string, number>; length: number }>>;
+}
+
+/** Bounds on a question's work: the documents it ranks exactly, blocks and documents counted it may read. */
+export interface ReadLimits {
+  depth: number;
+  maxBlocks: number;
+  maxCounted: number;
 }
 
 /**
- * A question's documents: those of its terms' first blocks, and of further blocks read (through
- * `fetch`, one request a round) while planReads asks for them, at most `maxBlocks` blocks.
+ * A question's documents, the best `depth` of them with exact counts:
+ * 1. the documents of its terms' first blocks;
+ * 2. the `depth` that could score most counted at once from their text, so that the threshold
+ *    is an exact score, as Fagin's TA has it with random access, and the reading stops sooner;
+ * 3. further blocks, one request a round, while planReads asks for them, or while more documents
+ *    could still rank than `maxCounted` (reading lowers what their unknown counts can add);
+ * 4. the documents that could still rank counted from their text.
+ * At most `maxBlocks` blocks beyond the first and 2 × `maxCounted` documents counted.
  */
-export async function readDocumentBlocks(
-  terms: readonly string[],
-  read: TermsRead,
-  fetch: (reads: Array<{ term: string; block: number }>) => Promise<readonly TermRecord[]>,
-  depth: number,
-  maxBlocks: number,
-): Promise<DocumentsRead> {
+export async function readDocuments(terms: readonly string[], read: TermsRead, io: DocumentReaders, limits: ReadLimits): Promise<DocumentsRead> {
   const docStats = documentStats(read.stats);
   const documents = new Map<string, KnownDocument>();
   for (const term of new Set(terms)) addPostings(documents, term, read.lists.get(term)?.documents ?? []);
-  let blocksRead = 0;
+  const out: DocumentsRead = { documents, blocksRead: 0, counted: 0 };
+  const bounds = () => documentBounds(terms, documents, read.cursors, docStats);
+  const count = async (docIds: readonly string[]) => {
+    if (docIds.length === 0) return;
+    const counted = await io.count(docIds);
+    out.counted += docIds.length;
+    for (const [docId, d] of counted) documents.set(docId, { counts: d.counts, length: d.length, exact: true });
+    if (counted.size < docIds.length) out.capped = 'counted';
+  };
+  await count(toResolve(bounds(), 0, Math.min(limits.depth, limits.maxCounted)));
   for (;;) {
-    const plan = planReads(terms, documentBounds(terms, documents, read.cursors, docStats), read.cursors, docStats, depth);
-    if (plan.read.length === 0) return { documents, blocksRead, capped: false };
-    if (blocksRead + plan.read.length > maxBlocks) return { documents, blocksRead, capped: true };
-    const reads = plan.read.map((term) => ({ term, block: read.cursors.get(term)!.read }));
-    const records = await fetch(reads);
-    blocksRead += reads.length;
-    for (const [term, postings] of addBlocks(read, plan.read, records)) addPostings(documents, term, postings);
+    const b = bounds();
+    const plan = planReads(terms, b, read.cursors, docStats, limits.depth);
+    let next = plan.read;
+    const uncertain = toResolve(b, plan.threshold, Infinity);
+    if (next.length === 0) {
+      if (uncertain.length <= limits.maxCounted) {
+        await count(uncertain);
+        return out;
+      }
+      // Too many to count: the terms they lack are read further, which lowers their bounds.
+      const lacking = new Set<string>();
+      for (const id of uncertain) for (const t of terms) if (!documents.get(id)!.counts.has(t) && (read.cursors.get(t)?.frontier ?? 0) > 0) lacking.add(t);
+      next = [...lacking];
+    }
+    if (next.length === 0 || out.blocksRead + next.length > limits.maxBlocks) {
+      out.capped ??= 'blocks';
+      await count(uncertain.slice(0, limits.maxCounted));
+      return out;
+    }
+    const records = await io.blocks(next.map((term) => ({ term, block: read.cursors.get(term)!.read })));
+    out.blocksRead += next.length;
+    for (const [term, postings] of addBlocks(read, next, records)) addPostings(documents, term, postings);
   }
 }

@@ -18,10 +18,11 @@ describe('query analysis', () => {
     assert.deepEqual(a.terms, ['server', 'reveal', 'cocain', 'shipment']);
     assert.equal(a.long, true);
   });
-  it('calls a query of four or more content words sentence-like', () => {
+  it('calls a query of three or more content words sentence-like', () => {
     assert.equal(analyzeQuery('how did police read the encrypted messages of criminal gangs').long, true);
     assert.equal(analyzeQuery('police seized encrypted phones').long, true);
-    assert.equal(analyzeQuery('police seized the phones').long, false);
+    assert.equal(analyzeQuery('police seized the phones').long, true);
+    assert.equal(analyzeQuery('the phones police').long, false);
     assert.equal(analyzeQuery('Danny Manupassa').long, false);
   });
   it('sends Meilisearch the most telling words first, within the ten it reads', () => {

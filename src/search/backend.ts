@@ -257,8 +257,9 @@ export class SearchBackend {
       }),
       this.#readBlocks(a.terms, terms),
     ]);
-    const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, this.#best(a.terms, terms, blocked));
+    const best = this.#best(a.terms, terms, blocked);
+    const joining = await this.#passagesOfBest(a.terms, terms, blocked, best.exact, found.hits);
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, best);
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
     const list = {
@@ -329,13 +330,15 @@ export class SearchBackend {
    * terms' best passages and Meilisearch's hits), read if not yet, to join the candidates: a
    * document ranks through its passages.
    */
-  async #passagesOfBest(terms: readonly string[], read: TermsRead, blocked: BlockedRead, hits: readonly RawHit[]): Promise<RawHit[]> {
+  async #passagesOfBest(
+    terms: readonly string[],
+    read: TermsRead,
+    blocked: BlockedRead,
+    exact: ReadonlyMap<string, KnownDocument>,
+    hits: readonly RawHit[],
+  ): Promise<RawHit[]> {
     const withPassage = new Set([...hits.map((h) => h.docId), ...terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]))]);
-    const best = documentBounds(terms, blocked.documents, read.cursors, documentStats(read.stats))
-      .sort((x, y) => y.lower - x.lower || (x.docId < y.docId ? -1 : 1))
-      .slice(0, CANDIDATE_DEPTH)
-      .filter((b) => b.lower > 0 && !withPassage.has(b.docId))
-      .map((b) => b.docId);
+    const best = [...exact.keys()].filter((docId) => !withPassage.has(docId));
     const already = new Set(blocked.passages.map((p) => p.docId));
     const more = await this.#passagesOf(best.filter((d) => !already.has(d)));
     const joining = new Set(best);

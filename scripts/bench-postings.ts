@@ -5,7 +5,7 @@
  * the known-item queries of bench:relevance. For each design it prints candidate recall@100 (the
  * share of full document-level BM25's top 100 found among the documents of the candidate
  * passages), the postings stored, and the postings a question reads.
- *   npm run bench:postings [-- --copies 1,4 --queries 200]
+ *   npm run bench:postings [-- --copies 1,4 --queries 200 --read 32:2:100,64:64:100]
  * Designs:
  *   fixed 200        the 200 passages where the term weighs most (the terms index before blocks)
  *   share f          max(200, f × df) passages: depth that grows with the term's frequency
@@ -14,13 +14,16 @@
  *   as built         the terms index's records as the indexer writes them (termRecords) read as the
  *                    search reads them (readTerms, readDocumentBlocks: first blocks, then MaxScore
  *                    reads), the documents that could still rank counted exactly (from their text,
- *                    in the search); it prints blocks read beyond the first and documents counted
+ *                    in the search), within the search's bounds (QUESTION_READ_LIMITS) or those --read
+ *                    gives (blocks:rounds:counted); it prints blocks read beyond the first and
+ *                    documents counted
  */
 import { parseArgs } from 'node:util';
 import { ingestDocument } from '../src/ingest/ingest.js';
 import { toPassageRecords } from '../src/ingest/records.js';
 import { analyzeQuery } from '../src/search/analyze.js';
 import { termRecords } from '../src/indexing/term-stats-store.js';
+import { QUESTION_READ_LIMITS, type QuestionReadLimits } from '../src/search/backend.js';
 import { readDocuments, readTerms } from '../src/terms/read.js';
 import { CORPUS_RECORD_ID, POSTINGS_VERSION, type TermRecord } from '../src/terms/schema.js';
 import { bm25, documentStats, idf, termWeight, type CorpusStats } from '../src/text/bm25.js';
@@ -31,7 +34,14 @@ import { FullBm25, recallOf } from './bench/candidate-recall.js';
 import { readReuters } from './bench/reuters.js';
 import { sampleQueries } from './bench/synthetic-queries.js';
 
-const { values } = parseArgs({ options: { copies: { type: 'string', default: '1,4' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { copies: { type: 'string', default: '1,4' }, queries: { type: 'string', default: '200' }, read: { type: 'string' } } });
+/** The search's own bounds, or others to compare (--read blocks:rounds:counted,…). */
+const readLimits: QuestionReadLimits[] = values.read
+  ? values.read.split(',').map((x) => {
+      const [maxBlocks, maxRounds, maxCounted] = x.split(':').map(Number);
+      return { maxBlocks: maxBlocks!, maxRounds: maxRounds!, maxCounted: maxCounted! };
+    })
+  : [QUESTION_READ_LIMITS];
 const K = 100;
 const BLOCK = 200;
 
@@ -222,33 +232,35 @@ for (const copies of values.copies!.split(',').map(Number)) {
       }
       return m;
     };
-    const blockReads: number[] = [];
-    const counted: number[] = [];
-    const firstRecords: number[] = [];
-    await report('as built', [...docPostings.values()].reduce((n, l) => n + l.length, 0), async (terms) => {
-      const first = [corpus, ...[...new Set(terms)].flatMap((t) => byTerm.get(t)?.slice(0, 1) ?? [])];
-      const read = readTerms(first)!;
-      let postingsRead = first.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
-      firstRecords.push(first.length - 1);
-      const io = {
-        blocks: async (reads: Array<{ term: string; block: number }>) => {
-          const out = reads.flatMap((r) => byTerm.get(r.term)?.slice(r.block, r.block + 1) ?? []);
-          postingsRead += out.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
-          return out;
-        },
-        count: async (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: exactCounts(docIndex.get(id)!, terms), length: docLengths[docIndex.get(id)!]! }])),
+    for (const limits of readLimits) {
+      const blockReads: number[] = [];
+      const counted: number[] = [];
+      const firstRecords: number[] = [];
+      await report(`as built, ${limits.maxBlocks} blocks in ${limits.maxRounds} rounds, ${limits.maxCounted} counted`, [...docPostings.values()].reduce((n, l) => n + l.length, 0), async (terms) => {
+        const first = [corpus, ...[...new Set(terms)].flatMap((t) => byTerm.get(t)?.slice(0, 1) ?? [])];
+        const read = readTerms(first)!;
+        let postingsRead = first.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
+        firstRecords.push(first.length - 1);
+        const io = {
+          blocks: async (reads: Array<{ term: string; block: number }>) => {
+            const out = reads.flatMap((r) => byTerm.get(r.term)?.slice(r.block, r.block + 1) ?? []);
+            postingsRead += out.reduce((n, r) => n + (r.documents ? r.documents.split(' ').length : 0), 0);
+            return out;
+          },
+          count: async (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: exactCounts(docIndex.get(id)!, terms), length: docLengths[docIndex.get(id)!]! }])),
+        };
+        const got = await readDocuments(terms, read, io, { depth: K, ...limits });
+        const ds = documentStats(read.stats);
+        blockReads.push(got.blocksRead);
+        counted.push(got.counted);
+        const top = [...got.documents].map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
+        return { docs: new Set(top.map((x) => x.id)), read: postingsRead };
+      });
+      const summary = (xs: number[]) => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        return `mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}, p99 ${sorted[Math.floor(sorted.length * 0.99)]}, max ${sorted[sorted.length - 1]}`;
       };
-      const got = await readDocuments(terms, read, io, { depth: K, maxBlocks: 64, maxCounted: K });
-      const ds = documentStats(read.stats);
-      blockReads.push(got.blocksRead);
-      counted.push(got.counted);
-      const top = [...got.documents].map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
-      return { docs: new Set(top.map((x) => x.id)), read: postingsRead };
-    });
-    const summary = (xs: number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      return `mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}, p99 ${sorted[Math.floor(sorted.length * 0.99)]}, max ${sorted[sorted.length - 1]}`;
-    };
-    process.stdout.write(`    first records read per question: ${summary(firstRecords)}; blocks beyond the first: ${summary(blockReads)}; documents counted from text: ${summary(counted)}\n`);
+      process.stdout.write(`    first records read per question: ${summary(firstRecords)}; blocks beyond the first: ${summary(blockReads)}; documents counted from text: ${summary(counted)}\n`);
+    }
   }
 }

@@ -87,7 +87,7 @@ export function termRecords(
     };
     records.push(
       b === 0
-        ? { id: termId(term), term, df: counts.df, ddf: counts.ddf, passages: encodePostings(passages), block: 0, blocks, ...block }
+        ? { id: termId(term), term, df: counts.df, ddf: counts.ddf, passages: encodePostings(passages), block: 0, blocks, blockSize, ...block }
         : { id: blockId(term, b), term, df: 0, block: b, ...block },
     );
   }

@@ -7,7 +7,7 @@ import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
 import { documentBounds, type KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
-import { blocksLookup, readDocuments, readTerms, termsLookup, type TermsRead } from '../terms/read.js';
+import { blocksLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
 import { documentStats, idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
@@ -41,17 +41,27 @@ const RESTRICTED_CANDIDATES = 200;
 const LANGUAGES_TTL_MS = 60_000;
 
 /**
- * Documents a question's ranking holds exactly: the k of the stop rule (src/terms/blocks.ts). No
- * document that full BM25 puts among its best 100 is left out, and the best 100 are scored
- * exactly; 100 is the depth candidate recall is measured at, ten pages of ten.
+ * Documents a question's ranking holds exactly when its reading completes: the k of the stop rule
+ * (src/terms/blocks.ts). No document that full BM25 puts among its best 100 is then left out, and
+ * the best 100 are scored exactly; 100 is the depth candidate recall is measured at, ten pages of ten.
  */
 const CANDIDATE_DEPTH = 100;
+
+/** What a question may read to find its best documents (see readDocuments). */
+export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
+
 /**
- * Blocks of postings a question reads after its terms' first blocks. Each block is about 4 KB and
- * 200 documents; 64 of them bound a question's reading at about 256 KB and 13k postings, whatever
- * the collection's size. A question that reaches it is answered from what was read, and says so.
+ * The bounds on a question's reading, whatever the collection's size:
+ * - maxBlocks: blocks of postings beyond the terms' first. A block is about 4 KB and 200 documents;
+ *   32 bound the reading at about 128 KB and 6,400 documents a node.
+ * - maxRounds: requests for them. Each is a round trip that the question waits for, so the blocks
+ *   go out two rounds at most (the second planned with what the first found).
+ * - maxCounted: documents counted from their text in one request (at most RESOLVE_PASSAGES_MAX
+ *   passages): the CANDIDATE_DEPTH that could score most, first, and those still uncertain at the end.
+ * A question that reaches one is answered from what was read, and says so (`incomplete`); what it
+ * read depends only on the whole lists, so one node and several still give the same answer.
  */
-const BLOCK_READS_MAX = 64;
+export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 32, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
 /**
  * Passages read to count documents from their text (src/terms/blocks.ts's resolve): their text is
  * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
@@ -65,7 +75,7 @@ interface RankedList extends PartialAnswer {
   total: number;
   /** What Meilisearch was asked for the candidates (with QUESTION_MATCHING_STRATEGY). */
   candidateQuery: string;
-  /** Set when the ranking stopped at a bound on its work (see BLOCK_READS_MAX, RESOLVE_PASSAGES_MAX). */
+  /** Set when the ranking stopped at a bound on its work (see QUESTION_READ_LIMITS, RESOLVE_PASSAGES_MAX). */
   incomplete?: { reason: string };
 }
 
@@ -114,17 +124,21 @@ export class SearchBackend {
   #matching: MatchSettings;
   #ranked = new RankedCache<RankedList>();
   #longQueryTerms: number;
+  #readLimits: QuestionReadLimits;
 
   /**
    * @param options.synonyms the synonyms the index was built with (see loadSynonyms): snippets mark
    *   what they find, as Meilisearch does.
    * @param options.longQueryTerms content words past which BM25 ranks a query (LONG_QUERY_TERMS;
    *   bench:relevance varies it to measure the threshold).
+   * @param options.readLimits what a question may read of its postings (QUESTION_READ_LIMITS;
+   *   bench:relevance varies them to measure what they cost in candidate recall).
    */
-  constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms']; longQueryTerms?: number }) {
+  constructor(target: () => SearchTarget, options: { synonyms: MatchSettings['synonyms']; longQueryTerms?: number; readLimits?: Partial<QuestionReadLimits> }) {
     this.#meili = new MeiliSearchClient(target);
     this.#matching = { ...INDEX_MATCH_SETTINGS, synonyms: options.synonyms };
     this.#longQueryTerms = options.longQueryTerms ?? LONG_QUERY_TERMS;
+    this.#readLimits = { ...QUESTION_READ_LIMITS, ...options.readLimits };
   }
 
   #languages: { index: string; at: number; counts: Promise<LanguageCounts> } | null = null;
@@ -290,10 +304,10 @@ export class SearchBackend {
         return found.whole ? countDocuments(terms.filter(hasPostings), found.passages) : new Map();
       },
     };
-    const limits = { depth: CANDIDATE_DEPTH, maxBlocks: BLOCK_READS_MAX, maxCounted: CANDIDATE_DEPTH };
+    const limits = { depth: CANDIDATE_DEPTH, ...this.#readLimits };
     const got = await readDocuments(terms, read, io, limits);
     const blocked: BlockedRead = { documents: got.documents, passages, blocksRead: got.blocksRead };
-    if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first, its bound: documents no block read holds may be missing` };
+    if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
     if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX} passages at a time, its bound: some are scored from part of their counts` };
     return blocked;
   }

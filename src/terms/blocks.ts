@@ -20,9 +20,18 @@ import type { DocumentPosting } from './postings.js';
 
 /** A term's reading: blocks read so far, and the most a document not read yet weighs (0: all read). */
 export interface TermCursor {
+  /** Blocks read of each node's list; the whole list is known to blockSize × read documents. */
   read: number;
-  /** BM25's term weight (before IDF) that no unread document of the term exceeds. */
+  /** Documents per block, as the indexer cut the list. */
+  blockSize: number;
+  /** BM25's term weight (before IDF) that no document past what is known exceeds. */
   frontier: number;
+  /** Documents holding the term, over every node: the whole list's length. */
+  ddf: number;
+  /** The mean document length the list was ordered with. */
+  weighedAt: number;
+  /** Every document the nodes sent, some past what is known (see keepPrefix in read.ts). */
+  received: DocumentPosting[];
 }
 
 /** What is known of a document: the counts of the terms whose postings held it, its length. */

@@ -1,15 +1,25 @@
 import { eqAny, quote } from '../meili/filter.js';
-import { documentStats, type CorpusStats } from '../text/bm25.js';
-import { addPostings, documentBounds, frontierOf, planReads, toResolve, type KnownDocument, type TermCursor } from './blocks.js';
-import { bestPostings, decodeDocumentPostings, decodePassagePostings, passageWeight, POSTINGS_PER_TERM, type DocumentPosting, type PostingLists } from './postings.js';
+import { documentStats, idf, type CorpusStats } from '../text/bm25.js';
+import { addPostings, documentBounds, frontierOf, kthLower, planReads, toResolve, type KnownDocument, type TermCursor } from './blocks.js';
+import {
+  bestPostings,
+  decodeDocumentPostings,
+  decodePassagePostings,
+  DOCUMENT_BLOCK,
+  documentWeight,
+  passageWeight,
+  POSTINGS_PER_TERM,
+  type DocumentPosting,
+  type PostingLists,
+} from './postings.js';
 import { blockId, CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from './schema.js';
 
 /** What ranking reads of the terms index for a query: the corpus statistics and each term's postings. */
 export interface TermsRead {
   stats: CorpusStats;
-  /** Each term's best passages, and the documents of the blocks read so far. */
+  /** Each term's best passages, and the documents of its list read so far (see TermCursor). */
   lists: Map<string, PostingLists>;
-  /** Each term's blocks read, and what its unread documents weigh at most. */
+  /** Each term's reading, and what its unread documents weigh at most. */
   cursors: Map<string, TermCursor>;
 }
 
@@ -18,7 +28,7 @@ export function termsLookup(terms: readonly string[]): { q: string; filter: stri
   return { q: '', filter: `${eqAny('id', terms.map(termId))} OR id = ${quote(CORPUS_RECORD_ID)}`, limit: terms.length + 1 };
 }
 
-/** The search that returns the given block of each of these terms (on every node that has it). */
+/** The search that returns the given blocks of these terms (on every node that has them). */
 export function blocksLookup(reads: ReadonlyArray<{ term: string; block: number }>): { q: string; filter: string; limit: number } {
   return { q: '', filter: eqAny('id', reads.map((r) => blockId(r.term, r.block))), limit: reads.length };
 }
@@ -30,8 +40,8 @@ export function blocksLookup(reads: ReadonlyArray<{ term: string; block: number 
  * Over several nodes each holds the statistics of its own documents: the records of a term, and
  * the corpus records, are added up. Each term keeps the passages that weigh most under the whole
  * collection's mean lengths, equal weights by place, as one node holding everything would (the
- * indexer chose each node's passages with those same means and order); its documents are every
- * node's first block, and what it has unread weighs at most the highest of the nodes' next weights.
+ * indexer chose each node's passages with those same means and order). Its documents are the
+ * first DOCUMENT_BLOCK of the whole list (see keepPrefix): the same on one node and on several.
  */
 export function readTerms(records: readonly TermRecord[]): TermsRead | null {
   const corpora = records.filter((h) => h.id === CORPUS_RECORD_ID);
@@ -55,36 +65,62 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
   const cursors = new Map<string, TermCursor>();
   for (const [term, parts] of byTerm) {
     df.set(term, parts.reduce((s, h) => s + h.df, 0));
-    ddf.set(term, parts.reduce((s, h) => s + (h.ddf ?? h.df), 0));
+    const termDdf = parts.reduce((s, h) => s + (h.ddf ?? h.df), 0);
+    ddf.set(term, termDdf);
     const p = parts.flatMap((h) => decodePassagePostings(h.passages));
-    const d = parts.flatMap((h) => decodeDocumentPostings(h.documents));
-    lists.set(term, { passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)), documents: d });
-    cursors.set(term, { read: 1, frontier: frontierAfter(parts, avgDocLength) });
+    lists.set(term, { passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)), documents: [] });
+    const cursor: TermCursor = {
+      read: 1,
+      frontier: 0,
+      ddf: termDdf,
+      weighedAt: Math.max(0, ...parts.map((h) => h.weighedAt ?? 0)) || avgDocLength,
+      blockSize: Math.max(...parts.map((h) => h.blockSize ?? DOCUMENT_BLOCK)),
+      received: parts.flatMap((h) => decodeDocumentPostings(h.documents)),
+    };
+    cursors.set(term, cursor);
+    lists.set(term, { ...lists.get(term), documents: keepPrefix(cursor, avgDocLength) });
   }
   return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors };
 }
 
-/** What the unread documents of a term weigh at most, after these records (one per node) were read. */
-function frontierAfter(records: readonly TermRecord[], avgDocLength: number): number {
-  return Math.max(0, ...records.map((r) => frontierOf(r.next ?? 0, r.weighedAt ?? 0, avgDocLength)));
+/**
+ * The first `read` blocks' worth of a term's whole list (blockSize × read documents, by weight,
+ * equal weights by id), from what every node sent of its own list; sets the cursor's frontier.
+ *
+ * Each node sent its first `read` blocks, which hold every document of its own that is among the
+ * whole list's first DOCUMENT_BLOCK × read: those are found whatever the nodes, and no more are
+ * kept, so that one node and several know the same documents. What is not kept weighs at most
+ * the last kept (under the mean it was weighed at: frontierOf scales it to the current mean).
+ */
+function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[] {
+  const depth = cursor.blockSize * cursor.read;
+  const weigh = documentWeight(cursor.weighedAt);
+  const kept = bestPostings(cursor.received, depth, weigh);
+  const last = kept[kept.length - 1];
+  cursor.frontier = cursor.ddf > depth && last ? frontierOf(weigh(last), cursor.weighedAt, avgDocLength) : 0;
+  return kept;
 }
 
 /**
- * Adds the blocks blocksLookup found to a read: each term's documents, one block further. A node
- * without the block (its list ended earlier) has nothing more for the term.
+ * Adds the blocks blocksLookup found to a read: each term's documents, read to its new depth.
+ * Returns the documents each term's list gained. A node without a block (its list ended earlier)
+ * has nothing more for the term.
  */
-export function addBlocks(read: TermsRead, terms: readonly string[], records: readonly TermRecord[]): Map<string, DocumentPosting[]> {
-  const byTerm = new Map<string, TermRecord[]>(terms.map((t) => [t, []]));
-  for (const r of records) byTerm.get(r.term)?.push(r);
+export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, records: readonly TermRecord[]): Map<string, DocumentPosting[]> {
   const added = new Map<string, DocumentPosting[]>();
-  for (const [term, parts] of byTerm) {
+  for (const r of records) {
+    const cursor = read.cursors.get(r.term);
+    if (cursor && depths.has(r.term)) cursor.received.push(...decodeDocumentPostings(r.documents));
+  }
+  for (const [term, depth] of depths) {
     const cursor = read.cursors.get(term);
     if (!cursor) continue;
-    const d = parts.flatMap((h) => decodeDocumentPostings(h.documents));
-    added.set(term, d);
-    const list = read.lists.get(term);
-    read.lists.set(term, { passages: list?.passages ?? [], documents: [...(list?.documents ?? []), ...d] });
-    read.cursors.set(term, { read: cursor.read + 1, frontier: frontierAfter(parts, read.stats.avgDocLength) });
+    const before = read.lists.get(term)?.documents?.length ?? 0;
+    cursor.read = depth;
+    const kept = keepPrefix(cursor, read.stats.avgDocLength);
+    read.lists.set(term, { ...read.lists.get(term), documents: kept });
+    // The whole list's order does not change as it is read further: the new documents follow the old.
+    added.set(term, kept.slice(before));
   }
   return added;
 }
@@ -92,8 +128,10 @@ export function addBlocks(read: TermsRead, terms: readonly string[], records: re
 /** What readDocuments found: each document's known counts, and what reading them cost. */
 export interface DocumentsRead {
   documents: Map<string, KnownDocument>;
-  /** Blocks read beyond the terms' first. */
+  /** Blocks read beyond the terms' first (on each node). */
   blocksRead: number;
+  /** Requests for further blocks. */
+  rounds: number;
   /** Documents counted from their text. */
   counted: number;
   /** Set when a bound on the work stopped the reading before the best `depth` documents were certain. */
@@ -108,29 +146,34 @@ export interface DocumentReaders {
   count: (docIds: readonly string[]) => Promise<ReadonlyMap<string, { counts: Map<string, number>; length: number }>>;
 }
 
-/** Bounds on a question's work: the documents it ranks exactly, blocks and documents counted it may read. */
+/** Bounds on a question's work: the documents it ranks exactly, and what it may read to find them. */
 export interface ReadLimits {
   depth: number;
+  /** Blocks beyond each term's first, over all rounds. */
   maxBlocks: number;
+  /** Requests for further blocks. */
+  maxRounds: number;
+  /** Documents counted from their text, in one request at the end. */
   maxCounted: number;
 }
 
 /**
- * A question's documents, the best `depth` of them with exact counts:
+ * A question's documents, the best `depth` of them with exact counts when the reading completes
+ * within its limits, as many as the limits allow otherwise:
  * 1. the documents of its terms' first blocks;
- * 2. the `depth` that could score most counted at once from their text, so that the threshold
- *    is an exact score, as Fagin's TA has it with random access, and the reading stops sooner;
- * 3. further blocks, one request a round, while planReads asks for them, or while more documents
- *    could still rank than `maxCounted` (reading lowers what their unknown counts can add);
- * 4. the documents that could still rank counted from their text.
- * At most `maxBlocks` blocks beyond the first and 2 × `maxCounted` documents counted.
+ * 2. further blocks of the terms MaxScore calls essential (planReads), or of the terms the
+ *    documents that could still rank lack, in at most `maxRounds` requests of several blocks each
+ *    (the budget is spread over the rounds left, so that one question costs a few round trips);
+ * 3. the documents that could still rank counted from their text, best bound first, in one request.
+ * Every choice depends only on the whole lists' prefixes (keepPrefix), never on how the nodes split
+ * them: one node and several read, count and rank the same documents, complete or not.
  */
 export async function readDocuments(terms: readonly string[], read: TermsRead, io: DocumentReaders, limits: ReadLimits): Promise<DocumentsRead> {
   const docStats = documentStats(read.stats);
   const documents = new Map<string, KnownDocument>();
-  for (const term of new Set(terms)) addPostings(documents, term, read.lists.get(term)?.documents ?? []);
-  const out: DocumentsRead = { documents, blocksRead: 0, counted: 0 };
-  const bounds = () => documentBounds(terms, documents, read.cursors, docStats);
+  const unique = [...new Set(terms)];
+  for (const term of unique) addPostings(documents, term, read.lists.get(term)?.documents ?? []);
+  const out: DocumentsRead = { documents, blocksRead: 0, rounds: 0, counted: 0 };
   const count = async (docIds: readonly string[]) => {
     if (docIds.length === 0) return;
     const counted = await io.count(docIds);
@@ -138,29 +181,70 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     for (const [docId, d] of counted) documents.set(docId, { counts: d.counts, length: d.length, exact: true });
     if (counted.size < docIds.length) out.capped = 'counted';
   };
-  await count(toResolve(bounds(), 0, Math.min(limits.depth, limits.maxCounted)));
+  const bounds = () => documentBounds(terms, documents, read.cursors, docStats);
+  // The documents that could score most are counted first, as Fagin's TA does with random access,
+  // so that the threshold is an exact score and the reading stops sooner; the count goes out with
+  // the first round of blocks.
+  let first: Promise<void> | null = count(toResolve(bounds(), 0, Math.min(limits.depth, limits.maxCounted)));
   for (;;) {
     const b = bounds();
     const plan = planReads(terms, b, read.cursors, docStats, limits.depth);
-    let next = plan.read;
     const uncertain = toResolve(b, plan.threshold, Infinity);
-    if (next.length === 0) {
+    let wanted = plan.read;
+    if (wanted.length === 0 && !first) {
       if (uncertain.length <= limits.maxCounted) {
         await count(uncertain);
         return out;
       }
       // Too many to count: the terms they lack are read further, which lowers their bounds.
       const lacking = new Set<string>();
-      for (const id of uncertain) for (const t of terms) if (!documents.get(id)!.counts.has(t) && (read.cursors.get(t)?.frontier ?? 0) > 0) lacking.add(t);
-      next = [...lacking];
+      for (const id of uncertain) for (const t of unique) if (!documents.get(id)!.counts.has(t) && (read.cursors.get(t)?.frontier ?? 0) > 0) lacking.add(t);
+      wanted = unique.filter((t) => lacking.has(t));
     }
-    if (next.length === 0 || out.blocksRead + next.length > limits.maxBlocks) {
+    const depths = blockShares(wanted, read, docStats, Math.ceil((limits.maxBlocks - out.blocksRead) / Math.max(1, limits.maxRounds - out.rounds)));
+    if (first && depths.size === 0) {
+      await first;
+      first = null;
+      continue;
+    }
+    if (depths.size === 0 || out.rounds >= limits.maxRounds) {
+      await first;
       out.capped ??= 'blocks';
-      await count(uncertain.slice(0, limits.maxCounted));
+      await count(toResolve(bounds(), kthLower(bounds(), limits.depth), limits.maxCounted));
       return out;
     }
-    const records = await io.blocks(next.map((term) => ({ term, block: read.cursors.get(term)!.read })));
-    out.blocksRead += next.length;
-    for (const [term, postings] of addBlocks(read, next, records)) addPostings(documents, term, postings);
+    const reads: Array<{ term: string; block: number }> = [];
+    for (const [term, depth] of depths) for (let b = read.cursors.get(term)!.read; b < depth; b++) reads.push({ term, block: b });
+    const [records] = await Promise.all([io.blocks(reads), first]);
+    first = null;
+    out.rounds++;
+    out.blocksRead += reads.length;
+    for (const [term, postings] of addBlocks(read, depths, records)) addPostings(documents, term, postings);
   }
+}
+
+/**
+ * How far each of these terms is read in the next round, in blocks (its new depth): `budget`
+ * blocks dealt one at a time to the terms in order of reach (IDF times frontier), a block at a
+ * time, skipping a term once its list is read to the end. Only terms that still have blocks appear.
+ */
+function blockShares(terms: readonly string[], read: TermsRead, docStats: CorpusStats, budget: number): Map<string, number> {
+  const open = terms
+    .map((t) => ({ t, cursor: read.cursors.get(t)!, reach: idf(t, docStats) * (read.cursors.get(t)?.frontier ?? 0) }))
+    .filter((x) => x.cursor && x.reach > 0)
+    .sort((a, b) => b.reach - a.reach || (a.t < b.t ? -1 : 1));
+  const depths = new Map<string, number>();
+  let left = budget;
+  while (left > 0) {
+    let dealt = false;
+    for (const x of open) {
+      const depth = depths.get(x.t) ?? x.cursor.read;
+      if (left === 0 || depth * x.cursor.blockSize >= x.cursor.ddf) continue;
+      depths.set(x.t, depth + 1);
+      left--;
+      dealt = true;
+    }
+    if (!dealt) break;
+  }
+  return depths;
 }

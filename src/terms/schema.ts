@@ -40,6 +40,8 @@ export interface TermRecord {
   block?: number;
   /** On a term's first record: how many blocks of documents it has (on this node). */
   blocks?: number;
+  /** On a term's first record: documents per block (DOCUMENT_BLOCK when absent). */
+  blockSize?: number;
   /**
    * The highest term weight (BM25's, before IDF) of any document in the term's later blocks, 0
    * when there are none: what a document not read yet can weigh at most.

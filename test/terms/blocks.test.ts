@@ -67,7 +67,15 @@ function fullTop(docs: readonly Doc[], terms: readonly string[], stats: CorpusSt
  * Reads a question's blocks from the records of every node, counting documents from the
  * collection itself (as the search counts them from their text), and ranks what it found.
  */
-async function blockedTop(nodes: ReadonlyArray<readonly TermRecord[]>, docs: readonly Doc[], terms: readonly string[], k: number, maxBlocks = 10_000) {
+async function blockedTop(
+  nodes: ReadonlyArray<readonly TermRecord[]>,
+  docs: readonly Doc[],
+  terms: readonly string[],
+  k: number,
+  maxBlocks = 10_000,
+  maxRounds = maxBlocks,
+  maxCounted = k,
+) {
   const all = nodes.flat();
   const first = all.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
   const read = readTerms(first)!;
@@ -76,7 +84,7 @@ async function blockedTop(nodes: ReadonlyArray<readonly TermRecord[]>, docs: rea
     blocks: async (reads: Array<{ term: string; block: number }>) => all.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0))),
     count: async (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: new Map(byId.get(id)!.counts), length: byId.get(id)!.length }])),
   };
-  const got = await readDocuments(terms, read, io, { depth: k, maxBlocks, maxCounted: k });
+  const got = await readDocuments(terms, read, io, { depth: k, maxBlocks, maxRounds, maxCounted });
   const docStats = documentStats(read.stats);
   const top = [...got.documents]
     .map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, docStats) }))
@@ -113,7 +121,8 @@ describe('postings read in blocks with the stop rule', () => {
     assert.ok(common.seen < listed / 2, `${common.seen} documents seen of ${listed} postings`);
   });
 
-  it('ranks the same k documents on three nodes as on one', async () => {
+  /** The collection split over three nodes, each with its own corpus record. */
+  function threeNodes(): TermRecord[][] {
     const parts = [0, 1, 2].map((n) => docs.filter((_, i) => i % 3 === n));
     const three = parts.map((p) => termsIndex(p, avg, 25).map((r) => (r.id === CORPUS_RECORD_ID ? { ...r } : r)));
     // Each node's corpus record counts its own documents.
@@ -122,12 +131,33 @@ describe('postings read in blocks with the stop rule', () => {
       const t = parts[n]!.reduce((s, d) => s + d.length, 0);
       Object.assign(corpus, { df: parts[n]!.length, docs: parts[n]!.length, tokens: t, docTokens: t });
     });
+    return three;
+  }
+
+  it('ranks the same k documents on three nodes as on one', async () => {
+    const three = threeNodes();
     const one = [termsIndex(docs, avg, 25)];
     for (const terms of queries) {
       const a = await blockedTop(one, docs, terms, 20);
       const b = await blockedTop(three, docs, terms, 20);
       assert.deepEqual(b.top, a.top, terms.join(' '));
     }
+  });
+
+  it('knows and ranks the same documents on three nodes as on one when the bounds stop it early', async () => {
+    const three = threeNodes();
+    const one = [termsIndex(docs, avg, 25)];
+    let capped = 0;
+    for (const terms of queries) {
+      // Two rounds of at most four blocks and ten documents counted: too little to finish the common terms.
+      const a = await blockedTop(one, docs, terms, 20, 4, 2, 10);
+      const b = await blockedTop(three, docs, terms, 20, 4, 2, 10);
+      if (a.capped) capped++;
+      assert.deepEqual(b.top, a.top, terms.join(' '));
+      const known = (got: typeof a) => [...got.documents].map(([id, d]) => `${id} ${[...d.counts].sort().join(' ')} ${d.length}`).sort();
+      assert.deepEqual(known(b), known(a), `${terms.join(' ')}: what is known of each document`);
+    }
+    assert.ok(capped >= 2, `${capped} queries stopped by the bounds`);
   });
 
   it('stops at the bound on blocks, and says so', async () => {

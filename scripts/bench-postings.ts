@@ -253,7 +253,7 @@ for (const copies of values.copies!.split(',').map(Number)) {
         const ds = documentStats(read.stats);
         blockReads.push(got.blocksRead);
         counted.push(got.counted);
-        const top = [...got.documents].map(([id, d]) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
+        const top = got.best.map(({ docId: id, document: d }) => ({ id, s: bm25(d.counts, d.length, terms, ds) })).sort((a, b) => b.s - a.s).slice(0, K);
         return { docs: new Set(top.map((x) => x.id)), read: postingsRead };
       });
       const summary = (xs: number[]) => {

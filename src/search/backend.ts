@@ -5,11 +5,11 @@ import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../mei
 import { eqAny, quote } from '../meili/filter.js';
 import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
-import { documentBounds, type KnownDocument } from '../terms/blocks.js';
+import type { KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
 import { blocksLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
 import type { TermRecord } from '../terms/schema.js';
-import { documentStats, idf } from '../text/bm25.js';
+import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
@@ -53,7 +53,8 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
 /**
  * The bounds on a question's reading, whatever the collection's size:
  * - maxBlocks: blocks of postings beyond the terms' first. A block is about 4 KB and 200 documents;
- *   32 bound the reading at about 128 KB and 6,400 documents a node.
+ *   64 bound the reading at about 256 KB and 12,800 documents a node (bench:postings measures
+ *   candidate recall against 16 and 32: it falls with them, see the README).
  * - maxRounds: requests for them. Each is a round trip that the question waits for, so the blocks
  *   go out two rounds at most (the second planned with what the first found).
  * - maxCounted: documents counted from their text in one request (at most RESOLVE_PASSAGES_MAX
@@ -61,7 +62,7 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
  * A question that reaches one is answered from what was read, and says so (`incomplete`); what it
  * read depends only on the whole lists, so one node and several still give the same answer.
  */
-export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 32, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
+export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
 /**
  * Passages read to count documents from their text (src/terms/blocks.ts's resolve): their text is
  * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
@@ -81,7 +82,8 @@ interface RankedList extends PartialAnswer {
 
 /** A question's documents, read block by block (see src/terms/blocks.ts). */
 interface BlockedRead {
-  documents: Map<string, KnownDocument>;
+  /** The CANDIDATE_DEPTH best, with what is known of them. */
+  best: Array<{ docId: string; lower: number; document: KnownDocument }>;
   /** Passages read to count documents, which join the candidates for documents that had none. */
   passages: RawHit[];
   blocksRead: number;
@@ -271,7 +273,7 @@ export class SearchBackend {
       }),
       this.#readBlocks(a.terms, terms),
     ]);
-    const best = this.#best(a.terms, terms, blocked);
+    const best = this.#best(blocked);
     const joining = await this.#passagesOfBest(a.terms, terms, blocked, best.exact, found.hits);
     const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, best);
     // A node missing from either read leaves the ranking without its passages.
@@ -306,7 +308,7 @@ export class SearchBackend {
     };
     const limits = { depth: CANDIDATE_DEPTH, ...this.#readLimits };
     const got = await readDocuments(terms, read, io, limits);
-    const blocked: BlockedRead = { documents: got.documents, passages, blocksRead: got.blocksRead };
+    const blocked: BlockedRead = { best: got.best, passages, blocksRead: got.blocksRead };
     if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
     if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX} passages at a time, its bound: some are scored from part of their counts` };
     return blocked;
@@ -325,16 +327,13 @@ export class SearchBackend {
   }
 
   /**
-   * The CANDIDATE_DEPTH best documents with their counts, and the least of their scores: exact,
-   * and the same whichever blocks were read.
+   * The CANDIDATE_DEPTH best documents with their counts, and the least of their scores: exact
+   * when the reading completed, and the same whichever way nodes split the lists.
    */
-  #best(terms: readonly string[], read: TermsRead, blocked: BlockedRead): { exact: Map<string, KnownDocument>; ceiling: number } {
-    const best = documentBounds(terms, blocked.documents, read.cursors, documentStats(read.stats))
-      .filter((b) => b.lower > 0)
-      .sort((x, y) => y.lower - x.lower || (x.docId < y.docId ? -1 : 1))
-      .slice(0, CANDIDATE_DEPTH);
+  #best(blocked: BlockedRead): { exact: Map<string, KnownDocument>; ceiling: number } {
+    const best = blocked.best;
     return {
-      exact: new Map(best.map((b) => [b.docId, blocked.documents.get(b.docId)!])),
+      exact: new Map(best.map((b) => [b.docId, b.document])),
       ceiling: best.length < CANDIDATE_DEPTH ? Infinity : best[best.length - 1]!.lower,
     };
   }

@@ -1,5 +1,5 @@
 import { idf, termWeight, type CorpusStats } from '../text/bm25.js';
-import type { DocumentPosting } from './postings.js';
+import { kthLargest, type DocumentPosting } from './postings.js';
 
 /*
  * Reading a question's document postings block by block, and knowing when to stop.
@@ -14,8 +14,9 @@ import type { DocumentPosting } from './postings.js';
  *
  * A document seen in some terms' blocks but not yet in others has only bounds: what it holds for
  * certain (lower) and at most (upper). Those that could still reach the k-th score are counted
- * from their text (resolve), so that the k best are exact whatever blocks were read: one node, or
- * several whose blocks split the same lists differently, rank the same k documents the same way.
+ * from their text (toResolve), so that the k best are exact when the reading completes. What is
+ * read is the same whichever way nodes split the lists (keepPrefix in read.ts), so one node and
+ * several rank the same k documents the same way, complete or not.
  */
 
 /** A term's reading: blocks read so far, and the most a document not read yet weighs (0: all read). */
@@ -42,14 +43,6 @@ export interface KnownDocument {
   exact?: boolean;
 }
 
-export interface DocumentBound {
-  docId: string;
-  lower: number;
-  upper: number;
-  /** Some term's count is neither known nor known to be zero. */
-  unknown: boolean;
-}
-
 /**
  * What a block's `next` weight, computed with the mean document length `weighedAt`, is worth under
  * the mean `avgDocLength`: a weight tf(k1+1)/(tf + k1(1-b+b·len/avg)) grows at most by the ratio of
@@ -60,46 +53,169 @@ export function frontierOf(next: number, weighedAt: number, avgDocLength: number
   return weighedAt > 0 && avgDocLength > weighedAt ? (next * avgDocLength) / weighedAt : next;
 }
 
-/** Adds a block of a term's document postings to what is known. */
-export function addPostings(docs: Map<string, KnownDocument>, term: string, postings: readonly DocumentPosting[]): void {
-  for (const [docId, tf, length] of postings) {
-    let d = docs.get(docId);
-    if (!d) docs.set(docId, (d = { counts: new Map(), length }));
-    if (!d.exact) d.counts.set(term, tf);
-  }
+/** Every known document's BM25 bounds (document statistics: see documentStats), by table row. */
+export interface DocumentBounds {
+  lower: Float64Array;
+  upper: Float64Array;
+  /** 1 where some term's count is neither known nor known to be zero. */
+  unknown: Uint8Array;
 }
 
-/** Lower and upper bounds of every known document's BM25 (document statistics: see documentStats). */
-export function documentBounds(
-  terms: readonly string[],
-  docs: ReadonlyMap<string, KnownDocument>,
-  cursors: ReadonlyMap<string, TermCursor>,
-  docStats: CorpusStats,
-): DocumentBound[] {
-  const idfs = terms.map((t) => idf(t, docStats));
-  const reach = terms.map((t, i) => idfs[i]! * (cursors.get(t)?.frontier ?? 0));
-  const out: DocumentBound[] = [];
-  for (const [docId, d] of docs) {
-    let lower = 0;
-    let missing = 0;
-    let unknown = false;
-    for (let i = 0; i < terms.length; i++) {
-      const tf = d.counts.get(terms[i]!);
-      if (tf) lower += idfs[i]! * termWeight(tf, d.length, docStats.avgLength);
-      else if (!d.exact && reach[i]! > 0) {
-        missing += reach[i]!;
-        unknown = true;
+/**
+ * What a question's reading knows of the documents it met, one row a document: each query term's
+ * weight there (IDF times BM25's term weight; 0 where its count is unknown or, once the document
+ * was counted, zero) and whether it was counted. Kept in flat arrays: a question meets some ten
+ * thousand documents and bounds them every round.
+ */
+export class KnownDocuments {
+  readonly #terms: readonly string[];
+  readonly #column = new Map<string, number>();
+  readonly #idfs: number[];
+  readonly #avgLength: number;
+  readonly #ids: string[] = [];
+  readonly #rows = new Map<string, number>();
+  // Rows × terms, grown by doubling.
+  #counts = new Float64Array(0);
+  #weights = new Float64Array(0);
+  #lengths: number[] = [];
+  #exact: boolean[] = [];
+
+  /** `terms`: the query's terms (without repeats, as analyzeQuery gives them). */
+  constructor(terms: readonly string[], docStats: CorpusStats) {
+    this.#terms = [...new Set(terms)];
+    this.#terms.forEach((t, i) => this.#column.set(t, i));
+    this.#idfs = this.#terms.map((t) => idf(t, docStats));
+    this.#avgLength = docStats.avgLength;
+  }
+
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  #row(docId: string, length: number): number {
+    let row = this.#rows.get(docId);
+    if (row === undefined) {
+      row = this.#ids.length;
+      this.#rows.set(docId, row);
+      this.#ids.push(docId);
+      this.#lengths.push(length);
+      this.#exact.push(false);
+      const needed = (row + 1) * this.#terms.length;
+      if (needed > this.#counts.length) {
+        const grown = Math.max(needed, 2 * this.#counts.length, 1024);
+        const counts = new Float64Array(grown);
+        counts.set(this.#counts);
+        this.#counts = counts;
+        const weights = new Float64Array(grown);
+        weights.set(this.#weights);
+        this.#weights = weights;
       }
     }
-    out.push({ docId, lower, upper: lower + missing, unknown });
+    return row;
   }
-  return out;
+
+  #set(row: number, column: number, tf: number): void {
+    const at = row * this.#terms.length + column;
+    this.#counts[at] = tf;
+    this.#weights[at] = tf > 0 ? this.#idfs[column]! * termWeight(tf, this.#lengths[row]!, this.#avgLength) : 0;
+  }
+
+  /** Adds a block of a term's document postings. */
+  addPostings(term: string, postings: readonly DocumentPosting[]): void {
+    const column = this.#column.get(term);
+    if (column === undefined) return;
+    for (const [docId, tf, length] of postings) {
+      const row = this.#row(docId, length);
+      if (!this.#exact[row]) this.#set(row, column, tf);
+    }
+  }
+
+  /** Sets a document's counts from its text: every query term's, exactly. */
+  setExact(docId: string, counts: ReadonlyMap<string, number>, length: number): void {
+    const row = this.#row(docId, length);
+    this.#lengths[row] = length;
+    this.#exact[row] = true;
+    for (let c = 0; c < this.#terms.length; c++) this.#set(row, c, counts.get(this.#terms[c]!) ?? 0);
+  }
+
+  /** The terms of which some of these documents' counts are unknown and whose lists go on. */
+  lacking(docIds: readonly string[], cursors: ReadonlyMap<string, TermCursor>): string[] {
+    const width = this.#terms.length;
+    return this.#terms.filter((t, c) => {
+      if (!((cursors.get(t)?.frontier ?? 0) > 0)) return false;
+      return docIds.some((id) => {
+        const row = this.#rows.get(id)!;
+        return !this.#exact[row] && this.#counts[row * width + c] === 0;
+      });
+    });
+  }
+
+  /** Lower and upper bounds of every document: unknown counts may add at most each term's reach (IDF times frontier). */
+  bounds(cursors: ReadonlyMap<string, TermCursor>): DocumentBounds {
+    const n = this.#ids.length;
+    const width = this.#terms.length;
+    const reach = this.#terms.map((t, c) => this.#idfs[c]! * (cursors.get(t)?.frontier ?? 0));
+    const lower = new Float64Array(n);
+    const upper = new Float64Array(n);
+    const unknown = new Uint8Array(n);
+    for (let row = 0; row < n; row++) {
+      let sum = 0;
+      let missing = 0;
+      const exact = this.#exact[row];
+      for (let c = 0, at = row * width; c < width; c++, at++) {
+        if (this.#counts[at]! > 0) sum += this.#weights[at]!;
+        else if (!exact && reach[c]! > 0) missing += reach[c]!;
+      }
+      lower[row] = sum;
+      upper[row] = sum + missing;
+      unknown[row] = missing > 0 ? 1 : 0;
+    }
+    return { lower, upper, unknown };
+  }
+
+  /**
+   * The rows to count from their text: those with a count still unknown whose upper bound reaches
+   * the threshold (they may belong to the k best), best bound first (equal bounds by id), at most `max`.
+   */
+  toResolve(b: DocumentBounds, threshold: number, max: number): string[] {
+    const rows: number[] = [];
+    for (let row = 0; row < b.lower.length; row++) if (b.unknown[row] && b.upper[row]! >= threshold) rows.push(row);
+    return this.#ranked(rows, b.upper, max);
+  }
+
+  /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
+  best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
+    const rows: number[] = [];
+    for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows.push(row);
+    return this.#ranked(rows, b.lower, k).map((docId) => {
+      const row = this.#rows.get(docId)!;
+      const counts = new Map<string, number>();
+      this.#terms.forEach((t, c) => {
+        const tf = this.#counts[row * this.#terms.length + c]!;
+        if (tf > 0) counts.set(t, tf);
+      });
+      return { docId, lower: b.lower[row]!, document: { counts, length: this.#lengths[row]!, exact: this.#exact[row]! } };
+    });
+  }
+
+  /** The ids of the `max` rows of highest score, best first, equal scores by id; only those are sorted. */
+  #ranked(rows: number[], score: Float64Array, max: number): string[] {
+    let chosen = rows;
+    if (rows.length > max) {
+      const floor = kthLargest(Float64Array.from(rows, (r) => score[r]!), max);
+      chosen = rows.filter((r) => score[r]! >= floor);
+    }
+    return chosen
+      .sort((x, y) => score[y]! - score[x]! || (this.#ids[x]! < this.#ids[y]! ? -1 : 1))
+      .slice(0, max)
+      .map((r) => this.#ids[r]!);
+  }
 }
 
 /** The k-th largest lower bound (0 when fewer than k documents are known). */
-export function kthLower(bounds: readonly DocumentBound[], k: number): number {
-  if (bounds.length < k) return 0;
-  return bounds.map((b) => b.lower).sort((a, b) => b - a)[k - 1]!;
+export function kthLower(bounds: DocumentBounds, k: number): number {
+  if (bounds.lower.length < k) return 0;
+  return kthLargest(Float64Array.from(bounds.lower), k);
 }
 
 /** What to do next: the threshold, what an unread document could score, and the terms to read further. */
@@ -117,7 +233,7 @@ export interface ReadPlan {
  * the smallest reaches, whose reaches together stay within the threshold, cannot by themselves
  * lift an unread document into the k best, so only the others are read further.
  */
-export function planReads(terms: readonly string[], bounds: readonly DocumentBound[], cursors: ReadonlyMap<string, TermCursor>, docStats: CorpusStats, k: number): ReadPlan {
+export function planReads(terms: readonly string[], bounds: DocumentBounds, cursors: ReadonlyMap<string, TermCursor>, docStats: CorpusStats, k: number): ReadPlan {
   const threshold = kthLower(bounds, k);
   const reaches = [...new Set(terms)]
     .map((t) => ({ t, reach: idf(t, docStats) * (cursors.get(t)?.frontier ?? 0) }))
@@ -133,16 +249,4 @@ export function planReads(terms: readonly string[], bounds: readonly DocumentBou
     if (sum > threshold) read.push(x.t);
   }
   return { threshold, unseen, read };
-}
-
-/**
- * The documents to count from their text: those with a count still unknown whose upper bound
- * reaches the threshold (they may belong to the k best), best bound first, at most `max`.
- */
-export function toResolve(bounds: readonly DocumentBound[], threshold: number, max: number): string[] {
-  return bounds
-    .filter((b) => b.unknown && b.upper >= threshold)
-    .sort((a, b) => b.upper - a.upper || (a.docId < b.docId ? -1 : 1))
-    .slice(0, max)
-    .map((b) => b.docId);
 }

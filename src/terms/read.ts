@@ -1,8 +1,9 @@
 import { eqAny, quote } from '../meili/filter.js';
 import { documentStats, idf, type CorpusStats } from '../text/bm25.js';
-import { addPostings, documentBounds, frontierOf, kthLower, planReads, toResolve, type KnownDocument, type TermCursor } from './blocks.js';
+import { frontierOf, KnownDocuments, kthLower, planReads, type KnownDocument, type TermCursor } from './blocks.js';
 import {
   bestPostings,
+  comparePlaces,
   decodeDocumentPostings,
   decodePassagePostings,
   DOCUMENT_BLOCK,
@@ -95,10 +96,22 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
 function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[] {
   const depth = cursor.blockSize * cursor.read;
   const weigh = documentWeight(cursor.weighedAt);
-  const kept = bestPostings(cursor.received, depth, weigh);
+  // One node's blocks come in the list's order: only several nodes' need merging.
+  const kept = inImpactOrder(cursor.received, weigh) ? cursor.received.slice(0, depth) : bestPostings(cursor.received, depth, weigh);
   const last = kept[kept.length - 1];
   cursor.frontier = cursor.ddf > depth && last ? frontierOf(weigh(last), cursor.weighedAt, avgDocLength) : 0;
   return kept;
+}
+
+/** Whether postings are ordered as impactOrder orders them (weight, then id). */
+function inImpactOrder(list: readonly DocumentPosting[], weigh: (p: DocumentPosting) => number): boolean {
+  let previous = Infinity;
+  for (let i = 0; i < list.length; i++) {
+    const w = weigh(list[i]!);
+    if (w > previous || (w === previous && comparePlaces(list[i - 1]!, list[i]!) > 0)) return false;
+    previous = w;
+  }
+  return true;
 }
 
 /**
@@ -108,7 +121,8 @@ function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[]
  */
 export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, records: readonly TermRecord[]): Map<string, DocumentPosting[]> {
   const added = new Map<string, DocumentPosting[]>();
-  for (const r of records) {
+  // In block order, so that one node's list arrives in its own order.
+  for (const r of [...records].sort((a, b) => (a.block ?? 0) - (b.block ?? 0))) {
     const cursor = read.cursors.get(r.term);
     if (cursor && depths.has(r.term)) cursor.received.push(...decodeDocumentPostings(r.documents));
   }
@@ -125,9 +139,12 @@ export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, 
   return added;
 }
 
-/** What readDocuments found: each document's known counts, and what reading them cost. */
+/** What readDocuments found: the best documents with what is known of them, and what reading them cost. */
 export interface DocumentsRead {
-  documents: Map<string, KnownDocument>;
+  /** The `depth` documents of highest score known (lower bound: exact for those counted), best first. */
+  best: Array<{ docId: string; lower: number; document: KnownDocument }>;
+  /** Documents met. */
+  seen: number;
   /** Blocks read beyond the terms' first (on each node). */
   blocksRead: number;
   /** Requests for further blocks. */
@@ -163,43 +180,40 @@ export interface ReadLimits {
  * 1. the documents of its terms' first blocks;
  * 2. further blocks of the terms MaxScore calls essential (planReads), or of the terms the
  *    documents that could still rank lack, in at most `maxRounds` requests of several blocks each
- *    (the budget is spread over the rounds left, so that one question costs a few round trips);
+ *    (the budget is spread over the rounds left, so that a question costs a few round trips);
  * 3. the documents that could still rank counted from their text, best bound first, in one request.
  * Every choice depends only on the whole lists' prefixes (keepPrefix), never on how the nodes split
  * them: one node and several read, count and rank the same documents, complete or not.
  */
 export async function readDocuments(terms: readonly string[], read: TermsRead, io: DocumentReaders, limits: ReadLimits): Promise<DocumentsRead> {
   const docStats = documentStats(read.stats);
-  const documents = new Map<string, KnownDocument>();
   const unique = [...new Set(terms)];
-  for (const term of unique) addPostings(documents, term, read.lists.get(term)?.documents ?? []);
-  const out: DocumentsRead = { documents, blocksRead: 0, rounds: 0, counted: 0 };
+  const known = new KnownDocuments(unique, docStats);
+  for (const term of unique) known.addPostings(term, read.lists.get(term)?.documents ?? []);
+  const out = { blocksRead: 0, rounds: 0, counted: 0, capped: undefined as DocumentsRead['capped'] };
   const count = async (docIds: readonly string[]) => {
     if (docIds.length === 0) return;
     const counted = await io.count(docIds);
     out.counted += docIds.length;
-    for (const [docId, d] of counted) documents.set(docId, { counts: d.counts, length: d.length, exact: true });
+    for (const [docId, d] of counted) known.setExact(docId, d.counts, d.length);
     if (counted.size < docIds.length) out.capped = 'counted';
   };
-  const bounds = () => documentBounds(terms, documents, read.cursors, docStats);
   // The documents that could score most are counted first, as Fagin's TA does with random access,
   // so that the threshold is an exact score and the reading stops sooner; the count goes out with
   // the first round of blocks.
-  let first: Promise<void> | null = count(toResolve(bounds(), 0, Math.min(limits.depth, limits.maxCounted)));
+  let first: Promise<void> | null = count(known.toResolve(known.bounds(read.cursors), 0, Math.min(limits.depth, limits.maxCounted)));
   for (;;) {
-    const b = bounds();
-    const plan = planReads(terms, b, read.cursors, docStats, limits.depth);
-    const uncertain = toResolve(b, plan.threshold, Infinity);
+    const bounds = known.bounds(read.cursors);
+    const plan = planReads(unique, bounds, read.cursors, docStats, limits.depth);
     let wanted = plan.read;
     if (wanted.length === 0 && !first) {
+      const uncertain = known.toResolve(bounds, plan.threshold, Infinity);
       if (uncertain.length <= limits.maxCounted) {
         await count(uncertain);
-        return out;
+        break;
       }
       // Too many to count: the terms they lack are read further, which lowers their bounds.
-      const lacking = new Set<string>();
-      for (const id of uncertain) for (const t of unique) if (!documents.get(id)!.counts.has(t) && (read.cursors.get(t)?.frontier ?? 0) > 0) lacking.add(t);
-      wanted = unique.filter((t) => lacking.has(t));
+      wanted = known.lacking(uncertain, read.cursors);
     }
     const depths = blockShares(wanted, read, docStats, Math.ceil((limits.maxBlocks - out.blocksRead) / Math.max(1, limits.maxRounds - out.rounds)));
     if (first && depths.size === 0) {
@@ -210,8 +224,9 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     if (depths.size === 0 || out.rounds >= limits.maxRounds) {
       await first;
       out.capped ??= 'blocks';
-      await count(toResolve(bounds(), kthLower(bounds(), limits.depth), limits.maxCounted));
-      return out;
+      const last = known.bounds(read.cursors);
+      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted));
+      break;
     }
     const reads: Array<{ term: string; block: number }> = [];
     for (const [term, depth] of depths) for (let b = read.cursors.get(term)!.read; b < depth; b++) reads.push({ term, block: b });
@@ -219,8 +234,10 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     first = null;
     out.rounds++;
     out.blocksRead += reads.length;
-    for (const [term, postings] of addBlocks(read, depths, records)) addPostings(documents, term, postings);
+    for (const [term, postings] of addBlocks(read, depths, records)) known.addPostings(term, postings);
   }
+  const { capped, ...rest } = out;
+  return { best: known.best(known.bounds(read.cursors), limits.depth), seen: known.size, ...rest, ...(capped ? { capped } : {}) };
 }
 
 /**

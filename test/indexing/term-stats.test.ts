@@ -51,6 +51,8 @@ describe('term postings', () => {
     assert.equal(encodePostings(passages), 'doc_a-1,3,2,40 b,0,1,7');
     assert.deepEqual(decodePassagePostings(encodePostings(passages)), passages);
     assert.deepEqual(decodeDocumentPostings(encodePostings([['x', 4, 90]])), [['x', 4, 90]]);
+    const documents: Array<[string, number, number]> = [['d-1_a', 12, 3045], ['b', 1, 0], ['c9', 307, 7]];
+    assert.deepEqual(decodeDocumentPostings(encodePostings(documents)), documents);
     // Records without postings, or from the earlier encoding, read as none.
     assert.deepEqual(decodePassagePostings(undefined), []);
     assert.deepEqual(decodePassagePostings([['x', 0, 1, 2]]), []);

@@ -69,7 +69,6 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
     const termDdf = parts.reduce((s, h) => s + (h.ddf ?? h.df), 0);
     ddf.set(term, termDdf);
     const p = parts.flatMap((h) => decodePassagePostings(h.passages));
-    lists.set(term, { passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)), documents: [] });
     const cursor: TermCursor = {
       read: 1,
       frontier: 0,
@@ -79,7 +78,10 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
       received: parts.flatMap((h) => decodeDocumentPostings(h.documents)),
     };
     cursors.set(term, cursor);
-    lists.set(term, { ...lists.get(term), documents: keepPrefix(cursor, avgDocLength) });
+    lists.set(term, {
+      passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)),
+      documents: keepPrefix(cursor, avgDocLength),
+    });
   }
   return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors };
 }

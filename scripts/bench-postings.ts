@@ -12,7 +12,7 @@
  *   blocks           every posting, in blocks of 200 ordered by weight, read block by block until
  *                    the 100th best candidate's score so far is out of reach of any unread passage
  *   as built         the terms index's records as the indexer writes them (termRecords) read as the
- *                    search reads them (readTerms, readDocumentBlocks: first blocks, then MaxScore
+ *                    search reads them (readTerms, readDocuments: first blocks, then MaxScore
  *                    reads), the documents that could still rank counted exactly (from their text,
  *                    in the search), within the search's bounds (QUESTION_READ_LIMITS) or those --read
  *                    gives (blocks:rounds:counted); it prints blocks read beyond the first and

@@ -63,8 +63,8 @@ async function storedTerms(client: Meilisearch, termsUid: string, terms: readonl
 
 /**
  * A term's records: the first carries its frequencies, its best passages and its first block of
- * documents; each later one a block. Documents are ordered by weight, equal weights by id, and
- * each block says what the documents after it weigh at most.
+ * documents; each later one a block. Documents are ordered by weight, equal weights by id, under
+ * the mean length each block records.
  */
 export function termRecords(
   term: string,
@@ -79,12 +79,7 @@ export function termRecords(
   const blocks = Math.max(1, Math.ceil(ordered.length / blockSize));
   const records: TermRecord[] = [];
   for (let b = 0; b < blocks; b++) {
-    const following = ordered[(b + 1) * blockSize];
-    const block = {
-      documents: encodePostings(ordered.slice(b * blockSize, (b + 1) * blockSize)),
-      next: following ? weigh(following) : 0,
-      weighedAt: avgDocLength,
-    };
+    const block = { documents: encodePostings(ordered.slice(b * blockSize, (b + 1) * blockSize)), weighedAt: avgDocLength };
     records.push(
       b === 0
         ? { id: termId(term), term, df: counts.df, ddf: counts.ddf, passages: encodePostings(passages), block: 0, blocks, blockSize, ...block }

@@ -64,7 +64,7 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
  */
 export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
 /**
- * Passages read to count documents from their text (src/terms/blocks.ts's resolve): their text is
+ * Passages read to count documents from their text (readDocuments' counts): their text is
  * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
  */
 const RESOLVE_PASSAGES_MAX = 1_000;
@@ -82,11 +82,13 @@ interface RankedList extends PartialAnswer {
 
 /** A question's documents, read block by block (see src/terms/blocks.ts). */
 interface BlockedRead {
-  /** The CANDIDATE_DEPTH best, with what is known of them. */
-  best: Array<{ docId: string; lower: number; document: KnownDocument }>;
+  /**
+   * The CANDIDATE_DEPTH best documents with what is known of them, and the least of their scores:
+   * exact when the reading completed, the same whichever way nodes split the lists.
+   */
+  best: { exact: Map<string, KnownDocument>; ceiling: number };
   /** Passages read to count documents, which join the candidates for documents that had none. */
   passages: RawHit[];
-  blocksRead: number;
   incomplete?: { reason: string };
 }
 
@@ -273,9 +275,8 @@ export class SearchBackend {
       }),
       this.#readBlocks(a.terms, terms),
     ]);
-    const best = this.#best(blocked);
-    const joining = await this.#passagesOfBest(a.terms, terms, blocked, best.exact, found.hits);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, best);
+    const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.best);
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
     const list = {
@@ -291,8 +292,8 @@ export class SearchBackend {
   }
 
   /**
-   * A question's documents, exactly for the CANDIDATE_DEPTH best (readDocuments): further blocks
-   * of its terms' postings, and documents counted from the text of their passages, as needed.
+   * A question's CANDIDATE_DEPTH best documents (readDocuments): further blocks of its terms'
+   * postings, and documents counted from the text of their passages, within QUESTION_READ_LIMITS.
    */
   async #readBlocks(terms: readonly string[], read: TermsRead): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
@@ -308,7 +309,12 @@ export class SearchBackend {
     };
     const limits = { depth: CANDIDATE_DEPTH, ...this.#readLimits };
     const got = await readDocuments(terms, read, io, limits);
-    const blocked: BlockedRead = { best: got.best, passages, blocksRead: got.blocksRead };
+    const best = {
+      exact: new Map(got.best.map((b) => [b.docId, b.document])),
+      // Fewer than CANDIDATE_DEPTH: every document with a score is among them, none is held under.
+      ceiling: got.best.length < CANDIDATE_DEPTH ? Infinity : got.best[got.best.length - 1]!.lower,
+    };
+    const blocked: BlockedRead = { best, passages };
     if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
     if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX} passages at a time, its bound: some are scored from part of their counts` };
     return blocked;
@@ -327,18 +333,6 @@ export class SearchBackend {
   }
 
   /**
-   * The CANDIDATE_DEPTH best documents with their counts, and the least of their scores: exact
-   * when the reading completed, and the same whichever way nodes split the lists.
-   */
-  #best(blocked: BlockedRead): { exact: Map<string, KnownDocument>; ceiling: number } {
-    const best = blocked.best;
-    return {
-      exact: new Map(best.map((b) => [b.docId, b.document])),
-      ceiling: best.length < CANDIDATE_DEPTH ? Infinity : best[best.length - 1]!.lower,
-    };
-  }
-
-  /**
    * The passages of the CANDIDATE_DEPTH best documents that have none among the candidates (the
    * terms' best passages and Meilisearch's hits), read if not yet, to join the candidates: a
    * document ranks through its passages.
@@ -347,11 +341,10 @@ export class SearchBackend {
     terms: readonly string[],
     read: TermsRead,
     blocked: BlockedRead,
-    exact: ReadonlyMap<string, KnownDocument>,
     hits: readonly RawHit[],
   ): Promise<RawHit[]> {
     const withPassage = new Set([...hits.map((h) => h.docId), ...terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]))]);
-    const best = [...exact.keys()].filter((docId) => !withPassage.has(docId));
+    const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
     const already = new Set(blocked.passages.map((p) => p.docId));
     const more = await this.#passagesOf(best.filter((d) => !already.has(d)));
     const joining = new Set(best);

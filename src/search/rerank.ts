@@ -107,16 +107,7 @@ export function rankPassages<T extends Candidate>(
   }
 
   const docStats = documentStats(stats);
-  const docs = documents?.exact ?? new Map<string, Counted>();
-  if (!documents) {
-    for (const term of terms) {
-      for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
-        let d = docs.get(docId);
-        if (!d) (docs as Map<string, Counted>).set(docId, (d = { counts: new Map(), length }));
-        d.counts.set(term, tf);
-      }
-    }
-  }
+  const docs = documents?.exact ?? documentsOfLists(terms, lists);
   // A document outside every list (a typo match, say) is scored from its candidate passages.
   const fallback = new Map<string, Counted>();
   for (const p of passages.values()) {
@@ -150,6 +141,19 @@ export function rankPassages<T extends Candidate>(
     // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
     // own, and one node and several must give the same list.
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** What the terms' document postings say of each document they hold. */
+function documentsOfLists(terms: readonly string[], lists: ReadonlyMap<string, PostingLists>): Map<string, Counted> {
+  const docs = new Map<string, Counted>();
+  for (const term of terms) {
+    for (const [docId, tf, length] of lists.get(term)?.documents ?? []) {
+      let d = docs.get(docId);
+      if (!d) docs.set(docId, (d = { counts: new Map(), length }));
+      d.counts.set(term, tf);
+    }
+  }
+  return docs;
 }
 
 /**

@@ -5,10 +5,10 @@ import { kthLargest, type DocumentPosting } from './postings.js';
  * Reading a question's document postings block by block, and knowing when to stop.
  *
  * Each term keeps every document that holds it, ordered by the term's weight there, in blocks
- * (DOCUMENT_BLOCK); each block says what any later document weighs at most (its `next`). A
- * question reads the first block of every term; then, while a document not read yet could still
- * score above the k-th best score found so far (the sum over terms of their `frontier`, the most
- * an unread document can get from each), the next blocks of the terms that matter. This is the
+ * (DOCUMENT_BLOCK). A question reads the first block of every term; then, while a document not
+ * read yet could still score above the k-th best score found so far (the sum over terms of their
+ * reach: IDF times `frontier`, the most an unread document can get from each), the next blocks of
+ * the terms that matter. This is the
  * threshold rule of Fagin's NRA with MaxScore's split of the terms (Turtle and Flood 1995): terms
  * whose frontiers together cannot lift an unread document to the k-th score are not read further.
  *
@@ -44,13 +44,18 @@ export interface KnownDocument {
 }
 
 /**
- * What a block's `next` weight, computed with the mean document length `weighedAt`, is worth under
- * the mean `avgDocLength`: a weight tf(k1+1)/(tf + k1(1-b+b·len/avg)) grows at most by the ratio of
- * the new mean to the old one when the mean grows, and never when it shrinks.
+ * What a weight computed with the mean document length `weighedAt` is worth at most under the mean
+ * `avgDocLength`: a weight tf(k1+1)/(tf + k1(1-b+b·len/avg)) grows at most by the ratio of the new
+ * mean to the old one when the mean grows, and never when it shrinks.
  */
-export function frontierOf(next: number, weighedAt: number, avgDocLength: number): number {
-  if (next <= 0) return 0;
-  return weighedAt > 0 && avgDocLength > weighedAt ? (next * avgDocLength) / weighedAt : next;
+export function frontierOf(weight: number, weighedAt: number, avgDocLength: number): number {
+  if (weight <= 0) return 0;
+  return weighedAt > 0 && avgDocLength > weighedAt ? (weight * avgDocLength) / weighedAt : weight;
+}
+
+/** The most a document not read yet can get from a term: its IDF times its frontier. */
+export function reachOf(term: string, cursors: ReadonlyMap<string, TermCursor>, docStats: CorpusStats): number {
+  return idf(term, docStats) * (cursors.get(term)?.frontier ?? 0);
 }
 
 /** Every known document's BM25 bounds (document statistics: see documentStats), by table row. */
@@ -70,8 +75,8 @@ export interface DocumentBounds {
 export class KnownDocuments {
   readonly #terms: readonly string[];
   readonly #column = new Map<string, number>();
+  readonly #docStats: CorpusStats;
   readonly #idfs: number[];
-  readonly #avgLength: number;
   readonly #ids: string[] = [];
   readonly #rows = new Map<string, number>();
   // Rows × terms, grown by doubling.
@@ -82,10 +87,10 @@ export class KnownDocuments {
 
   /** `terms`: the query's terms (without repeats, as analyzeQuery gives them). */
   constructor(terms: readonly string[], docStats: CorpusStats) {
-    this.#terms = [...new Set(terms)];
+    this.#terms = terms;
     this.#terms.forEach((t, i) => this.#column.set(t, i));
+    this.#docStats = docStats;
     this.#idfs = this.#terms.map((t) => idf(t, docStats));
-    this.#avgLength = docStats.avgLength;
   }
 
   get size(): number {
@@ -117,7 +122,7 @@ export class KnownDocuments {
   #set(row: number, column: number, tf: number): void {
     const at = row * this.#terms.length + column;
     this.#counts[at] = tf;
-    this.#weights[at] = tf > 0 ? this.#idfs[column]! * termWeight(tf, this.#lengths[row]!, this.#avgLength) : 0;
+    this.#weights[at] = tf > 0 ? this.#idfs[column]! * termWeight(tf, this.#lengths[row]!, this.#docStats.avgLength) : 0;
   }
 
   /** Adds a block of a term's document postings. */
@@ -154,7 +159,7 @@ export class KnownDocuments {
   bounds(cursors: ReadonlyMap<string, TermCursor>): DocumentBounds {
     const n = this.#ids.length;
     const width = this.#terms.length;
-    const reach = this.#terms.map((t, c) => this.#idfs[c]! * (cursors.get(t)?.frontier ?? 0));
+    const reach = this.#terms.map((t) => reachOf(t, cursors, this.#docStats));
     const lower = new Float64Array(n);
     const upper = new Float64Array(n);
     const unknown = new Uint8Array(n);
@@ -218,10 +223,9 @@ export function kthLower(bounds: DocumentBounds, k: number): number {
   return kthLargest(Float64Array.from(bounds.lower), k);
 }
 
-/** What to do next: the threshold, what an unread document could score, and the terms to read further. */
+/** What to do next: the threshold (the k-th best score so far), and the terms to read further. */
 export interface ReadPlan {
   threshold: number;
-  unseen: number;
   /** Terms whose next block is to be read (none: stop). */
   read: string[];
 }
@@ -235,18 +239,18 @@ export interface ReadPlan {
  */
 export function planReads(terms: readonly string[], bounds: DocumentBounds, cursors: ReadonlyMap<string, TermCursor>, docStats: CorpusStats, k: number): ReadPlan {
   const threshold = kthLower(bounds, k);
-  const reaches = [...new Set(terms)]
-    .map((t) => ({ t, reach: idf(t, docStats) * (cursors.get(t)?.frontier ?? 0) }))
+  const reaches = terms
+    .map((t) => ({ t, reach: reachOf(t, cursors, docStats) }))
     .filter((x) => x.reach > 0)
     // Equal reaches in term order: the plan does not depend on anything but the data.
     .sort((a, b) => a.reach - b.reach || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   const unseen = reaches.reduce((s, x) => s + x.reach, 0);
-  if (unseen <= threshold) return { threshold, unseen, read: [] };
+  if (unseen <= threshold) return { threshold, read: [] };
   const read: string[] = [];
   let sum = 0;
   for (const x of reaches) {
     sum += x.reach;
     if (sum > threshold) read.push(x.t);
   }
-  return { threshold, unseen, read };
+  return { threshold, read };
 }

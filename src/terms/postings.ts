@@ -58,7 +58,7 @@ export function bestPostings<P extends readonly unknown[]>(list: readonly P[], k
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) weights[i] = weight(list[i]!);
   const byWeight = (x: number, y: number) => weights[y]! - weights[x]! || comparePlaces(list[x]!, list[y]!);
-  if (n <= keep) return list.map((_, i) => i).sort(byWeight).map((i) => list[i]!);
+  if (n <= keep) return Array.from(Uint32Array.from(list, (_, i) => i).sort(byWeight), (i) => list[i]!);
   const threshold = kthLargest(Float64Array.from(weights), keep);
   const chosen: number[] = [];
   const tied: number[] = [];
@@ -87,13 +87,7 @@ export const DOCUMENT_BLOCK = 200;
  * term's document postings are cut into blocks.
  */
 export function impactOrder<P extends readonly unknown[]>(list: readonly P[], weight: (p: P) => number): P[] {
-  const n = list.length;
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) weights[i] = weight(list[i]!);
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  idx.sort((x, y) => weights[y]! - weights[x]! || comparePlaces(list[x]!, list[y]!));
-  return Array.from(idx, (i) => list[i]!);
+  return bestPostings(list, list.length, weight);
 }
 
 /** The k-th largest value (k from 1), by quickselect; reorders `a`. */

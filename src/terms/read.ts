@@ -1,6 +1,6 @@
 import { eqAny, quote } from '../meili/filter.js';
-import { documentStats, idf, type CorpusStats } from '../text/bm25.js';
-import { frontierOf, KnownDocuments, kthLower, planReads, type KnownDocument, type TermCursor } from './blocks.js';
+import { documentStats, type CorpusStats } from '../text/bm25.js';
+import { frontierOf, KnownDocuments, kthLower, planReads, reachOf, type KnownDocument, type TermCursor } from './blocks.js';
 import {
   bestPostings,
   comparePlaces,
@@ -244,14 +244,16 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
 
 /**
  * How far each of these terms is read in the next round, in blocks (its new depth): `budget`
- * blocks dealt one at a time to the terms in order of reach (IDF times frontier), a block at a
- * time, skipping a term once its list is read to the end. Only terms that still have blocks appear.
+ * blocks dealt one at a time to the terms in turn, in order of reach (IDF times frontier),
+ * skipping a term once its list is read to the end. Only terms that still have blocks appear.
  */
 function blockShares(terms: readonly string[], read: TermsRead, docStats: CorpusStats, budget: number): Map<string, number> {
-  const open = terms
-    .map((t) => ({ t, cursor: read.cursors.get(t)!, reach: idf(t, docStats) * (read.cursors.get(t)?.frontier ?? 0) }))
-    .filter((x) => x.cursor && x.reach > 0)
-    .sort((a, b) => b.reach - a.reach || (a.t < b.t ? -1 : 1));
+  const open = terms.flatMap((t) => {
+    const cursor = read.cursors.get(t);
+    const reach = reachOf(t, read.cursors, docStats);
+    return cursor && reach > 0 ? [{ t, cursor, reach }] : [];
+  });
+  open.sort((a, b) => b.reach - a.reach || (a.t < b.t ? -1 : 1));
   const depths = new Map<string, number>();
   let left = budget;
   while (left > 0) {

@@ -43,13 +43,8 @@ export interface TermRecord {
   /** On a term's first record: documents per block (DOCUMENT_BLOCK when absent). */
   blockSize?: number;
   /**
-   * The highest term weight (BM25's, before IDF) of any document in the term's later blocks, 0
-   * when there are none: what a document not read yet can weigh at most.
-   */
-  next?: number;
-  /**
-   * The mean document length the weights were computed with. Read with another mean, a weight
-   * can grow at most by the ratio of the new mean to this one (see frontierOf).
+   * The mean document length the weights were computed with (the order of the blocks). Read with
+   * another mean, a weight can grow at most by the ratio of the new mean to this one (see frontierOf).
    */
   weighedAt?: number;
 }

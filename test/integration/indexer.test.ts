@@ -165,7 +165,7 @@ describe('indexing jobs against Meilisearch', () => {
     // As the previous release left them: one record per term with its best documents, version 2.
     const previous = [...built.values()]
       .filter((r) => (r.block ?? 0) === 0)
-      .map(({ block: _b, blocks: _n, next: _x, weighedAt: _w, ...r }) =>
+      .map(({ block: _b, blocks: _n, blockSize: _s, weighedAt: _w, ...r }) =>
         r.id === CORPUS_RECORD_ID ? { ...r, postings: 2 } : { ...r, documents: [...built.values()].filter((b) => b.term === r.term).map((b) => b.documents).filter(Boolean).join(' ') },
       );
     await termsIndex.deleteAllDocuments().waitTask();

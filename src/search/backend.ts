@@ -68,6 +68,15 @@ export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRoun
  * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
  */
 const RESOLVE_PASSAGES_MAX = 1_000;
+/**
+ * What a count reads of each passage: what countDocuments and rankPassages read, no more. A
+ * thousand passages are read at a time, and the fields a page shows (URL, selectors, pages) would
+ * add a third to what Meilisearch serialises and the proxy parses; the few such passages a page
+ * shows are read again whole (see #rankedSearch).
+ */
+const COUNTED_FIELDS = ['id', 'docId', 'position', 'title', 'heading', 'text', 'lang', 'docTokens'] as const;
+/** A passage as a count reads it (COUNTED_FIELDS). */
+type CountedPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading' | 'text' | 'lang'> & { docTokens?: number };
 
 interface RankedList extends PartialAnswer {
   hits: Array<RankedPassage<RawHit>>;
@@ -88,7 +97,7 @@ interface BlockedRead {
    */
   best: { exact: Map<string, KnownDocument>; ceiling: number };
   /** Passages read to count documents, which join the candidates for documents that had none. */
-  passages: RawHit[];
+  passages: CountedPassage[];
   incomplete?: { reason: string };
 }
 
@@ -276,7 +285,11 @@ export class SearchBackend {
       this.#readBlocks(a.terms, terms),
     ]);
     const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.best);
+    // Passages read to be counted rank as candidates; the page reads again those it shows, whole.
+    const counted = new Set<RawHit | CountedPassage>(joining);
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.best).map((r) =>
+      r.hit && counted.has(r.hit) ? { ...r, hit: null } : (r as RankedPassage<RawHit>),
+    );
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
     const list = {
@@ -297,13 +310,18 @@ export class SearchBackend {
    */
   async #readBlocks(terms: readonly string[], read: TermsRead): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
-    const passages: RawHit[] = [];
+    const passages: CountedPassage[] = [];
+    const withPostedPassage = terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]));
     const io = {
       blocks: async (reads: Array<{ term: string; block: number }>) =>
         (await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true })).hits,
-      count: async (docIds: readonly string[]) => {
-        const found = await this.#passagesOf(docIds);
-        passages.push(...found.passages);
+      // The last count also reads, side by side, the passages of the best documents known then:
+      // the ranking needs them when they have none among its candidates (#passagesOfBest), and
+      // read now they cost no round trip of their own. (Apart, so that the count stays whole.)
+      count: async (docIds: readonly string[], alongside: readonly string[] = []) => {
+        const skip = new Set([...passages.map((p) => p.docId), ...docIds, ...withPostedPassage]);
+        const [found, extra] = await Promise.all([this.#passagesOf(docIds), this.#passagesOf(alongside.filter((d) => !skip.has(d)))]);
+        passages.push(...found.passages, ...extra.passages);
         return found.whole ? countDocuments(terms.filter(hasPostings), found.passages) : new Map();
       },
     };
@@ -321,13 +339,13 @@ export class SearchBackend {
   }
 
   /** Every passage of these documents, in one read of at most RESOLVE_PASSAGES_MAX; `whole` when none was left out. */
-  async #passagesOf(docIds: readonly string[]): Promise<{ passages: Array<RawHit & { docTokens?: number }>; whole: boolean }> {
+  async #passagesOf(docIds: readonly string[]): Promise<{ passages: CountedPassage[]; whole: boolean }> {
     if (docIds.length === 0) return { passages: [], whole: true };
-    const raw = await this.#meili.searchNow<{ hits: Array<RawHit & { docTokens?: number }> }>({
+    const raw = await this.#meili.searchNow<{ hits: CountedPassage[] }>({
       q: '',
       filter: eqAny('docId', docIds),
       limit: RESOLVE_PASSAGES_MAX,
-      attributesToRetrieve: [...RETRIEVED_FIELDS, 'docTokens'],
+      attributesToRetrieve: COUNTED_FIELDS,
     });
     return { passages: raw.hits, whole: raw.hits.length < RESOLVE_PASSAGES_MAX };
   }
@@ -342,13 +360,13 @@ export class SearchBackend {
     read: TermsRead,
     blocked: BlockedRead,
     hits: readonly RawHit[],
-  ): Promise<RawHit[]> {
+  ): Promise<CountedPassage[]> {
     const withPassage = new Set([...hits.map((h) => h.docId), ...terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]))]);
     const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
     const already = new Set(blocked.passages.map((p) => p.docId));
     const more = await this.#passagesOf(best.filter((d) => !already.has(d)));
     const joining = new Set(best);
-    return [...blocked.passages, ...more.passages].filter((p) => joining.has(p.docId)).map(({ docTokens: _, ...h }: RawHit & { docTokens?: number }) => h);
+    return [...blocked.passages, ...more.passages].filter((p) => joining.has(p.docId));
   }
 
   /** A question with phrases or exclusions: Meilisearch's hits (within the filter) are the candidates. */

@@ -161,8 +161,12 @@ export interface DocumentsRead {
 export interface DocumentReaders {
   /** The records of these blocks, on every node that has them. */
   blocks: (reads: Array<{ term: string; block: number }>) => Promise<readonly TermRecord[]>;
-  /** The query terms' counts in these documents, as the indexer counts them; a document it could not read whole is left out. */
-  count: (docIds: readonly string[]) => Promise<ReadonlyMap<string, { counts: Map<string, number>; length: number }>>;
+  /**
+   * The query terms' counts in these documents, as the indexer counts them; a document it could not
+   * read whole is left out. `alongside`, on the last count: the best documents known then, which the
+   * caller may read in the same request (it shows documents through their passages); not counted.
+   */
+  count: (docIds: readonly string[], alongside?: readonly string[]) => Promise<ReadonlyMap<string, { counts: Map<string, number>; length: number }>>;
 }
 
 /** Bounds on a question's work: the documents it ranks exactly, and what it may read to find them. */
@@ -193,9 +197,10 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
   const known = new KnownDocuments(unique, docStats);
   for (const term of unique) known.addPostings(term, read.lists.get(term)?.documents ?? []);
   const out = { blocksRead: 0, rounds: 0, counted: 0, capped: undefined as DocumentsRead['capped'] };
-  const count = async (docIds: readonly string[]) => {
-    if (docIds.length === 0) return;
-    const counted = await io.count(docIds);
+  const count = async (docIds: readonly string[], last = false) => {
+    const alongside = last ? known.best(known.bounds(read.cursors), limits.depth).map((b) => b.docId) : [];
+    if (docIds.length === 0 && alongside.length === 0) return;
+    const counted = await io.count(docIds, alongside);
     out.counted += docIds.length;
     for (const [docId, d] of counted) known.setExact(docId, d.counts, d.length);
     if (counted.size < docIds.length) out.capped = 'counted';
@@ -211,7 +216,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     if (wanted.length === 0 && !first) {
       const uncertain = known.toResolve(bounds, plan.threshold, Infinity);
       if (uncertain.length <= limits.maxCounted) {
-        await count(uncertain);
+        await count(uncertain, true);
         break;
       }
       // Too many to count: the terms they lack are read further, which lowers their bounds.
@@ -227,7 +232,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
       await first;
       out.capped ??= 'blocks';
       const last = known.bounds(read.cursors);
-      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted));
+      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted), true);
       break;
     }
     const reads: Array<{ term: string; block: number }> = [];

@@ -69,6 +69,13 @@ export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRoun
  */
 const RESOLVE_PASSAGES_MAX = 1_000;
 /**
+ * Reads side by side that a count is split into. Meilisearch answers each search on one thread,
+ * and a count's read costs it about 35 µs a passage it returns (on the 1.19M-passage index:
+ * 6.4 ms for 172 passages of 100 documents, 1 ms for 10): split in two, its threads share the
+ * work while the question waits.
+ */
+const COUNT_READS = 2;
+/**
  * What a count reads of each passage: what countDocuments and rankPassages read, no more. A
  * thousand passages are read at a time, and the fields a page shows (URL, selectors, pages) would
  * add a third to what Meilisearch serialises and the proxy parses; the few such passages a page
@@ -322,7 +329,8 @@ export class SearchBackend {
         const skip = new Set([...passages.map((p) => p.docId), ...docIds, ...withPostedPassage]);
         const [found, extra] = await Promise.all([this.#passagesOf(docIds), this.#passagesOf(alongside.filter((d) => !skip.has(d)))]);
         passages.push(...found.passages, ...extra.passages);
-        return found.whole ? countDocuments(terms.filter(hasPostings), found.passages) : new Map();
+        // A document whose read was cut short is left out (readDocuments notes the count as capped).
+        return countDocuments(terms.filter(hasPostings), found.whole);
       },
     };
     const limits = { depth: CANDIDATE_DEPTH, ...this.#readLimits };
@@ -338,16 +346,26 @@ export class SearchBackend {
     return blocked;
   }
 
-  /** Every passage of these documents, in one read of at most RESOLVE_PASSAGES_MAX; `whole` when none was left out. */
-  async #passagesOf(docIds: readonly string[]): Promise<{ passages: CountedPassage[]; whole: boolean }> {
-    if (docIds.length === 0) return { passages: [], whole: true };
-    const raw = await this.#meili.searchNow<{ hits: CountedPassage[] }>({
-      q: '',
-      filter: eqAny('docId', docIds),
-      limit: RESOLVE_PASSAGES_MAX,
-      attributesToRetrieve: COUNTED_FIELDS,
-    });
-    return { passages: raw.hits, whole: raw.hits.length < RESOLVE_PASSAGES_MAX };
+  /**
+   * Every passage of these documents, in COUNT_READS reads side by side of at most
+   * RESOLVE_PASSAGES_MAX / COUNT_READS each (best documents first, as given); `whole`: the passages
+   * of the documents whose read left none out.
+   */
+  async #passagesOf(docIds: readonly string[]): Promise<{ passages: CountedPassage[]; whole: CountedPassage[] }> {
+    if (docIds.length === 0) return { passages: [], whole: [] };
+    const size = Math.ceil(docIds.length / COUNT_READS);
+    const limit = RESOLVE_PASSAGES_MAX / COUNT_READS;
+    const reads = await Promise.all(
+      Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
+        this.#meili.searchNow<{ hits: CountedPassage[] }>({
+          q: '',
+          filter: eqAny('docId', docIds.slice(i * size, (i + 1) * size)),
+          limit,
+          attributesToRetrieve: COUNTED_FIELDS,
+        }),
+      ),
+    );
+    return { passages: reads.flatMap((r) => r.hits), whole: reads.flatMap((r) => (r.hits.length < limit ? r.hits : [])) };
   }
 
   /**

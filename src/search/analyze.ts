@@ -70,12 +70,16 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
 
 /**
  * The query Meilisearch gets for candidates of a long query: phrases and negations as written,
- * then the most telling terms (highest IDF first when known) up to the words it reads.
+ * then the most telling terms (highest IDF first when known) up to the words it reads. Words the
+ * collection does not hold (`held`, when known) go last: under QUESTION_MATCHING_STRATEGY the first
+ * word is never dropped, and a word that matches nothing (a misspelling, a name the collection never
+ * mentions) would leave no candidate at all; last, it still finds what it matches with a typo.
  */
-export function candidateQuery(a: AnalyzedQuery, idfOf?: (term: string) => number): string {
+export function candidateQuery(a: AnalyzedQuery, idfOf?: (term: string) => number, held?: (term: string) => boolean): string {
   const room = Math.max(1, MEILI_QUERY_WORDS - phraseWords(a));
-  const ranked = idfOf ? byRarity(a, idfOf).map((x) => x.word) : a.words;
-  return [...a.phrases.map((p) => `"${p}"`), ...ranked.slice(0, room), ...a.negated.map((n) => `-${n}`)].join(' ');
+  const rarest = idfOf ? byRarity(a, idfOf) : a.words.map((word, i) => ({ word, term: a.terms[i]! }));
+  const ranked = held ? [...rarest.filter((x) => held(x.term)), ...rarest.filter((x) => !held(x.term))] : rarest;
+  return [...a.phrases.map((p) => `"${p}"`), ...ranked.slice(0, room).map((x) => x.word), ...a.negated.map((n) => `-${n}`)].join(' ');
 }
 
 function phraseWords(a: AnalyzedQuery): number {

@@ -19,7 +19,7 @@ import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highli
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
-import { bestPerDocument, countDocuments, rankPassages, type RankedPassage } from './rerank.js';
+import { bestPerDocument, countDocuments, rankPassages, settledTop, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
@@ -33,6 +33,11 @@ const DOCUMENT_MAX_PASSAGES = 1_000;
  * restrict them.
  */
 const MEILI_CANDIDATES = 20;
+/**
+ * Hits asked for to settle MEILI_CANDIDATES (settledTop): twice as many, so that a group of equal
+ * scores at the twentieth is known whole unless it runs past the fortieth.
+ */
+const MEILI_CANDIDATES_ASKED = 2 * MEILI_CANDIDATES;
 const RESTRICTED_CANDIDATES = 200;
 /**
  * How long the index's languages (its `lang` facet) are trusted before they are read again: a new
@@ -278,12 +283,12 @@ export class SearchBackend {
     if (cached) return cached;
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
-    const query = candidateQuery(a, (term) => idf(term, terms.stats));
+    const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
     // Meilisearch's candidates are asked for while the postings' further blocks are read.
     const [found, blocked] = await Promise.all([
       this.#meili.searchNow<RawSearchResponse>({
         q: query,
-        limit: MEILI_CANDIDATES,
+        limit: MEILI_CANDIDATES_ASKED,
         facets: FACETS,
         matchingStrategy: QUESTION_MATCHING_STRATEGY,
         attributesToRetrieve: RETRIEVED_FIELDS,
@@ -291,10 +296,11 @@ export class SearchBackend {
       }),
       this.#readBlocks(a.terms, terms),
     ]);
-    const joining = await this.#passagesOfBest(a.terms, terms, blocked, found.hits);
+    const candidates = settledTop(found.hits, MEILI_CANDIDATES, MEILI_CANDIDATES_ASKED);
+    const joining = await this.#passagesOfBest(a.terms, terms, blocked, candidates);
     // Passages read to be counted rank as candidates; the page reads again those it shows, whole.
     const counted = new Set<RawHit | CountedPassage>(joining);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...found.hits, ...joining], true, blocked.best).map((r) =>
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...candidates, ...joining], true, blocked.best).map((r) =>
       r.hit && counted.has(r.hit) ? { ...r, hit: null } : (r as RankedPassage<RawHit>),
     );
     // A node missing from either read leaves the ranking without its passages.
@@ -391,7 +397,7 @@ export class SearchBackend {
   async #restrictedRanking(a: AnalyzedQuery, filter: string | undefined): Promise<RankedList | null> {
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
-    const query = candidateQuery(a, (term) => idf(term, terms.stats));
+    const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
     const found = await this.#meili.searchNow<RawSearchResponse>({
       q: query,
       limit: RESTRICTED_CANDIDATES,

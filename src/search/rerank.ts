@@ -180,6 +180,21 @@ export function countDocuments(terms: readonly string[], passages: ReadonlyArray
   return out;
 }
 
+/**
+ * The `n` best of Meilisearch's hits, the same whichever node order broke its ties: `hits` is its
+ * answer to a limit of `asked` (more than n). Hits of equal score come in an order of each node's
+ * own; so a group of equal scores is taken only when all of it is known (its score is above the
+ * last hit's, or the answer held every match), and ties are broken by passage id. A group that runs
+ * past the answer is left out: which of it came back depends on the nodes.
+ */
+export function settledTop<T extends { id: string; _rankingScore?: number }>(hits: readonly T[], n: number, asked: number): T[] {
+  const edge = hits.length < asked ? -Infinity : (hits[hits.length - 1]!._rankingScore ?? 0);
+  return hits
+    .filter((h) => (h._rankingScore ?? 0) > edge)
+    .sort((a, b) => (b._rankingScore ?? 0) - (a._rankingScore ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, n);
+}
+
 /** The best passage of each document, in order (a document ranks where its best passage ranks). */
 export function bestPerDocument<T extends { docId: string }>(ranked: readonly T[]): T[] {
   const seen = new Set<string>();

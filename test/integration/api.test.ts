@@ -123,6 +123,16 @@ describe('search API against the seeds', () => {
     for (const h of res.body.hits) assert.match(h.text, /Sky ECC/i);
   });
 
+  it('keeps a question’s candidates when one of its words is in no document', async () => {
+    // An exclusion makes Meilisearch's hits the only candidates: a word that matches nothing must
+    // not be the one word Meilisearch never drops.
+    const q = 'what did investigators find when they read encrypted messages zqxvw -EncroChat';
+    const res = await search({ q });
+    assert.equal(res.status, 200);
+    assert.ok(res.body.hits.length > 0, 'the other words still find passages');
+    for (const h of res.body.hits) assert.doesNotMatch(h.text, /EncroChat/i);
+  });
+
   it('answers with the documented shape and full citations', async () => {
     const res = await search({ q: 'Ennetcom Toronto' });
     assert.equal(validator('SearchResponse')(res.body), true);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { analyzeQuery, candidateQuery } from '../../src/search/analyze.js';
 import { bm25, idf, termCounts, type CorpusStats } from '../../src/text/bm25.js';
 import { stemOf } from '../../src/text/stem.js';
-import { bestPerDocument, rankPassages } from '../../src/search/rerank.js';
+import { bestPerDocument, rankPassages, settledTop } from '../../src/search/rerank.js';
 import type { PostingLists } from '../../src/terms/postings.js';
 import { cropAndHighlight, MARK_END as E, MARK_START as S } from '../../src/search/snippet.js';
 
@@ -31,6 +31,32 @@ describe('query analysis', () => {
     const q = candidateQuery(a, (t) => rarity[t] ?? 0);
     assert.equal(q.split(' ').length, 10);
     assert.ok(q.startsWith('mu lambda'));
+  });
+
+  it('puts words the collection does not hold after those it does, so that they cannot empty the candidates', () => {
+    const a = analyzeQuery('xqzzy smugglers used encrypted phones');
+    const df: Record<string, number> = { smuggler: 3, us: 50, encrypt: 5, phone: 20 };
+    const q = candidateQuery(a, (t) => (df[t] ? 10 / df[t]! : 99), (t) => t in df);
+    assert.equal(q.split(' ').at(-1), 'xqzzy');
+    assert.equal(q.split(' ')[0], 'smugglers');
+  });
+});
+
+describe('settled Meilisearch candidates', () => {
+  const hit = (id: string, score: number) => ({ id, _rankingScore: score });
+  it('takes a tied group only when all of it came back, broken by passage id', () => {
+    // Asked for 4: the group at 0.5 may run past the answer, so it is left out.
+    const answer = [hit('c', 0.9), hit('b', 0.7), hit('a', 0.7), hit('z', 0.5)];
+    assert.deepEqual(settledTop(answer, 3, 4).map((h) => h.id), ['c', 'a', 'b']);
+    assert.deepEqual(settledTop(answer, 2, 4).map((h) => h.id), ['c', 'a']);
+    // The same hits in another node order give the same candidates.
+    assert.deepEqual(settledTop([hit('c', 0.9), hit('a', 0.7), hit('b', 0.7), hit('y', 0.5)], 3, 4).map((h) => h.id), ['c', 'a', 'b']);
+  });
+  it('keeps every hit of an answer that held all the matches', () => {
+    assert.deepEqual(settledTop([hit('b', 0.5), hit('a', 0.5)], 5, 10).map((h) => h.id), ['a', 'b']);
+  });
+  it('leaves out a tie that runs through the whole answer', () => {
+    assert.deepEqual(settledTop([hit('a', 0.5), hit('b', 0.5), hit('c', 0.5)], 2, 3), []);
   });
 });
 

@@ -3,7 +3,7 @@ import { passageId } from '../ingest/records.js';
 import { bm25, documentStats, type CorpusStats } from '../text/bm25.js';
 import { normalizeWord } from '../text/normalise.js';
 import { stemmerFor } from '../text/stem.js';
-import { words } from '../text/words.js';
+import { asciiHead, words, wordsByHead } from '../text/words.js';
 
 /*
  * Ranking of sentence-like queries. The indexer keeps, per term, the passages and documents where
@@ -53,19 +53,37 @@ export interface Counted {
 /** A word's first two letters without accents: a stem keeps them (German's drops an umlaut). */
 const headOf = (word: string) => normalizeWord(word.slice(0, 2));
 
+/** The query terms a text is counted for, and how their words begin (see analyse). */
+interface Wanted {
+  terms: ReadonlySet<string>;
+  heads: ReadonlySet<string>;
+  asciiHeads: ReadonlySet<number>;
+}
+
+function wantedOf(terms: readonly string[]): Wanted {
+  const heads = new Set(terms.map(headOf));
+  const asciiHeads = new Set([...heads].flatMap((h) => asciiHead(h) ?? []));
+  return { terms: new Set(terms), heads, asciiHeads };
+}
+
 /**
  * Counts of the query terms in a text, stemmed in its language, and the text's length in terms.
  * Only words starting like a query term are stemmed: most words of a passage are counted without
- * that cost.
+ * that cost (and, in a text whose letters are all ASCII, without a string of their own).
  */
-function analyse(text: string, lang: string | null, wanted: ReadonlySet<string>, heads: ReadonlySet<string>, into = new Map<string, number>()): Counted {
-  const ts = words(text);
+function analyse(text: string, lang: string | null, wanted: Wanted, into = new Map<string, number>()): Counted {
   const stemOf = stemmerFor(lang);
-  for (const w of ts) {
-    if (!heads.has(headOf(w))) continue;
+  const add = (w: string) => {
     const t = stemOf(w);
-    if (wanted.has(t)) into.set(t, (into.get(t) ?? 0) + 1);
+    if (wanted.terms.has(t)) into.set(t, (into.get(t) ?? 0) + 1);
+  };
+  const ascii = wordsByHead(text, wanted.asciiHeads);
+  if (ascii) {
+    for (const w of ascii.picked) add(w);
+    return { counts: into, length: ascii.count };
   }
+  const ts = words(text);
+  for (const w of ts) if (wanted.heads.has(headOf(w))) add(w);
   return { counts: into, length: ts.length };
 }
 
@@ -86,13 +104,12 @@ export function rankPassages<T extends Candidate>(
   documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number },
 ): Array<RankedPassage<T>> {
   const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
-  const wanted = new Set(terms);
-  const heads = new Set(terms.map(headOf));
+  const wanted = wantedOf(terms);
   // Meilisearch's hits are counted from their text: exact for every query term.
   for (const h of hits) {
     if (passages.has(h.id)) continue;
-    const title = analyse(h.title ?? '', h.lang ?? null, wanted, heads);
-    const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, heads, title.counts);
+    const title = analyse(h.title ?? '', h.lang ?? null, wanted);
+    const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, title.counts);
     passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h });
   }
   if (usePostings) {
@@ -162,19 +179,18 @@ function documentsOfLists(terms: readonly string[], lists: ReadonlyMap<string, P
  * Every passage of a document must be among `passages`.
  */
 export function countDocuments(terms: readonly string[], passages: ReadonlyArray<Candidate & { docTokens?: number }>): Map<string, Counted> {
-  const wanted = new Set(terms);
-  const heads = new Set(terms.map(headOf));
+  const wanted = wantedOf(terms);
   const out = new Map<string, Counted>();
   // Documents indexed without their length: it is the sum of their words.
   const summed = new Set<string>();
   for (const p of passages) {
     let d = out.get(p.docId);
     if (!d) {
-      const title = analyse(p.title ?? '', p.lang ?? null, wanted, heads);
+      const title = analyse(p.title ?? '', p.lang ?? null, wanted);
       out.set(p.docId, (d = { counts: title.counts, length: p.docTokens ?? title.length }));
       if (p.docTokens === undefined) summed.add(p.docId);
     }
-    const body = analyse(`${p.heading ?? ''} ${p.text}`, p.lang ?? null, wanted, heads, d.counts);
+    const body = analyse(`${p.heading ?? ''} ${p.text}`, p.lang ?? null, wanted, d.counts);
     if (summed.has(p.docId)) d.length += body.length;
   }
   return out;

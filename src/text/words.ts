@@ -27,6 +27,48 @@ export function words(text: string): string[] {
   return (text.toLowerCase().match(WORD) ?? []) as string[];
 }
 
+/** A letter or digit outside ASCII, wherever it is in the text. */
+const NON_ASCII_WORD_CHAR = /(?![\x00-\x7f])[\p{L}\p{N}]/u;
+
+/** An ASCII code lower-cased. */
+const lowerCode = (code: number) => (code >= 65 && code <= 90 ? code | 32 : code);
+
+/**
+ * A word's first two characters, lower-cased, as one number (0 for the second of a one-character
+ * word); null when they are not both ASCII.
+ */
+export function asciiHead(word: string): number | null {
+  const a = word.charCodeAt(0);
+  const b = word.length > 1 ? word.charCodeAt(1) : 0;
+  return a < 128 && b < 128 ? lowerCode(a) * 128 + lowerCode(b) : null;
+}
+
+/**
+ * The words of a text that begin with one of `heads` (asciiHead), lower-cased, in order, and how
+ * many words the text has: what `words` finds, without a string for every word. Only for a text
+ * whose letters and digits are all ASCII (its other characters all separate words, and lower
+ * casing changes none of them); null for any other, which `words` reads.
+ */
+export function wordsByHead(text: string, heads: ReadonlySet<number>): { picked: string[]; count: number } | null {
+  if (NON_ASCII_WORD_CHAR.test(text)) return null;
+  const picked: string[] = [];
+  let count = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if (c < 128 && isAsciiWordCode(c)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    count++;
+    const head = lowerCode(text.charCodeAt(start)) * 128 + (i - start > 1 ? lowerCode(text.charCodeAt(start + 1)) : 0);
+    if (heads.has(head)) picked.push(text.slice(start, i).toLowerCase());
+    start = -1;
+  }
+  return { picked, count };
+}
+
 /** Where a text's words start and end. */
 export interface WordSpans {
   starts: number[];

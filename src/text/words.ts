@@ -27,9 +27,6 @@ export function words(text: string): string[] {
   return (text.toLowerCase().match(WORD) ?? []) as string[];
 }
 
-/** A letter or digit outside ASCII, wherever it is in the text. */
-const NON_ASCII_WORD_CHAR = /(?![\x00-\x7f])[\p{L}\p{N}]/u;
-
 /** An ASCII code lower-cased. */
 const lowerCode = (code: number) => (code >= 65 && code <= 90 ? code | 32 : code);
 
@@ -50,7 +47,6 @@ export function asciiHead(word: string): number | null {
  * casing changes none of them); null for any other, which `words` reads.
  */
 export function wordsByHead(text: string, heads: ReadonlySet<number>): { picked: string[]; count: number } | null {
-  if (NON_ASCII_WORD_CHAR.test(text)) return null;
   const picked: string[] = [];
   let count = 0;
   let start = -1;
@@ -60,6 +56,8 @@ export function wordsByHead(text: string, heads: ReadonlySet<number>): { picked:
       if (start < 0) start = i;
       continue;
     }
+    // A letter or digit outside ASCII (a surrogate pair may be one): not a text for this scan.
+    if (c >= 128 && ((c >= 0xd800 && c <= 0xdfff) || WORD_CHAR.test(text[i]!))) return null;
     if (start < 0) continue;
     count++;
     const head = lowerCode(text.charCodeAt(start)) * 128 + (i - start > 1 ? lowerCode(text.charCodeAt(start + 1)) : 0);

@@ -33,6 +33,8 @@ export interface TermCursor {
   weighedAt: number;
   /** Every document the nodes sent, some past what is known (see keepPrefix in read.ts). */
   received: DocumentPosting[];
+  /** How many of `received` are known to be in the list's order (read.ts checks each once). */
+  ordered?: number;
 }
 
 /** What is known of a document: the counts of the terms whose postings held it, its length. */

@@ -1,6 +1,6 @@
 import { eqAny, quote } from '../meili/filter.js';
 import { documentStats, type CorpusStats } from '../text/bm25.js';
-import { frontierOf, KnownDocuments, kthLower, planReads, reachOf, type KnownDocument, type TermCursor } from './blocks.js';
+import { frontierOf, KnownDocuments, kthLower, planReads, reachOf, type DocumentBounds, type KnownDocument, type TermCursor } from './blocks.js';
 import {
   bestPostings,
   comparePlaces,
@@ -99,21 +99,26 @@ function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[]
   const depth = cursor.blockSize * cursor.read;
   const weigh = documentWeight(cursor.weighedAt);
   // One node's blocks come in the list's order: only several nodes' need merging.
-  const kept = inImpactOrder(cursor.received, weigh) ? cursor.received.slice(0, depth) : bestPostings(cursor.received, depth, weigh);
+  cursor.ordered = orderedPrefix(cursor.received, weigh, Math.min(cursor.ordered ?? 0, cursor.received.length));
+  const kept = cursor.ordered === cursor.received.length ? cursor.received.slice(0, depth) : bestPostings(cursor.received, depth, weigh);
   const last = kept[kept.length - 1];
   cursor.frontier = cursor.ddf > depth && last ? frontierOf(weigh(last), cursor.weighedAt, avgDocLength) : 0;
   return kept;
 }
 
-/** Whether postings are ordered as impactOrder orders them (weight, then id). */
-function inImpactOrder(list: readonly DocumentPosting[], weigh: (p: DocumentPosting) => number): boolean {
-  let previous = Infinity;
-  for (let i = 0; i < list.length; i++) {
+/**
+ * How many of a list's first postings are ordered as impactOrder orders them (weight, then id),
+ * checked from `from` on (the first `from` are known to be): a term's list is checked as it grows,
+ * each posting once.
+ */
+function orderedPrefix(list: readonly DocumentPosting[], weigh: (p: DocumentPosting) => number, from: number): number {
+  let previous = from > 0 ? weigh(list[from - 1]!) : Infinity;
+  for (let i = Math.max(from, 0); i < list.length; i++) {
     const w = weigh(list[i]!);
-    if (w > previous || (w === previous && comparePlaces(list[i - 1]!, list[i]!) > 0)) return false;
+    if (w > previous || (w === previous && comparePlaces(list[i - 1]!, list[i]!) > 0)) return i;
     previous = w;
   }
-  return true;
+  return list.length;
 }
 
 /**
@@ -197,8 +202,9 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
   const known = new KnownDocuments(unique, docStats);
   for (const term of unique) known.addPostings(term, read.lists.get(term)?.documents ?? []);
   const out = { blocksRead: 0, rounds: 0, counted: 0, capped: undefined as DocumentsRead['capped'] };
-  const count = async (docIds: readonly string[], last = false) => {
-    const alongside = last ? known.best(known.bounds(read.cursors), limits.depth).map((b) => b.docId) : [];
+  // `last`: the current bounds, on the last count, to pick the best documents to read alongside.
+  const count = async (docIds: readonly string[], last?: DocumentBounds) => {
+    const alongside = last ? known.best(last, limits.depth).map((b) => b.docId) : [];
     if (docIds.length === 0 && alongside.length === 0) return;
     const counted = await io.count(docIds, alongside);
     out.counted += docIds.length;
@@ -216,7 +222,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     if (wanted.length === 0 && !first) {
       const uncertain = known.toResolve(bounds, plan.threshold, Infinity);
       if (uncertain.length <= limits.maxCounted) {
-        await count(uncertain, true);
+        await count(uncertain, bounds);
         break;
       }
       // Too many to count: the terms they lack are read further, which lowers their bounds.
@@ -232,7 +238,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
       await first;
       out.capped ??= 'blocks';
       const last = known.bounds(read.cursors);
-      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted), true);
+      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted), last);
       break;
     }
     const reads: Array<{ term: string; block: number }> = [];

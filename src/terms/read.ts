@@ -235,10 +235,12 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
       continue;
     }
     if (depths.size === 0 || out.rounds >= limits.maxRounds) {
+      // A count still out may change what is known; else the bounds and threshold just made hold.
+      const pending = first !== null;
       await first;
       out.capped ??= 'blocks';
-      const last = known.bounds(read.cursors);
-      await count(known.toResolve(last, kthLower(last, limits.depth), limits.maxCounted), last);
+      const last = pending ? known.bounds(read.cursors) : bounds;
+      await count(known.toResolve(last, pending ? kthLower(last, limits.depth) : plan.threshold, limits.maxCounted), last);
       break;
     }
     const reads: Array<{ term: string; block: number }> = [];

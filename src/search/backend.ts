@@ -284,18 +284,28 @@ export class SearchBackend {
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
     const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
-    // Meilisearch's candidates are asked for while the postings' further blocks are read.
-    const [found, blocked] = await Promise.all([
-      this.#meili.searchNow<RawSearchResponse>({
+    let asked: Promise<RawSearchResponse> | null = null;
+    const askCandidates = () => {
+      if (asked) return asked;
+      asked = this.#meili.searchNow<RawSearchResponse>({
         q: query,
         limit: MEILI_CANDIDATES_ASKED,
         facets: FACETS,
         matchingStrategy: QUESTION_MATCHING_STRATEGY,
         attributesToRetrieve: RETRIEVED_FIELDS,
         showRankingScore: true,
-      }),
-      this.#readBlocks(a.terms, terms),
-    ]);
+      });
+      // Awaited only once the reading is done; a failure is thrown then, not lost meanwhile.
+      asked.catch(() => {});
+      return asked;
+    };
+    // Meilisearch's candidates are needed only once the documents are read. Meilisearch answers a
+    // few requests at a time, so when the terms have further blocks the search for them waits for
+    // the first round of blocks (which the reading waits on) to be answered, and runs while the
+    // proxy plans the next; otherwise it goes at once, beside the first count.
+    if (![...terms.cursors.values()].some((c) => c.frontier > 0)) askCandidates();
+    const blocked = await this.#readBlocks(a.terms, terms, askCandidates);
+    const found = await askCandidates();
     const candidates = settledTop(found.hits, MEILI_CANDIDATES, MEILI_CANDIDATES_ASKED);
     const joining = await this.#passagesOfBest(a.terms, terms, blocked, candidates);
     // Passages read to be counted rank as candidates; the page reads again those it shows, whole.
@@ -320,14 +330,18 @@ export class SearchBackend {
   /**
    * A question's CANDIDATE_DEPTH best documents (readDocuments): further blocks of its terms'
    * postings, and documents counted from the text of their passages, within QUESTION_READ_LIMITS.
+   * `afterBlocks` is called as each round of blocks is answered.
    */
-  async #readBlocks(terms: readonly string[], read: TermsRead): Promise<BlockedRead> {
+  async #readBlocks(terms: readonly string[], read: TermsRead, afterBlocks: () => void = () => {}): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
     const passages: CountedPassage[] = [];
     const withPostedPassage = terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]));
     const io = {
-      blocks: async (reads: Array<{ term: string; block: number }>) =>
-        (await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true })).hits,
+      blocks: async (reads: Array<{ term: string; block: number }>) => {
+        const { hits } = await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true });
+        afterBlocks();
+        return hits;
+      },
       // The last count also reads, side by side, the passages of the best documents known then:
       // the ranking needs them when they have none among its candidates (#passagesOfBest), and
       // read now they cost no round trip of their own. (Apart, so that the count stays whole.)

@@ -362,7 +362,7 @@ export class SearchBackend {
     };
     const blocked: BlockedRead = { best, passages };
     if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
-    if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX} passages at a time, its bound: some are scored from part of their counts` };
+    if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX / COUNT_READS} passages a read, its bound: some are scored from part of their counts` };
     return blocked;
   }
 

@@ -128,6 +128,11 @@ function listBytes(hits: ReadonlyArray<RankedPassage<RawHit>>): number {
   return bytes;
 }
 
+/** The documents of the terms' best passages: they rank through those, with no read of their own. */
+function documentsWithPostedPassage(terms: readonly string[], read: TermsRead): string[] {
+  return terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]));
+}
+
 /** Where a document's original file lies, and what the index knows of it, for serving it. */
 export interface DocumentFile {
   docId: string;
@@ -332,10 +337,10 @@ export class SearchBackend {
    * postings, and documents counted from the text of their passages, within QUESTION_READ_LIMITS.
    * `afterBlocks` is called as each round of blocks is answered.
    */
-  async #readBlocks(terms: readonly string[], read: TermsRead, afterBlocks: () => void = () => {}): Promise<BlockedRead> {
+  async #readBlocks(terms: readonly string[], read: TermsRead, afterBlocks: () => void): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
     const passages: CountedPassage[] = [];
-    const withPostedPassage = terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]));
+    const withPostedPassage = documentsWithPostedPassage(terms, read);
     const io = {
       blocks: async (reads: Array<{ term: string; block: number }>) => {
         const { hits } = await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true });
@@ -399,7 +404,7 @@ export class SearchBackend {
     blocked: BlockedRead,
     hits: readonly RawHit[],
   ): Promise<CountedPassage[]> {
-    const withPassage = new Set([...hits.map((h) => h.docId), ...terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]))]);
+    const withPassage = new Set([...hits.map((h) => h.docId), ...documentsWithPostedPassage(terms, read)]);
     const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
     const already = new Set(blocked.passages.map((p) => p.docId));
     const more = await this.#passagesOf(best.filter((d) => !already.has(d)));

@@ -99,7 +99,7 @@ function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[]
   const depth = cursor.blockSize * cursor.read;
   const weigh = documentWeight(cursor.weighedAt);
   // One node's blocks come in the list's order: only several nodes' need merging.
-  cursor.ordered = orderedPrefix(cursor.received, weigh, Math.min(cursor.ordered ?? 0, cursor.received.length));
+  cursor.ordered = orderedPrefix(cursor.received, weigh, cursor.ordered ?? 0);
   const kept = cursor.ordered === cursor.received.length ? cursor.received.slice(0, depth) : bestPostings(cursor.received, depth, weigh);
   const last = kept[kept.length - 1];
   cursor.frontier = cursor.ddf > depth && last ? frontierOf(weigh(last), cursor.weighedAt, avgDocLength) : 0;
@@ -113,7 +113,7 @@ function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[]
  */
 function orderedPrefix(list: readonly DocumentPosting[], weigh: (p: DocumentPosting) => number, from: number): number {
   let previous = from > 0 ? weigh(list[from - 1]!) : Infinity;
-  for (let i = Math.max(from, 0); i < list.length; i++) {
+  for (let i = from; i < list.length; i++) {
     const w = weigh(list[i]!);
     if (w > previous || (w === previous && comparePlaces(list[i - 1]!, list[i]!) > 0)) return i;
     previous = w;

@@ -30,14 +30,17 @@ export function words(text: string): string[] {
 /** An ASCII code lower-cased. */
 const lowerCode = (code: number) => (code >= 65 && code <= 90 ? code | 32 : code);
 
+/** Two ASCII codes, lower-cased, as one number (the second 0 for a one-character word). */
+const headCode = (first: number, second: number) => lowerCode(first) * 128 + lowerCode(second);
+
 /**
- * A word's first two characters, lower-cased, as one number (0 for the second of a one-character
- * word); null when they are not both ASCII.
+ * A word's first two characters, lower-cased, as one number (headCode); null when they are not
+ * both ASCII.
  */
 export function asciiHead(word: string): number | null {
   const a = word.charCodeAt(0);
   const b = word.length > 1 ? word.charCodeAt(1) : 0;
-  return a < 128 && b < 128 ? lowerCode(a) * 128 + lowerCode(b) : null;
+  return a < 128 && b < 128 ? headCode(a, b) : null;
 }
 
 /**
@@ -60,7 +63,7 @@ export function wordsByHead(text: string, heads: ReadonlySet<number>): { picked:
     if (c >= 128 && ((c >= 0xd800 && c <= 0xdfff) || WORD_CHAR.test(text[i]!))) return null;
     if (start < 0) continue;
     count++;
-    const head = lowerCode(text.charCodeAt(start)) * 128 + (i - start > 1 ? lowerCode(text.charCodeAt(start + 1)) : 0);
+    const head = headCode(text.charCodeAt(start), i - start > 1 ? text.charCodeAt(start + 1) : 0);
     if (heads.has(head)) picked.push(text.slice(start, i).toLowerCase());
     start = -1;
   }

@@ -1,3 +1,4 @@
+import { encodeTermCounts } from '../text/term-counts.js';
 import { words } from '../text/words.js';
 import type { CleanDocument, SourceFormat } from './ingest.js';
 import type { Provenance } from './provenance.js';
@@ -48,6 +49,11 @@ export interface PassageRecord {
   passages: number;
   /** Tokens of the whole document (title and body), for document-level ranking. */
   docTokens: number;
+  /**
+   * On the first passage only: the document's terms counted in its title and in each passage
+   * (encodeTermCounts), which ranking reads in place of every passage's text.
+   */
+  termCounts?: string;
   /** Which indexing root the document came from (an opaque id), to scope deletions. */
   rootId: string;
   /** What the document was written in: pdf, docx, eml, html, markdown, wordpress or text. */
@@ -128,7 +134,12 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
     pageBreaks: p.pageBreaks.length === 0 ? null : p.pageBreaks.map((b) => ({ ...b, label: doc.pageLabels[b.page - 1] ?? null })),
     partOf: doc.partOf,
-    ...(p.position === 0 ? { details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
+    ...(p.position === 0
+      ? {
+          details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted },
+          termCounts: encodeTermCounts(doc.title, doc.passages, doc.lang),
+        }
+      : {}),
     encoding: doc.encoding,
     path: origin?.path ?? null,
     rootPath: origin?.rootPath ?? null,

@@ -11,6 +11,7 @@ import { blocksLookup, readDocuments, readTerms, termsLookup, type ReadLimits, t
 import type { TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
+import { decodeTermCounts, type DocumentTermCounts } from '../text/term-counts.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
 import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
@@ -19,7 +20,7 @@ import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highli
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { RankedCache } from './ranked-cache.js';
-import { bestPerDocument, countDocuments, rankPassages, settledTop, type RankedPassage } from './rerank.js';
+import { bestPerDocument, countedPassages, documentCounts, rankPassages, settledTop, termCountsOfText, type CountedPassage, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
@@ -69,26 +70,35 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
  */
 export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
 /**
- * Passages read to count documents from their text (readDocuments' counts): their text is
- * about 1 KB each, so 1,000 bound the read at about 1 MB; below Meilisearch's maxTotalHits.
+ * Documents whose counts are read in one request: their first passages, one record each with the
+ * document's stored counts (encodeTermCounts); well below Meilisearch's maxTotalHits.
+ */
+const COUNTED_DOCUMENTS_MAX = 1_000;
+/**
+ * Passages read to count documents from their text, for documents indexed before their counts were
+ * stored: their text is about 1 KB each, so 1,000 bound the read at about 1 MB.
  */
 const RESOLVE_PASSAGES_MAX = 1_000;
 /**
  * Reads side by side that a count is split into. Meilisearch answers each search on one thread,
- * and a count's read costs it about 35 µs a passage it returns (on the 1.19M-passage index:
- * 6.4 ms for 172 passages of 100 documents, 1 ms for 10): split in two, its threads share the
- * work while the question waits.
+ * and a read costs it about 45 µs a record it returns (on the 1.19M-passage index, whatever the
+ * record's size): split in two, its threads share the work while the question waits.
  */
 const COUNT_READS = 2;
+/** What a count reads of a document's first passage: its stored counts and its length. */
+const DOCUMENT_COUNT_FIELDS = ['docId', 'docTokens', 'termCounts'] as const;
 /**
- * What a count reads of each passage: what countDocuments and rankPassages read, no more. A
- * thousand passages are read at a time, and the fields a page shows (URL, selectors, pages) would
- * add a third to what Meilisearch serialises and the proxy parses; the few such passages a page
- * shows are read again whole (see #rankedSearch).
+ * What a count reads of each passage when a document has no stored counts: what termCountsOfText
+ * reads, no more.
  */
 const COUNTED_FIELDS = ['id', 'docId', 'position', 'title', 'heading', 'text', 'lang', 'docTokens'] as const;
 /** A passage as a count reads it (COUNTED_FIELDS). */
-type CountedPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading' | 'text' | 'lang'> & { docTokens?: number };
+type TextPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading' | 'text' | 'lang'> & { docTokens?: number };
+/** What a count knows of a document: its stored counts of the query terms, and its length when recorded. */
+interface DocumentCounted {
+  counts: DocumentTermCounts;
+  docTokens?: number;
+}
 
 interface RankedList extends PartialAnswer {
   hits: Array<RankedPassage<RawHit>>;
@@ -108,8 +118,8 @@ interface BlockedRead {
    * exact when the reading completed, the same whichever way nodes split the lists.
    */
   best: { exact: Map<string, KnownDocument>; ceiling: number };
-  /** Passages read to count documents, which join the candidates for documents that had none. */
-  passages: CountedPassage[];
+  /** Documents read to be counted, whose passages join the candidates for documents that had none. */
+  documents: Map<string, DocumentCounted>;
   incomplete?: { reason: string };
 }
 
@@ -313,11 +323,8 @@ export class SearchBackend {
     const found = await askCandidates();
     const candidates = settledTop(found.hits, MEILI_CANDIDATES, MEILI_CANDIDATES_ASKED);
     const joining = await this.#passagesOfBest(a.terms, terms, blocked, candidates);
-    // Passages read to be counted rank as candidates; the page reads again those it shows, whole.
-    const counted = new Set<RawHit | CountedPassage>(joining);
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, [...candidates, ...joining], true, blocked.best).map((r) =>
-      r.hit && counted.has(r.hit) ? { ...r, hit: null } : (r as RankedPassage<RawHit>),
-    );
+    // Passages counted from their documents' stored counts carry no hit: the page reads those it shows.
+    const hits = rankPassages(a.terms, terms.stats, terms.lists, candidates, true, blocked.best, joining);
     // A node missing from either read leaves the ranking without its passages.
     const partial = found.partial ?? terms.partial;
     const list = {
@@ -339,23 +346,31 @@ export class SearchBackend {
    */
   async #readBlocks(terms: readonly string[], read: TermsRead, afterBlocks: () => void): Promise<BlockedRead> {
     const termsIndex = termsIndexOf(this.#meili.index);
-    const passages: CountedPassage[] = [];
+    const documents = new Map<string, DocumentCounted>();
     const withPostedPassage = documentsWithPostedPassage(terms, read);
+    const counting = terms.filter(hasPostings);
+    let cut = false;
     const io = {
       blocks: async (reads: Array<{ term: string; block: number }>) => {
         const { hits } = await this.#meili.searchNow<{ hits: TermRecord[] }>(blocksLookup(reads), termsIndex, { limitPerNode: true });
         afterBlocks();
         return hits;
       },
-      // The last count also reads, side by side, the passages of the best documents known then:
-      // the ranking needs them when they have none among its candidates (#passagesOfBest), and
-      // read now they cost no round trip of their own. (Apart, so that the count stays whole.)
+      // The last count also reads the best documents known then: the ranking needs their passages
+      // when they have none among its candidates (#passagesOfBest), and read now they cost no
+      // round trip of their own. They are not counted: what is counted is readDocuments' choice.
       count: async (docIds: readonly string[], alongside: readonly string[] = []) => {
-        const skip = new Set([...passages.map((p) => p.docId), ...docIds, ...withPostedPassage]);
-        const [found, extra] = await Promise.all([this.#passagesOf(docIds), this.#passagesOf(alongside.filter((d) => !skip.has(d)))]);
-        passages.push(...found.passages, ...extra.passages);
+        const skip = new Set([...documents.keys(), ...docIds, ...withPostedPassage]);
+        const found = await this.#countsOf(terms, [...docIds, ...alongside.filter((d) => !skip.has(d))]);
+        for (const [docId, d] of found.documents) documents.set(docId, d);
+        cut ||= found.cut;
         // A document whose read was cut short is left out (readDocuments notes the count as capped).
-        return countDocuments(terms.filter(hasPostings), found.whole);
+        const counted = new Map<string, { counts: Map<string, number>; length: number }>();
+        for (const docId of docIds) {
+          const d = found.documents.get(docId);
+          if (d) counted.set(docId, documentCounts(d.counts, d.docTokens, counting));
+        }
+        return counted;
       },
     };
     const limits = { depth: CANDIDATE_DEPTH, ...this.#readLimits };
@@ -365,10 +380,52 @@ export class SearchBackend {
       // Fewer than CANDIDATE_DEPTH: every document with a score is among them, none is held under.
       ceiling: got.best.length < CANDIDATE_DEPTH ? Infinity : got.best[got.best.length - 1]!.lower,
     };
-    const blocked: BlockedRead = { best, passages };
+    const blocked: BlockedRead = { best, documents };
     if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
-    if (got.capped === 'counted') blocked.incomplete = { reason: `the ranking counted documents from at most ${RESOLVE_PASSAGES_MAX / COUNT_READS} passages a read, its bound: some are scored from part of their counts` };
+    if (got.capped === 'counted') {
+      blocked.incomplete = {
+        reason: cut
+          ? `the ranking counted documents indexed without their stored counts from at most ${RESOLVE_PASSAGES_MAX / COUNT_READS} passages a read, its bound: some are scored from part of their counts`
+          : 'the ranking could not read some documents it counted: they are scored from part of their counts',
+      };
+    }
     return blocked;
+  }
+
+  /**
+   * The query terms' counts in these documents, from their stored counts (one record each, on the
+   * first passage), in COUNT_READS reads side by side; a document without stored counts (indexed
+   * before they were) is counted from the text of its passages. `cut`: some document's passages
+   * were more than a read returns, and it is left out.
+   */
+  async #countsOf(terms: readonly string[], docIds: readonly string[]): Promise<{ documents: Map<string, DocumentCounted>; cut: boolean }> {
+    const documents = new Map<string, DocumentCounted>();
+    if (docIds.length === 0) return { documents, cut: false };
+    const wanted = docIds.slice(0, COUNTED_DOCUMENTS_MAX);
+    const size = Math.ceil(wanted.length / COUNT_READS);
+    const reads = await Promise.all(
+      Array.from({ length: Math.ceil(wanted.length / size) }, (_, i) =>
+        this.#meili.searchNow<{ hits: Array<{ docId: string; docTokens?: number; termCounts?: unknown }> }>({
+          q: '',
+          filter: `${eqAny('docId', wanted.slice(i * size, (i + 1) * size))} AND position = 0`,
+          limit: size,
+          attributesToRetrieve: DOCUMENT_COUNT_FIELDS,
+        }),
+      ),
+    );
+    for (const h of reads.flatMap((r) => r.hits)) {
+      const counts = decodeTermCounts(h.termCounts, terms);
+      if (counts) documents.set(h.docId, { counts, ...(h.docTokens !== undefined ? { docTokens: h.docTokens } : {}) });
+    }
+    const unstored = wanted.filter((d) => !documents.has(d));
+    if (unstored.length === 0) return { documents, cut: false };
+    const text = await this.#passagesOf(unstored);
+    const docTokens = new Map(text.whole.map((p) => [p.docId, p.docTokens]));
+    for (const [docId, counts] of termCountsOfText(terms, text.whole)) {
+      const tokens = docTokens.get(docId);
+      documents.set(docId, { counts, ...(tokens !== undefined ? { docTokens: tokens } : {}) });
+    }
+    return { documents, cut: text.whole.length < text.passages.length };
   }
 
   /**
@@ -376,13 +433,13 @@ export class SearchBackend {
    * RESOLVE_PASSAGES_MAX / COUNT_READS each (best documents first, as given); `whole`: the passages
    * of the documents whose read left none out.
    */
-  async #passagesOf(docIds: readonly string[]): Promise<{ passages: CountedPassage[]; whole: CountedPassage[] }> {
+  async #passagesOf(docIds: readonly string[]): Promise<{ passages: TextPassage[]; whole: TextPassage[] }> {
     if (docIds.length === 0) return { passages: [], whole: [] };
     const size = Math.ceil(docIds.length / COUNT_READS);
     const limit = RESOLVE_PASSAGES_MAX / COUNT_READS;
     const reads = await Promise.all(
       Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
-        this.#meili.searchNow<{ hits: CountedPassage[] }>({
+        this.#meili.searchNow<{ hits: TextPassage[] }>({
           q: '',
           filter: eqAny('docId', docIds.slice(i * size, (i + 1) * size)),
           limit,
@@ -395,21 +452,17 @@ export class SearchBackend {
 
   /**
    * The passages of the CANDIDATE_DEPTH best documents that have none among the candidates (the
-   * terms' best passages and Meilisearch's hits), read if not yet, to join the candidates: a
-   * document ranks through its passages.
+   * terms' best passages and Meilisearch's hits), counted from their documents' stored counts (read
+   * if not yet), to join the candidates: a document ranks through its passages.
    */
-  async #passagesOfBest(
-    terms: readonly string[],
-    read: TermsRead,
-    blocked: BlockedRead,
-    hits: readonly RawHit[],
-  ): Promise<CountedPassage[]> {
+  async #passagesOfBest(terms: readonly string[], read: TermsRead, blocked: BlockedRead, hits: readonly RawHit[]): Promise<CountedPassage[]> {
     const withPassage = new Set([...hits.map((h) => h.docId), ...documentsWithPostedPassage(terms, read)]);
     const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
-    const already = new Set(blocked.passages.map((p) => p.docId));
-    const more = await this.#passagesOf(best.filter((d) => !already.has(d)));
-    const joining = new Set(best);
-    return [...blocked.passages, ...more.passages].filter((p) => joining.has(p.docId));
+    const more = await this.#countsOf(terms, best.filter((d) => !blocked.documents.has(d)));
+    return best.flatMap((docId) => {
+      const d = blocked.documents.get(docId) ?? more.documents.get(docId);
+      return d ? countedPassages(docId, d.counts) : [];
+    });
   }
 
   /** A question with phrases or exclusions: Meilisearch's hits (within the filter) are the candidates. */

@@ -3,6 +3,7 @@ import { passageId } from '../ingest/records.js';
 import { bm25, documentStats, type CorpusStats } from '../text/bm25.js';
 import { normalizeWord } from '../text/normalise.js';
 import { stemmerFor } from '../text/stem.js';
+import type { DocumentTermCounts } from '../text/term-counts.js';
 import { asciiHead, words, wordsByHead } from '../text/words.js';
 
 /*
@@ -102,6 +103,7 @@ export function rankPassages<T extends Candidate>(
   hits: readonly T[],
   usePostings: boolean,
   documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number },
+  counted: readonly CountedPassage[] = [],
 ): Array<RankedPassage<T>> {
   const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
   const wanted = wantedOf(terms);
@@ -112,6 +114,7 @@ export function rankPassages<T extends Candidate>(
     const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, title.counts);
     passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h });
   }
+  for (const c of counted) if (!passages.has(c.id)) passages.set(c.id, { counts: new Map(c.counts), length: c.length, docId: c.docId, position: c.position, hit: null });
   if (usePostings) {
     for (const term of terms) {
       for (const [docId, position, tf, length] of lists.get(term)?.passages ?? []) {
@@ -173,25 +176,53 @@ function documentsOfLists(terms: readonly string[], lists: ReadonlyMap<string, P
   return docs;
 }
 
+/** A passage counted before ranking, from its document's stored counts: it joins the candidates without a hit. */
+export interface CountedPassage extends Counted {
+  id: string;
+  docId: string;
+  position: number;
+}
+
+function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): Map<string, number> {
+  for (const [t, n] of from) into.set(t, (into.get(t) ?? 0) + n);
+  return into;
+}
+
+/** Every passage of a document as ranking counts a passage: its title with its heading and text. */
+export function countedPassages(docId: string, d: DocumentTermCounts): CountedPassage[] {
+  return d.passages.map((p) => ({
+    id: passageId(docId, p.position),
+    docId,
+    position: p.position,
+    counts: addCounts(new Map(d.title.counts), p.counts),
+    length: d.title.length + p.length,
+  }));
+}
+
 /**
- * Documents counted from the text of their passages, as the indexer counts them: the title once,
- * the heading and text of every passage; the length is the document's (docTokens) when recorded.
- * Every passage of a document must be among `passages`.
+ * A document's counts of `terms` as the indexer counts them: the title once, the heading and text
+ * of every passage; its length is docTokens when recorded, else the sum of its parts.
  */
-export function countDocuments(terms: readonly string[], passages: ReadonlyArray<Candidate & { docTokens?: number }>): Map<string, Counted> {
+export function documentCounts(d: DocumentTermCounts, docTokens: number | undefined, terms: readonly string[]): Counted {
+  const all = new Map(d.title.counts);
+  for (const p of d.passages) addCounts(all, p.counts);
+  const counts = new Map<string, number>();
+  for (const t of terms) if (all.has(t)) counts.set(t, all.get(t)!);
+  return { counts, length: docTokens ?? d.passages.reduce((sum, p) => sum + p.length, d.title.length) };
+}
+
+/**
+ * Documents' counts of the query terms read from the text of their passages, in the shape of their
+ * stored counts (for documents indexed before those were stored). Every passage of each document
+ * must be among `passages`.
+ */
+export function termCountsOfText(terms: readonly string[], passages: readonly Candidate[]): Map<string, DocumentTermCounts> {
   const wanted = wantedOf(terms);
-  const out = new Map<string, Counted>();
-  // Documents indexed without their length: it is the sum of their words.
-  const summed = new Set<string>();
+  const out = new Map<string, DocumentTermCounts>();
   for (const p of passages) {
     let d = out.get(p.docId);
-    if (!d) {
-      const title = analyse(p.title ?? '', p.lang ?? null, wanted);
-      out.set(p.docId, (d = { counts: title.counts, length: p.docTokens ?? title.length }));
-      if (p.docTokens === undefined) summed.add(p.docId);
-    }
-    const body = analyse(`${p.heading ?? ''} ${p.text}`, p.lang ?? null, wanted, d.counts);
-    if (summed.has(p.docId)) d.length += body.length;
+    if (!d) out.set(p.docId, (d = { title: analyse(p.title ?? '', p.lang ?? null, wanted), passages: [] }));
+    d.passages.push({ position: p.position, ...analyse(`${p.heading ?? ''} ${p.text}`, p.lang ?? null, wanted) });
   }
   return out;
 }

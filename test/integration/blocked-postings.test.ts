@@ -82,4 +82,26 @@ describe('a document outside every first block of postings', () => {
     assert.ok(r.hits[0]?.id.startsWith(`${target}-`), `first: ${r.hits.map((h) => h.id).join(' ')}`);
     assert.equal(r.incomplete, undefined);
   });
+
+  it('is ranked the same from the text of its passages in an index without stored counts', async () => {
+    const ask = async (b: SearchBackend) => {
+      const r = await b.search(parseSearchParams({ q: question, limit: '50' }));
+      return { ids: r.hits.map((h) => h.id), total: r.total, incomplete: r.incomplete };
+    };
+    const stored = await ask(backend);
+    assert.ok(stored.ids[0]?.startsWith(`${target}-`));
+    // An index built before documents carried their counts: the same records without them.
+    const index = client.index(uid);
+    const firsts = (await index.getDocuments<Record<string, unknown>>({ filter: 'position = 0', limit: 1000 })).results;
+    assert.ok(firsts.length > 0 && firsts.every((r) => typeof r.termCounts === 'string'));
+    await index.addDocuments(firsts.map(({ termCounts: _, ...rest }) => rest)).waitTask();
+    const stripped = (await index.getDocuments<Record<string, unknown>>({ filter: 'position = 0', limit: 1000 })).results;
+    assert.ok(stripped.every((r) => r.termCounts === undefined));
+    const fromText = await searchBackendFor({ url, client }, uid, settings);
+    try {
+      assert.deepEqual(await ask(fromText), stored);
+    } finally {
+      await fromText.close();
+    }
+  });
 });

@@ -1,0 +1,99 @@
+import { terms } from './stem.js';
+
+/*
+ * A document's terms as the terms index counts them, stored with the document (on its first
+ * passage) so that ranking can read a document's counts as one record: Meilisearch's cost of a read
+ * grows with the records it returns (about 45 µs each on a 1.19M-passage index, whatever their
+ * size), and a document is several passages. It is a forward index: for the title, and for each
+ * passage its heading and text, the length in words and the count of each term.
+ *
+ * Encoded as one line per part, the title first: `length term:count term:count…`, and a passage's
+ * line starts with its position: `position length term:count…`. Terms are made of letters and
+ * digits only (see words), so neither a space nor a colon nor a line break occurs in one.
+ */
+
+/** A text's length in words and the counts of some terms in it. */
+export interface TermCounts {
+  counts: Map<string, number>;
+  length: number;
+}
+
+/** What a document's stored counts say of some terms: its title, and each passage's heading and text. */
+export interface DocumentTermCounts {
+  title: TermCounts;
+  passages: Array<TermCounts & { position: number }>;
+}
+
+function encodePart(prefix: string, ts: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const t of ts) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let out = `${prefix}${ts.length}`;
+  for (const [t, n] of counts) out += ` ${t}:${n}`;
+  return out;
+}
+
+/** The stored counts of a document's title and passages, stemmed in its language. */
+export function encodeTermCounts(
+  title: string | null,
+  passages: ReadonlyArray<{ position: number; heading: string | null; text: string }>,
+  lang: string | null,
+): string {
+  const lines = [encodePart('', terms(title ?? '', lang))];
+  for (const p of passages) lines.push(encodePart(`${p.position} `, terms(`${p.heading ?? ''} ${p.text}`, lang)));
+  return lines.join('\n');
+}
+
+/** The count of `term` in one encoded part, 0 when absent. */
+function countIn(part: string, term: string): number {
+  const key = ` ${term}:`;
+  const at = part.indexOf(key);
+  if (at < 0) return 0;
+  let n = 0;
+  for (let i = at + key.length; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+/** The leading numbers of a part: its position (passages) and its length; null when not numbers. */
+function headOf(part: string, fields: number): number[] | null {
+  const out: number[] = [];
+  let i = 0;
+  while (out.length < fields) {
+    let n = 0;
+    let digits = 0;
+    for (; i < part.length; i++, digits++) {
+      const c = part.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (digits === 0) return null;
+    out.push(n);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * The counts of `wanted` in each part of a document's stored counts (encodeTermCounts), and each
+ * part's length; null when the value is not such an encoding (a record from before it existed).
+ */
+export function decodeTermCounts(encoded: unknown, wanted: readonly string[]): DocumentTermCounts | null {
+  if (typeof encoded !== 'string' || encoded === '') return null;
+  let title: TermCounts | null = null;
+  const passages: DocumentTermCounts['passages'] = [];
+  for (const part of encoded.split('\n')) {
+    const head = headOf(part, title ? 2 : 1);
+    if (!head) return null;
+    const counts = new Map<string, number>();
+    for (const t of wanted) {
+      const n = countIn(part, t);
+      if (n > 0) counts.set(t, n);
+    }
+    if (title) passages.push({ position: head[0]!, length: head[1]!, counts });
+    else title = { length: head[0]!, counts };
+  }
+  return title ? { title, passages } : null;
+}

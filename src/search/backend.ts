@@ -63,8 +63,8 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
  *   candidate recall against 16 and 32: it falls with them, see the README).
  * - maxRounds: requests for them. Each is a round trip that the question waits for, so the blocks
  *   go out two rounds at most (the second planned with what the first found).
- * - maxCounted: documents counted from their text in one request (at most RESOLVE_PASSAGES_MAX
- *   passages): the CANDIDATE_DEPTH that could score most, first, and those still uncertain at the end.
+ * - maxCounted: documents counted in one request (from their stored counts, see #countsOf): the
+ *   CANDIDATE_DEPTH that could score most, first, and those still uncertain at the end.
  * A question that reaches one is answered from what was read, and says so (`incomplete`); what it
  * read depends only on the whole lists, so one node and several still give the same answer.
  */
@@ -341,7 +341,7 @@ export class SearchBackend {
 
   /**
    * A question's CANDIDATE_DEPTH best documents (readDocuments): further blocks of its terms'
-   * postings, and documents counted from the text of their passages, within QUESTION_READ_LIMITS.
+   * postings, and documents counted from their stored counts, within QUESTION_READ_LIMITS.
    * `afterBlocks` is called as each round of blocks is answered.
    */
   async #readBlocks(terms: readonly string[], read: TermsRead, afterBlocks: () => void): Promise<BlockedRead> {

@@ -94,7 +94,8 @@ function analyse(text: string, lang: string | null, wanted: Wanted, into = new M
  * hits, best first. Documents are scored from the terms' document postings, or, when `documents`
  * is given, those it holds from their exact counts and every other from its candidate passages,
  * no higher than `documents.ceiling`: what is known of a document beyond the best depends on which
- * blocks were read, and one node and several must give the same scores.
+ * blocks were read, and one node and several must give the same scores. `counted`: passages
+ * counted already (from their documents' stored counts) that join the candidates without a hit.
  */
 export function rankPassages<T extends Candidate>(
   terms: readonly string[],

@@ -14,7 +14,7 @@ import { kthLargest, type DocumentPosting } from './postings.js';
  *
  * A document seen in some terms' blocks but not yet in others has only bounds: what it holds for
  * certain (lower) and at most (upper). Those that could still reach the k-th score are counted
- * from their text (toResolve), so that the k best are exact when the reading completes. What is
+ * (toResolve: every query term's count read from the document's stored counts), so that the k best are exact when the reading completes. What is
  * read is the same whichever way nodes split the lists (keepPrefix in read.ts), so one node and
  * several rank the same k documents the same way, complete or not.
  */
@@ -41,7 +41,7 @@ export interface TermCursor {
 export interface KnownDocument {
   counts: Map<string, number>;
   length: number;
-  /** True when every query term's count is known (counted from its text). */
+  /** True when every query term's count is known (the document was counted). */
   exact?: boolean;
 }
 
@@ -181,7 +181,7 @@ export class KnownDocuments {
   }
 
   /**
-   * The rows to count from their text: those with a count still unknown whose upper bound reaches
+   * The rows to count: those with a count still unknown whose upper bound reaches
    * the threshold (they may belong to the k best), best bound first (equal bounds by id), at most `max`.
    */
   toResolve(b: DocumentBounds, threshold: number, max: number): string[] {

@@ -156,7 +156,7 @@ export interface DocumentsRead {
   blocksRead: number;
   /** Requests for further blocks. */
   rounds: number;
-  /** Documents counted from their text. */
+  /** Documents counted (their every term's count read, see DocumentReaders.count). */
   counted: number;
   /** Set when a bound on the work stopped the reading before the best `depth` documents were certain. */
   capped?: 'blocks' | 'counted';
@@ -181,7 +181,7 @@ export interface ReadLimits {
   maxBlocks: number;
   /** Requests for further blocks. */
   maxRounds: number;
-  /** Documents counted from their text, in one request at the end. */
+  /** Documents counted in one request at the end. */
   maxCounted: number;
 }
 

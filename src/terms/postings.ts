@@ -42,7 +42,8 @@ export function hasPostings(term: string): boolean {
  * the order the postings arrive in: one node and several, or a job and its re-run, choose the same.
  */
 export function comparePlaces(a: readonly unknown[], b: readonly unknown[]): number {
-  const [da, db] = [a[0] as string, b[0] as string];
+  const da = a[0] as string;
+  const db = b[0] as string;
   if (da !== db) return da < db ? -1 : 1;
   // A passage posting's second field is its position; a document has one posting per id.
   return a.length === 4 ? (a[1] as number) - (b[1] as number) : 0;

@@ -98,6 +98,12 @@ export function passageId(docId: string, position: number): string {
   return `${docId}-${position}`;
 }
 
+/** A document's stored counts, where they are not too long to store (see encodeTermCounts). */
+function termCountsOf(doc: CleanDocument): { termCounts?: string } {
+  const termCounts = encodeTermCounts(doc.title, doc.passages, doc.lang);
+  return termCounts === null ? {} : { termCounts };
+}
+
 /** Turns a clean document into the records that go to Meilisearch. */
 export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '', origin: FileOrigin | null = null): PassageRecord[] {
   const docTokens = words(`${doc.title ?? ''} ${doc.body}`).length;
@@ -137,7 +143,7 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     ...(p.position === 0
       ? {
           details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted },
-          termCounts: encodeTermCounts(doc.title, doc.passages, doc.lang),
+          ...termCountsOf(doc),
         }
       : {}),
     encoding: doc.encoding,

@@ -32,14 +32,31 @@ function encodePart(prefix: string, ts: readonly string[]): string {
   return out;
 }
 
-/** The stored counts of a document's title and passages, stemmed in its language. */
+/**
+ * The longest stored counts: about 1 MB, as much as a count reads of a document's text when it has
+ * none (1,000 passages of about 1 KB). News prose stores about 500 characters a passage, so some
+ * 2,000 passages stay under it; a longer document is counted from its text, whose reads are
+ * bounded, rather than read whole by every count.
+ */
+export const TERM_COUNTS_MAX_CHARS = 1 << 20;
+
+/**
+ * The stored counts of a document's title and passages, stemmed in its language; null when they
+ * would be longer than TERM_COUNTS_MAX_CHARS.
+ */
 export function encodeTermCounts(
   title: string | null,
   passages: ReadonlyArray<{ position: number; heading: string | null; text: string }>,
   lang: string | null,
-): string {
+): string | null {
   const lines = [encodePart('', terms(title ?? '', lang))];
-  for (const p of passages) lines.push(encodePart(`${p.position} `, terms(`${p.heading ?? ''} ${p.text}`, lang)));
+  let chars = lines[0]!.length;
+  for (const p of passages) {
+    const line = encodePart(`${p.position} `, terms(`${p.heading ?? ''} ${p.text}`, lang));
+    chars += line.length + 1;
+    if (chars > TERM_COUNTS_MAX_CHARS) return null;
+    lines.push(line);
+  }
   return lines.join('\n');
 }
 

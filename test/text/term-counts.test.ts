@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { projectRoot } from '../../src/config.js';
 import { documentCounts, termCountsOfText } from '../../src/search/rerank.js';
 import { terms } from '../../src/text/stem.js';
-import { decodeTermCounts, encodeTermCounts } from '../../src/text/term-counts.js';
+import { decodeTermCounts, encodeTermCounts, TERM_COUNTS_MAX_CHARS } from '../../src/text/term-counts.js';
 import { words } from '../../src/text/words.js';
 
 /** Counts of each term in a text, by stemming every word (the terms index's own count). */
@@ -31,6 +31,19 @@ const fixtures = [
 ];
 
 describe("a document's stored term counts", () => {
+  it('are not stored past their bound: such a document is counted from its text', () => {
+    // Passages of ninety words each, no word twice: their counts are about as long as their text.
+    const passages = Array.from({ length: 2_000 }, (_, position) => ({
+      position,
+      heading: null,
+      text: Array.from({ length: 90 }, (_, i) => `w${position * 90 + i}`).join(' '),
+    }));
+    assert.equal(encodeTermCounts('A long register', passages, 'en'), null);
+    const stored = encodeTermCounts('A long register', passages.slice(0, 1_000), 'en');
+    assert.ok(stored !== null && stored.length <= TERM_COUNTS_MAX_CHARS && stored.length > TERM_COUNTS_MAX_CHARS / 2, String(stored?.length));
+    assert.equal(decodeTermCounts(stored, ['w0'])!.passages.length, 1_000);
+  });
+
   it('give every term the count and every part the length that stemming its words gives', () => {
     for (const { file, lang } of fixtures) {
       const text = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'languages', file), 'utf8');

@@ -70,11 +70,6 @@ export type QuestionReadLimits = Omit<ReadLimits, 'depth'>;
  */
 export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRounds: 2, maxCounted: CANDIDATE_DEPTH };
 /**
- * Documents whose counts are read in one request: their first passages, one record each with the
- * document's stored counts (encodeTermCounts); well below Meilisearch's maxTotalHits.
- */
-const COUNTED_DOCUMENTS_MAX = 1_000;
-/**
  * Passages read to count documents from their text, for documents indexed before their counts were
  * stored: their text is about 1 KB each, so 1,000 bound the read at about 1 MB.
  */
@@ -97,7 +92,7 @@ type TextPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading
 /** What a count knows of a document: its stored counts of the query terms, and its length when recorded. */
 interface DocumentCounted {
   counts: DocumentTermCounts;
-  docTokens?: number;
+  docTokens: number | undefined;
 }
 
 interface RankedList extends PartialAnswer {
@@ -396,18 +391,18 @@ export class SearchBackend {
    * The query terms' counts in these documents, from their stored counts (one record each, on the
    * first passage), in COUNT_READS reads side by side; a document without stored counts (indexed
    * before they were) is counted from the text of its passages. `cut`: some document's passages
-   * were more than a read returns, and it is left out.
+   * were more than a read returns, and it is left out. A question asks about at most maxCounted
+   * and CANDIDATE_DEPTH documents at a time, far below Meilisearch's maxTotalHits.
    */
   async #countsOf(terms: readonly string[], docIds: readonly string[]): Promise<{ documents: Map<string, DocumentCounted>; cut: boolean }> {
     const documents = new Map<string, DocumentCounted>();
     if (docIds.length === 0) return { documents, cut: false };
-    const wanted = docIds.slice(0, COUNTED_DOCUMENTS_MAX);
-    const size = Math.ceil(wanted.length / COUNT_READS);
+    const size = Math.ceil(docIds.length / COUNT_READS);
     const reads = await Promise.all(
-      Array.from({ length: Math.ceil(wanted.length / size) }, (_, i) =>
+      Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
         this.#meili.searchNow<{ hits: Array<{ docId: string; docTokens?: number; termCounts?: unknown }> }>({
           q: '',
-          filter: `${eqAny('docId', wanted.slice(i * size, (i + 1) * size))} AND position = 0`,
+          filter: `${eqAny('docId', docIds.slice(i * size, (i + 1) * size))} AND position = 0`,
           limit: size,
           attributesToRetrieve: DOCUMENT_COUNT_FIELDS,
         }),
@@ -415,16 +410,13 @@ export class SearchBackend {
     );
     for (const h of reads.flatMap((r) => r.hits)) {
       const counts = decodeTermCounts(h.termCounts, terms);
-      if (counts) documents.set(h.docId, { counts, ...(h.docTokens !== undefined ? { docTokens: h.docTokens } : {}) });
+      if (counts) documents.set(h.docId, { counts, docTokens: h.docTokens });
     }
-    const unstored = wanted.filter((d) => !documents.has(d));
+    const unstored = docIds.filter((d) => !documents.has(d));
     if (unstored.length === 0) return { documents, cut: false };
     const text = await this.#passagesOf(unstored);
     const docTokens = new Map(text.whole.map((p) => [p.docId, p.docTokens]));
-    for (const [docId, counts] of termCountsOfText(terms, text.whole)) {
-      const tokens = docTokens.get(docId);
-      documents.set(docId, { counts, ...(tokens !== undefined ? { docTokens: tokens } : {}) });
-    }
+    for (const [docId, counts] of termCountsOfText(terms, text.whole)) documents.set(docId, { counts, docTokens: docTokens.get(docId) });
     return { documents, cut: text.whole.length < text.passages.length };
   }
 

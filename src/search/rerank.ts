@@ -205,10 +205,12 @@ export function countedPassages(docId: string, d: DocumentTermCounts): CountedPa
  * of every passage; its length is docTokens when recorded, else the sum of its parts.
  */
 export function documentCounts(d: DocumentTermCounts, docTokens: number | undefined, terms: readonly string[]): Counted {
-  const all = new Map(d.title.counts);
-  for (const p of d.passages) addCounts(all, p.counts);
   const counts = new Map<string, number>();
-  for (const t of terms) if (all.has(t)) counts.set(t, all.get(t)!);
+  for (const t of terms) {
+    let n = d.title.counts.get(t) ?? 0;
+    for (const p of d.passages) n += p.counts.get(t) ?? 0;
+    if (n > 0) counts.set(t, n);
+  }
   return { counts, length: docTokens ?? d.passages.reduce((sum, p) => sum + p.length, d.title.length) };
 }
 

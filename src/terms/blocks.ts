@@ -14,9 +14,10 @@ import { kthLargest, type DocumentPosting } from './postings.js';
  *
  * A document seen in some terms' blocks but not yet in others has only bounds: what it holds for
  * certain (lower) and at most (upper). Those that could still reach the k-th score are counted
- * (toResolve: every query term's count read from the document's stored counts), so that the k best are exact when the reading completes. What is
- * read is the same whichever way nodes split the lists (keepPrefix in read.ts), so one node and
- * several rank the same k documents the same way, complete or not.
+ * (toResolve: every query term's count read from the document's stored counts), so that the k
+ * best are exact when the reading completes. What is read is the same whichever way nodes split
+ * the lists (keepPrefix in read.ts), so one node and several rank the same k documents the same
+ * way, complete or not.
  */
 
 /** A term's reading: blocks read so far, and the most a document not read yet weighs (0: all read). */

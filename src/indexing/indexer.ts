@@ -9,7 +9,7 @@ import { nodeFor } from '../meili/nodes.js';
 import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
 import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
-import { POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
+import { documentCountsId, POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
@@ -74,6 +74,8 @@ class NodeJob {
   readonly uid: string;
   readonly termsUid: string;
   readonly passages: DocumentBatcher;
+  /** The documents' term counts, in the terms index (see DocumentCountsRecord). */
+  readonly counts: DocumentBatcher;
   readonly spill: TermSpill;
   /** True when the statistics are counted from nothing: a new or rebuilt index, or a recount. */
   fresh = false;
@@ -86,6 +88,8 @@ class NodeJob {
   #removing: string[] = [];
   /** Passages left over from documents that got shorter. */
   #leftovers: string[] = [];
+  /** Counts records of documents removed, or indexed again without stored counts. */
+  #uncounted: string[] = [];
   /** Documents whose passages stay as they are: what a recount reads back. */
   readonly kept = new Set<string>();
   readonly #postings: PostingsShape | undefined;
@@ -98,6 +102,7 @@ class NodeJob {
     this.uid = uid;
     this.termsUid = termsIndexOf(uid);
     this.passages = new DocumentBatcher(this.queue, node.client, uid, { firstDocuments: FIRST_BATCH_DOCUMENTS });
+    this.counts = new DocumentBatcher(this.queue, node.client, this.termsUid);
     this.spill = new TermSpill(path.join(spillRoot, node.name), opts.spillLimits);
   }
 
@@ -105,10 +110,15 @@ class NodeJob {
     return this.client.index<PassageRecord>(this.uid);
   }
 
-  /** A new document: counted and sent. */
-  async add(records: readonly PassageRecord[]): Promise<void> {
-    this.spill.add(records, 1);
-    await this.passages.add(records);
+  /**
+   * A new document: counted and sent, its term counts with it. A document whose counts are not
+   * stored (too long) has any it had before deleted, so that ranking counts it from its text.
+   */
+  async add(doc: Pick<IngestedFile, 'docId' | 'records' | 'counts'>): Promise<void> {
+    this.spill.add(doc.records, 1);
+    await this.passages.add(doc.records);
+    if (doc.counts) await this.counts.add([doc.counts]);
+    else this.#uncounted.push(documentCountsId(doc.docId));
   }
 
   /** A changed document this node already holds: its old passages are read first (in groups). */
@@ -128,7 +138,7 @@ class NodeJob {
       if (!this.fresh) this.spill.add(page, -1);
       for (const p of page) if (p.position >= (newCount.get(p.docId) ?? 0)) this.#leftovers.push(p.id);
     }
-    for (const f of files) await this.add(f.records);
+    for (const f of files) await this.add(f);
     if (this.#leftovers.length >= IDS_PER_DELETION) await this.#deleteLeftovers();
   }
 
@@ -156,9 +166,21 @@ class NodeJob {
       await this.queue.send(this.uid, this.queue.nextBatch(this.uid), `deletion of ${group.length} documents`, () =>
         index.deleteDocuments({ filter: eqAny('docId', group) }),
       );
+      this.#uncounted.push(...group.map(documentCountsId));
     }
     await this.#deleteLeftovers();
+    await this.#deleteUncounted();
     return docs.length;
+  }
+
+  /** Deletes the counts records of documents removed or counted no longer (after their new ones went out). */
+  async #deleteUncounted(): Promise<void> {
+    await this.counts.flush();
+    while (this.#uncounted.length > 0) {
+      const ids = this.#uncounted.splice(0, IDS_PER_DELETION);
+      const terms = this.client.index(this.termsUid);
+      await this.queue.send(this.termsUid, this.queue.nextBatch(this.termsUid), `deletion of ${ids.length} documents' term counts`, () => terms.deleteDocuments(ids));
+    }
   }
 
   /**
@@ -272,6 +294,7 @@ async function prepare(node: NodeJob, settings: Settings): Promise<void> {
 /** Writes every node's statistics, waits for all their writes, then marks the statistics current. */
 async function finish(nodes: readonly NodeJob[], opts: IndexJobOptions): Promise<void> {
   for (const n of nodes) await n.passages.flush();
+  for (const n of nodes) await n.counts.flush();
   const averages = collectionAverages(nodes);
   for (const n of nodes) await n.writeTerms(averages);
   opts.onProgress?.({ phase: 'upload', done: 0, total: nodes.reduce((s, n) => s + n.passages.sent, 0) });
@@ -310,7 +333,7 @@ async function rebuild(
     for await (const r of ingestFiles(files, opts)) {
       if (isFailure(r)) summary.failures.push(r);
       else {
-        await nodeFor(r.docId, nodes).add(r.records);
+        await nodeFor(r.docId, nodes).add(r);
         summary.documents.indexed++;
         noteRetention(summary, r);
       }
@@ -383,7 +406,7 @@ async function update(
       else {
         // A document routed to another node than the one holding it (the nodes changed) moves.
         if (h) h.node.remove(r.docId);
-        await owner.add(r.records);
+        await owner.add(r);
       }
     }
     // Documents gone from the roots this job scanned. Files that failed keep their old passages.

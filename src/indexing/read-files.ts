@@ -8,6 +8,7 @@ import type { FileDocuments } from '../ingest/read-file.js';
 import { toPassageRecords, type PassageRecord } from '../ingest/records.js';
 import type { Retention } from '../ingest/retention.js';
 import { CLEANING_VERSION } from '../ingest/version.js';
+import { documentCountsRecord, type DocumentCountsRecord } from '../terms/schema.js';
 import { BoundedIngest, type BoundedIngestOptions } from './bounded-ingest.js';
 import { collectFiles, readFoundFile, type Failure, type FoundFile } from './files.js';
 
@@ -41,6 +42,8 @@ export interface IngestedFile {
   docId: string;
   docHash: string;
   records: PassageRecord[];
+  /** The document's term counts for the terms index (null when too long to store, see documentCountsRecord; absent when unchanged). */
+  counts?: DocumentCountsRecord | null;
   /** Words the document came with and kept (absent for an unchanged file, which is not cleaned). */
   retention?: Retention;
   /** Set when isUnchanged said so: the file was not cleaned and `records` is empty. */
@@ -127,7 +130,9 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
         const { file, fileDocId, docHash, read } = outcome;
         for (const doc of read.documents) {
           const docId = ownId(doc, file.path, fileDocId);
-          yield { file, docId, docHash, records: toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot }), retention: doc.retention };
+          const records = toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot });
+          const counts = records[0] ? documentCountsRecord({ ...doc, docId }, records[0].docTokens) : null;
+          yield { file, docId, docHash, records, counts, retention: doc.retention };
         }
         for (const f of read.failures) yield { file: `${file.path} (${f.part})`, error: f.error, code: 'ingest_failed' };
       }

@@ -94,8 +94,8 @@ export function termRecords(
  * partition of terms at a time: each term's stored record is read, its frequencies changed, and
  * its postings chosen again among the stored ones (less the documents removed) and the added ones:
  * the best passages, and every document, in blocks by weight (termRecords). Postings are weighed with the mean lengths of the whole collection (over every node), so that
- * the nodes' lists together hold what one node holding everything would. `fresh`: the index is
- * emptied and the statistics written from the spill alone.
+ * the nodes' lists together hold what one node holding everything would. `fresh`: the statistics
+ * are emptied and written from the spill alone.
  *
  * The corpus record is first written marked stale (postings 0); commitTermStats makes it current
  * once every other write of the job has succeeded. A job that fails or dies in between leaves the
@@ -109,7 +109,8 @@ export async function writeTermStats(
 ): Promise<void> {
   const terms = client.index<TermRecord>(termsUid);
   const records = new DocumentBatcher(queue, client, termsUid);
-  if (change.fresh) await queue.send(termsUid, queue.nextBatch(termsUid), 'emptying the statistics', () => terms.deleteAllDocuments());
+  // The term and corpus records only (they have a `term`): the documents' counts stay, as their passages do.
+  if (change.fresh) await queue.send(termsUid, queue.nextBatch(termsUid), 'emptying the statistics', () => terms.deleteDocuments({ filter: 'term EXISTS' }));
   await records.add([{ id: CORPUS_RECORD_ID, term: '', ...change.totals, postings: 0 }]);
   await records.flush();
   const passageWeigh = passageWeight(change.avgLength);

@@ -1,4 +1,3 @@
-import { encodeTermCounts } from '../text/term-counts.js';
 import { words } from '../text/words.js';
 import type { CleanDocument, SourceFormat } from './ingest.js';
 import type { Provenance } from './provenance.js';
@@ -49,11 +48,6 @@ export interface PassageRecord {
   passages: number;
   /** Tokens of the whole document (title and body), for document-level ranking. */
   docTokens: number;
-  /**
-   * On the first passage only: the document's terms counted in its title and in each passage
-   * (encodeTermCounts), which ranking reads in place of every passage's text.
-   */
-  termCounts?: string;
   /** Which indexing root the document came from (an opaque id), to scope deletions. */
   rootId: string;
   /** What the document was written in: pdf, docx, eml, html, markdown, wordpress or text. */
@@ -98,12 +92,6 @@ export function passageId(docId: string, position: number): string {
   return `${docId}-${position}`;
 }
 
-/** A document's stored counts, where they are not too long to store (see encodeTermCounts). */
-function termCountsOf(doc: CleanDocument): { termCounts?: string } {
-  const termCounts = encodeTermCounts(doc.title, doc.passages, doc.lang);
-  return termCounts === null ? {} : { termCounts };
-}
-
 /** Turns a clean document into the records that go to Meilisearch. */
 export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '', origin: FileOrigin | null = null): PassageRecord[] {
   const docTokens = words(`${doc.title ?? ''} ${doc.body}`).length;
@@ -140,12 +128,7 @@ export function toPassageRecords(doc: CleanDocument, docHash: string, rootId = '
     pageEndLabel: p.pageEnd === null ? null : (doc.pageLabels[p.pageEnd - 1] ?? null),
     pageBreaks: p.pageBreaks.length === 0 ? null : p.pageBreaks.map((b) => ({ ...b, label: doc.pageLabels[b.page - 1] ?? null })),
     partOf: doc.partOf,
-    ...(p.position === 0
-      ? {
-          details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted },
-          ...termCountsOf(doc),
-        }
-      : {}),
+    ...(p.position === 0 ? { details: { provenance: doc.provenance, retention: doc.retention, removed: doc.removed, removedOmitted: doc.removedOmitted } } : {}),
     encoding: doc.encoding,
     path: origin?.path ?? null,
     rootPath: origin?.rootPath ?? null,

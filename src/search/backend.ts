@@ -8,7 +8,7 @@ import { BASE_SETTINGS } from '../meili/settings.js';
 import type { KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
 import { blocksLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
-import type { TermRecord } from '../terms/schema.js';
+import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { decodeTermCounts, type DocumentTermCounts } from '../text/term-counts.js';
@@ -80,7 +80,7 @@ const RESOLVE_PASSAGES_MAX = 1_000;
  * record's size): split in two, its threads share the work while the question waits.
  */
 const COUNT_READS = 2;
-/** What a count reads of a document's first passage: its stored counts and its length. */
+/** What a count reads of a document's counts record: its counts and its length. */
 const DOCUMENT_COUNT_FIELDS = ['docId', 'docTokens', 'termCounts'] as const;
 /**
  * What a count reads of each passage when a document has no stored counts: what termCountsOfText
@@ -388,29 +388,29 @@ export class SearchBackend {
   }
 
   /**
-   * The query terms' counts in these documents, from their stored counts (one record each, on the
-   * first passage), in COUNT_READS reads side by side; a document without stored counts (indexed
-   * before they were) is counted from the text of its passages. `cut`: some document's passages
-   * were more than a read returns, and it is left out. A question asks about at most maxCounted
-   * and CANDIDATE_DEPTH documents at a time, far below Meilisearch's maxTotalHits.
+   * The query terms' counts in these documents, from their counts records in the terms index (one
+   * record each, see DocumentCountsRecord), in COUNT_READS reads side by side; a document without
+   * one (indexed before they existed, or too long to store) is counted from the text of its
+   * passages. `cut`: some document's passages were more than a read returns, and it is left out.
+   * A question asks about at most maxCounted and CANDIDATE_DEPTH documents at a time, far below
+   * Meilisearch's maxTotalHits.
    */
   async #countsOf(terms: readonly string[], docIds: readonly string[]): Promise<{ documents: Map<string, DocumentCounted>; cut: boolean }> {
     const documents = new Map<string, DocumentCounted>();
     if (docIds.length === 0) return { documents, cut: false };
     const size = Math.ceil(docIds.length / COUNT_READS);
+    const termsIndex = termsIndexOf(this.#meili.index);
     const reads = await Promise.all(
       Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
-        this.#meili.searchNow<{ hits: Array<{ docId: string; docTokens?: number; termCounts?: unknown }> }>({
-          q: '',
-          filter: `${eqAny('docId', docIds.slice(i * size, (i + 1) * size))} AND position = 0`,
-          limit: size,
-          attributesToRetrieve: DOCUMENT_COUNT_FIELDS,
-        }),
+        this.#meili.searchNow<{ hits: Array<Partial<DocumentCountsRecord>> }>(
+          { q: '', filter: eqAny('id', docIds.slice(i * size, (i + 1) * size).map(documentCountsId)), limit: size, attributesToRetrieve: DOCUMENT_COUNT_FIELDS },
+          termsIndex,
+        ),
       ),
     );
     for (const h of reads.flatMap((r) => r.hits)) {
       const counts = decodeTermCounts(h.termCounts, terms);
-      if (counts) documents.set(h.docId, { counts, docTokens: h.docTokens });
+      if (counts && h.docId) documents.set(h.docId, { counts, docTokens: h.docTokens });
     }
     const unstored = docIds.filter((d) => !documents.has(d));
     if (unstored.length === 0) return { documents, cut: false };

@@ -1,11 +1,11 @@
 import { terms } from './stem.js';
 
 /*
- * A document's terms as the terms index counts them, stored with the document (on its first
- * passage) so that ranking can read a document's counts as one record: Meilisearch's cost of a read
- * grows with the records it returns (about 45 µs each on a 1.19M-passage index, whatever their
- * size), and a document is several passages. It is a forward index: for the title, and for each
- * passage its heading and text, the length in words and the count of each term.
+ * A document's terms as the terms index counts them, stored in one record beside its postings
+ * (DocumentCountsRecord, src/terms/schema.ts) so that ranking reads a document's counts as one
+ * record: Meilisearch's cost of a read grows with the records it returns, and a document is several
+ * passages. It is a forward index: for the title, and for each passage its heading and text, the
+ * length in words and the count of each term.
  *
  * Encoded as one line per part, the title first: `length term:count term:count…`, and a passage's
  * line starts with its position: `position length term:count…`. Terms are made of letters and

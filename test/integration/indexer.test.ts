@@ -10,7 +10,8 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
-import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../../src/terms/schema.js';
+import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type DocumentCountsRecord, type TermRecord } from '../../src/terms/schema.js';
+import { decodeTermCounts } from '../../src/text/term-counts.js';
 import { freshIndexes, SEED_SYNONYMS, seedFiles, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
 const settings = indexSettings(SEED_SYNONYMS);
@@ -109,7 +110,7 @@ describe('indexing jobs against Meilisearch', () => {
 
     const all = await client.index(uid).getDocuments({ limit: 10_000 });
     const expected = accumulate(emptyDelta(), all.results as never[], 1);
-    const stored = await client.index<TermRecord>(termsIndexOf(uid)).getDocuments({ limit: 100_000 });
+    const stored = await client.index<TermRecord>(termsIndexOf(uid)).getDocuments({ filter: 'term EXISTS', limit: 100_000 });
     const byId = new Map(stored.results.map((r) => [r.id, r]));
     const corpus = byId.get(CORPUS_RECORD_ID)!;
     assert.equal(corpus.df, all.results.length);
@@ -126,6 +127,15 @@ describe('indexing jobs against Meilisearch', () => {
       // the removed seed and only the shortened seed's new passages.
       assert.deepEqual(sorted(decodePassagePostings(record?.passages)), sorted(passages?.items), `passages with ${term}`);
       assert.deepEqual(sorted(decodeDocumentPostings(record?.documents)), sorted(documents?.items), `documents listed for ${term}`);
+    }
+    // One counts record per document held, none for the removed seed, the shortened seed's counting its new passages.
+    const counts = (await client.index<DocumentCountsRecord>(termsIndexOf(uid)).getDocuments({ filter: 'term NOT EXISTS', limit: 1000 })).results;
+    assert.deepEqual(counts.map((r) => r.docId).sort(), await docIds(client, uid));
+    for (const r of counts) {
+      const passages = (all.results as Array<{ docId: string; position: number; docTokens: number }>).filter((p) => p.docId === r.docId);
+      const positions = decodeTermCounts(r.termCounts, [])?.passages.map((p) => p.position);
+      assert.deepEqual(positions?.sort((a, b) => a - b), passages.map((p) => p.position).sort((a, b) => a - b), `passages counted of ${r.docId}`);
+      assert.equal(r.docTokens, passages[0]?.docTokens);
     }
   });
 
@@ -144,6 +154,10 @@ describe('indexing jobs against Meilisearch', () => {
     assert.equal(s.documents.unchanged, 5);
     const after = new Map((await termsIndex.getDocuments({ limit: 100_000 })).results.map((r) => [r.id, r]));
     assert.equal(after.get(CORPUS_RECORD_ID)?.postings, POSTINGS_VERSION);
+    // The recount empties the term records only: the documents' counts, which it does not write, stay.
+    const counts = before.results.filter((r) => r.term === undefined);
+    assert.equal(counts.length, 5);
+    for (const r of counts) assert.deepEqual(after.get(r.id), r);
     for (const r of before.results) {
       assert.equal(after.get(r.id)?.df, r.df, `df of ${r.term}`);
       const same = (a?: string, b?: string) => assert.deepEqual((a ?? '').split(' ').sort(), (b ?? '').split(' ').sort(), `postings of ${r.term}`);
@@ -159,7 +173,7 @@ describe('indexing jobs against Meilisearch', () => {
     const postings = { block: 2 };
     await runIndexJob(client, uid, settings, { roots: [dir], postings });
     const termsIndex = client.index<TermRecord>(termsIndexOf(uid));
-    const all = async (index: string) => new Map((await client.index<TermRecord>(termsIndexOf(index)).getDocuments({ limit: 100_000 })).results.map((r) => [r.id, r]));
+    const all = async (index: string) => new Map((await client.index<TermRecord>(termsIndexOf(index)).getDocuments({ filter: 'term EXISTS', limit: 100_000 })).results.map((r) => [r.id, r]));
     const built = await all(uid);
     assert.ok([...built.values()].some((r) => (r.block ?? 0) > 0), 'some term has a second block');
     // As the previous release left them: one record per term with its best documents, version 2.

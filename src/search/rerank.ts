@@ -118,11 +118,13 @@ export function rankPassages<T extends Candidate>(
   for (const c of counted) if (!passages.has(c.id)) passages.set(c.id, { counts: new Map(c.counts), length: c.length, docId: c.docId, position: c.position, hit: null });
   if (usePostings) {
     for (const term of terms) {
-      for (const [docId, position, tf, length] of lists.get(term)?.passages ?? []) {
-        const id = passageId(docId, position);
+      const posted = lists.get(term)?.passages ?? [];
+      for (let i = 0; i < posted.length; i++) {
+        const posting = posted[i]!;
+        const id = passageId(posting[0], posting[1]);
         let p = passages.get(id);
-        if (!p) passages.set(id, (p = { counts: new Map(), length, docId, position, hit: null }));
-        if (!p.hit) p.counts.set(term, tf);
+        if (!p) passages.set(id, (p = { counts: new Map(), length: posting[3], docId: posting[0], position: posting[1], hit: null }));
+        if (!p.hit) p.counts.set(term, posting[2]);
       }
     }
   }

@@ -85,6 +85,11 @@ export class KnownDocuments {
   // Rows × terms, grown by doubling.
   #counts = new Float64Array(0);
   #weights = new Float64Array(0);
+  // Per row: the sum of its known weights (its lower bound), and a bit per term whose count is
+  // known above zero (a query has at most 32 terms, QUERY_TERMS_MAX), kept as weights are set so
+  // that bounding every row each round reads two numbers a row.
+  #lower = new Float64Array(0);
+  #present = new Int32Array(0);
   #lengths: number[] = [];
   #exact: boolean[] = [];
 
@@ -108,15 +113,18 @@ export class KnownDocuments {
       this.#ids.push(docId);
       this.#lengths.push(length);
       this.#exact.push(false);
-      const needed = (row + 1) * this.#terms.length;
-      if (needed > this.#counts.length) {
-        const grown = Math.max(needed, 2 * this.#counts.length, 1024);
-        const counts = new Float64Array(grown);
-        counts.set(this.#counts);
-        this.#counts = counts;
-        const weights = new Float64Array(grown);
-        weights.set(this.#weights);
-        this.#weights = weights;
+      if (row >= this.#lower.length) {
+        const rows = Math.max(2 * this.#lower.length, 1024);
+        const grow = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A, n: number): A => {
+          const grown = make(n);
+          grown.set(a);
+          return grown;
+        };
+        const width = this.#terms.length;
+        this.#counts = grow(this.#counts, (n) => new Float64Array(n), rows * width);
+        this.#weights = grow(this.#weights, (n) => new Float64Array(n), rows * width);
+        this.#lower = grow(this.#lower, (n) => new Float64Array(n), rows);
+        this.#present = grow(this.#present, (n) => new Int32Array(n), rows);
       }
     }
     return row;
@@ -126,15 +134,29 @@ export class KnownDocuments {
     const at = row * this.#terms.length + column;
     this.#counts[at] = tf;
     this.#weights[at] = tf > 0 ? this.#idfs[column]! * termWeight(tf, this.#lengths[row]!, this.#docStats.avgLength) : 0;
+    if (tf > 0) this.#present[row]! |= 1 << column;
+    else this.#present[row]! &= ~(1 << column);
+  }
+
+  /** Sums a row's known weights again, in term order (the same sum however the row was filled). */
+  #sumRow(row: number): void {
+    let sum = 0;
+    for (let c = 0, at = row * this.#terms.length; c < this.#terms.length; c++, at++) if (this.#counts[at]! > 0) sum += this.#weights[at]!;
+    this.#lower[row] = sum;
   }
 
   /** Adds a block of a term's document postings. */
   addPostings(term: string, postings: readonly DocumentPosting[]): void {
     const column = this.#column.get(term);
     if (column === undefined) return;
-    for (const [docId, tf, length] of postings) {
-      const row = this.#row(docId, length);
-      if (!this.#exact[row]) this.#set(row, column, tf);
+    // Indexed, not destructured: a question adds some ten thousand postings, and destructuring each
+    // went through the array iterator, which allocated (a heap profile counted it).
+    for (let i = 0; i < postings.length; i++) {
+      const p = postings[i]!;
+      const row = this.#row(p[0], p[2]);
+      if (this.#exact[row]) continue;
+      this.#set(row, column, p[1]);
+      this.#sumRow(row);
     }
   }
 
@@ -144,6 +166,7 @@ export class KnownDocuments {
     this.#lengths[row] = length;
     this.#exact[row] = true;
     for (let c = 0; c < this.#terms.length; c++) this.#set(row, c, counts.get(this.#terms[c]!) ?? 0);
+    this.#sumRow(row);
   }
 
   /** The terms of which some of these documents' counts are unknown and whose lists go on. */
@@ -161,21 +184,22 @@ export class KnownDocuments {
   /** Lower and upper bounds of every document: unknown counts may add at most each term's reach (IDF times frontier). */
   bounds(cursors: ReadonlyMap<string, TermCursor>): DocumentBounds {
     const n = this.#ids.length;
-    const width = this.#terms.length;
     const reach = this.#terms.map((t) => reachOf(t, cursors, this.#docStats));
-    const lower = new Float64Array(n);
+    // The terms whose unread documents may still add something.
+    let open = 0;
+    reach.forEach((r, c) => {
+      if (r > 0) open |= 1 << c;
+    });
+    const lower = this.#lower.slice(0, n);
     const upper = new Float64Array(n);
     const unknown = new Uint8Array(n);
     for (let row = 0; row < n; row++) {
-      let sum = 0;
       let missing = 0;
-      const exact = this.#exact[row];
-      for (let c = 0, at = row * width; c < width; c++, at++) {
-        if (this.#counts[at]! > 0) sum += this.#weights[at]!;
-        else if (!exact && reach[c]! > 0) missing += reach[c]!;
+      if (!this.#exact[row]) {
+        // Term by term in order (lowest bit first), as a sum over the columns would add them.
+        for (let m = open & ~this.#present[row]!; m !== 0; m &= m - 1) missing += reach[31 - Math.clz32(m & -m)]!;
       }
-      lower[row] = sum;
-      upper[row] = sum + missing;
+      upper[row] = lower[row]! + missing;
       unknown[row] = missing > 0 ? 1 : 0;
     }
     return { lower, upper, unknown };

@@ -3,7 +3,6 @@ import { documentStats, type CorpusStats } from '../text/bm25.js';
 import { frontierOf, KnownDocuments, kthLower, planReads, reachOf, type DocumentBounds, type KnownDocument, type TermCursor } from './blocks.js';
 import {
   bestPostings,
-  comparePlaces,
   decodeDocumentPostings,
   decodePassagePostings,
   DOCUMENT_BLOCK,
@@ -115,7 +114,8 @@ function orderedPrefix(list: readonly DocumentPosting[], weigh: (p: DocumentPost
   let previous = from > 0 ? weigh(list[from - 1]!) : Infinity;
   for (let i = from; i < list.length; i++) {
     const w = weigh(list[i]!);
-    if (w > previous || (w === previous && comparePlaces(list[i - 1]!, list[i]!) > 0)) return i;
+    // Equal weights by id (comparePlaces of document postings, inlined: most of a list's weights tie).
+    if (w > previous || (w === previous && list[i - 1]![0] > list[i]![0])) return i;
     previous = w;
   }
   return list.length;

@@ -60,9 +60,8 @@ export function encodeTermCounts(
   return lines.join('\n');
 }
 
-/** The count of `term` in one encoded part, 0 when absent. */
-function countIn(part: string, term: string): number {
-  const key = ` ${term}:`;
+/** The count in one encoded part of the term whose `key` is " term:", 0 when absent. */
+function countIn(part: string, key: string): number {
   const at = part.indexOf(key);
   if (at < 0) return 0;
   let n = 0;
@@ -101,13 +100,14 @@ export function decodeTermCounts(encoded: unknown, wanted: readonly string[]): D
   if (typeof encoded !== 'string' || encoded === '') return null;
   let title: TermCounts | null = null;
   const passages: DocumentTermCounts['passages'] = [];
+  const keys = wanted.map((t) => ` ${t}:`);
   for (const part of encoded.split('\n')) {
     const head = headOf(part, title ? 2 : 1);
     if (!head) return null;
     const counts = new Map<string, number>();
-    for (const t of wanted) {
-      const n = countIn(part, t);
-      if (n > 0) counts.set(t, n);
+    for (let i = 0; i < wanted.length; i++) {
+      const n = countIn(part, keys[i]!);
+      if (n > 0) counts.set(wanted[i]!, n);
     }
     if (title) passages.push({ position: head[0]!, length: head[1]!, counts });
     else title = { length: head[0]!, counts };

@@ -75,11 +75,12 @@ export const QUESTION_READ_LIMITS: QuestionReadLimits = { maxBlocks: 64, maxRoun
  */
 const RESOLVE_PASSAGES_MAX = 1_000;
 /**
- * Reads side by side that a count is split into. Meilisearch answers each search on one thread,
- * and a read costs it about 45 µs a record it returns (on the 1.19M-passage index, whatever the
- * record's size): split in two, its threads share the work while the question waits.
+ * Reads side by side that a count from passages' text is split into. Meilisearch answers each
+ * search on one thread, and a read costs it about 45 µs a passage it returns (on the 1.19M-passage
+ * index, whatever the record's size): split in two, its threads share the work while the question
+ * waits. Counts records cost it a fraction of that, and are read in one request.
  */
-const COUNT_READS = 2;
+const TEXT_COUNT_READS = 2;
 /** What a count reads of a document's counts record: its counts and its length. */
 const DOCUMENT_COUNT_FIELDS = ['docId', 'docTokens', 'termCounts'] as const;
 /**
@@ -380,7 +381,7 @@ export class SearchBackend {
     if (got.capped === 'counted') {
       blocked.incomplete = {
         reason: cut
-          ? `the ranking counted documents indexed without their stored counts from at most ${RESOLVE_PASSAGES_MAX / COUNT_READS} passages a read, its bound: some are scored from part of their counts`
+          ? `the ranking counted documents indexed without their stored counts from at most ${RESOLVE_PASSAGES_MAX / TEXT_COUNT_READS} passages a read, its bound: some are scored from part of their counts`
           : 'the ranking could not read some documents it counted: they are scored from part of their counts',
       };
     }
@@ -389,26 +390,19 @@ export class SearchBackend {
 
   /**
    * The query terms' counts in these documents, from their counts records in the terms index (one
-   * record each, see DocumentCountsRecord), in COUNT_READS reads side by side; a document without
-   * one (indexed before they existed, or too long to store) is counted from the text of its
-   * passages. `cut`: some document's passages were more than a read returns, and it is left out.
-   * A question asks about at most maxCounted and CANDIDATE_DEPTH documents at a time, far below
-   * Meilisearch's maxTotalHits.
+   * record each, see DocumentCountsRecord), in one read; a document without one (indexed before
+   * they existed, or too long to store) is counted from the text of its passages. `cut`: some
+   * document's passages were more than a read returns, and it is left out. A question asks about
+   * at most maxCounted and CANDIDATE_DEPTH documents at a time, far below Meilisearch's maxTotalHits.
    */
   async #countsOf(terms: readonly string[], docIds: readonly string[]): Promise<{ documents: Map<string, DocumentCounted>; cut: boolean }> {
     const documents = new Map<string, DocumentCounted>();
     if (docIds.length === 0) return { documents, cut: false };
-    const size = Math.ceil(docIds.length / COUNT_READS);
-    const termsIndex = termsIndexOf(this.#meili.index);
-    const reads = await Promise.all(
-      Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
-        this.#meili.searchNow<{ hits: Array<Partial<DocumentCountsRecord>> }>(
-          { q: '', filter: eqAny('id', docIds.slice(i * size, (i + 1) * size).map(documentCountsId)), limit: size, attributesToRetrieve: DOCUMENT_COUNT_FIELDS },
-          termsIndex,
-        ),
-      ),
+    const read = await this.#meili.searchNow<{ hits: Array<Partial<DocumentCountsRecord>> }>(
+      { q: '', filter: eqAny('id', docIds.map(documentCountsId)), limit: docIds.length, attributesToRetrieve: DOCUMENT_COUNT_FIELDS },
+      termsIndexOf(this.#meili.index),
     );
-    for (const h of reads.flatMap((r) => r.hits)) {
+    for (const h of read.hits) {
       const counts = decodeTermCounts(h.termCounts, terms);
       if (counts && h.docId) documents.set(h.docId, { counts, docTokens: h.docTokens });
     }
@@ -421,14 +415,14 @@ export class SearchBackend {
   }
 
   /**
-   * Every passage of these documents, in COUNT_READS reads side by side of at most
-   * RESOLVE_PASSAGES_MAX / COUNT_READS each (best documents first, as given); `whole`: the passages
+   * Every passage of these documents, in TEXT_COUNT_READS reads side by side of at most
+   * RESOLVE_PASSAGES_MAX / TEXT_COUNT_READS each (best documents first, as given); `whole`: the passages
    * of the documents whose read left none out.
    */
   async #passagesOf(docIds: readonly string[]): Promise<{ passages: TextPassage[]; whole: TextPassage[] }> {
     if (docIds.length === 0) return { passages: [], whole: [] };
-    const size = Math.ceil(docIds.length / COUNT_READS);
-    const limit = RESOLVE_PASSAGES_MAX / COUNT_READS;
+    const size = Math.ceil(docIds.length / TEXT_COUNT_READS);
+    const limit = RESOLVE_PASSAGES_MAX / TEXT_COUNT_READS;
     const reads = await Promise.all(
       Array.from({ length: Math.ceil(docIds.length / size) }, (_, i) =>
         this.#meili.searchNow<{ hits: TextPassage[] }>({

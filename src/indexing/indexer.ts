@@ -9,7 +9,7 @@ import { nodeFor } from '../meili/nodes.js';
 import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
 import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
-import { documentCountsId, POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
+import { DOCUMENT_COUNTS_VERSION, documentCountsId, documentCountsRecord, POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
@@ -92,6 +92,8 @@ class NodeJob {
   #uncounted: string[] = [];
   /** Documents whose passages stay as they are: what a recount reads back. */
   readonly kept = new Set<string>();
+  /** True when documents the job keeps may lack their counts records (see countKept). */
+  countsMissing = false;
   readonly #postings: PostingsShape | undefined;
 
   constructor(node: JobNode, uid: string, opts: IndexJobOptions, spillRoot: string) {
@@ -202,6 +204,32 @@ class NodeJob {
     await this.#deleteLeftovers();
   }
 
+  /**
+   * Writes the counts records of the documents kept as they are, from their stored passages, in an
+   * index built before documents had them (its corpus record lacks DOCUMENT_COUNTS_VERSION). A
+   * document's passages are gathered until every one of them has come, whatever the pages' order;
+   * a passage of an older version of its document (another hash) is not one of them.
+   */
+  async countKept(currentHash: (docId: string) => string | undefined): Promise<void> {
+    if (!this.countsMissing || this.kept.size === 0) return;
+    const gathering = new Map<string, StoredPassage[]>();
+    for await (const page of storedPassagePages(this.index, null)) {
+      for (const p of page) {
+        if (!this.kept.has(p.docId) || p.docHash !== currentHash(p.docId)) continue;
+        let parts = gathering.get(p.docId);
+        if (!parts) gathering.set(p.docId, (parts = []));
+        parts.push(p);
+        if (parts.length < p.passages) continue;
+        gathering.delete(p.docId);
+        parts.sort((a, b) => a.position - b.position);
+        const first = parts[0]!;
+        const record = documentCountsRecord({ docId: p.docId, title: first.title, lang: first.lang ?? null, passages: parts }, first.docTokens ?? 0);
+        if (record) await this.counts.add([record]);
+      }
+    }
+    await this.counts.flush();
+  }
+
   /** The corpus totals once this job's change is applied. */
   totals(): Required<Pick<TermRecord, 'df' | 'tokens' | 'docs' | 'docTokens'>> {
     const c = this.corpus;
@@ -229,8 +257,9 @@ class NodeJob {
   /** Marks the statistics current: the last write of a job whose every other write succeeded. */
   async commitTerms(): Promise<void> {
     if (!this.fresh && !this.spill.touched) {
-      // Nothing changed here: the statistics stay as they were, without the mark this job set.
-      if (this.corpus) await unmarkJobPending(this.queue, this.client, this.termsUid, this.corpus);
+      // Nothing changed here: the statistics stay as they were, without the mark this job set (and
+      // with every document's counts record, which countKept wrote if some lacked them).
+      if (this.corpus) await unmarkJobPending(this.queue, this.client, this.termsUid, { ...this.corpus, counts: DOCUMENT_COUNTS_VERSION });
       return;
     }
     await commitTermStats(this.queue, this.client, this.termsUid, this.totals());
@@ -375,6 +404,7 @@ async function update(
     await prepare(n, settings);
     for (const [docId, d] of await indexedDocuments(n.index)) held.set(docId, { node: n, ...d });
     await n.readCorpus();
+    n.countsMissing = n.corpus?.counts !== DOCUMENT_COUNTS_VERSION;
     // Statistics missing, stale (a job failed or died before marking them current), or kept by
     // an older release are recounted whole: from the passages kept and those this job brings.
     n.fresh = n.corpus?.postings !== POSTINGS_VERSION || n.corpus?.pending === true;
@@ -421,6 +451,7 @@ async function update(
       await n.flushReplacements();
       summary.documents.removed += await n.flushRemovals();
       if (n.fresh) await n.recountKept((docId) => held.get(docId)?.docHash);
+      await n.countKept((docId) => held.get(docId)?.docHash);
     }
     // A document moved between nodes was counted as removed once: it is not gone.
     summary.documents.removed -= [...present].filter((d) => held.has(d) && held.get(d)!.node !== nodeFor(d, nodes)).length;

@@ -18,9 +18,9 @@ export async function indexedDocuments(index: Index<PassageRecord>): Promise<Map
   return out;
 }
 
-/** Fields of a stored passage that the term statistics and leftover deletions read. */
-const STORED_FIELDS = ['id', 'docId', 'docHash', 'title', 'heading', 'text', 'position', 'docTokens', 'lang'] as const;
-export type StoredPassage = ScoredFields & { id: string; docId: string; docHash: string; position: number };
+/** Fields of a stored passage that the term statistics, counts records and leftover deletions read. */
+const STORED_FIELDS = ['id', 'docId', 'docHash', 'title', 'heading', 'text', 'position', 'docTokens', 'lang', 'passages'] as const;
+export type StoredPassage = ScoredFields & { id: string; docId: string; docHash: string; position: number; passages: number };
 
 /**
  * The stored passages of the given documents (all documents when `docIds` is null), a page at a

@@ -14,7 +14,7 @@ import {
   type DocumentPosting,
   type PassagePosting,
 } from '../terms/postings.js';
-import { blockId, CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } from '../terms/schema.js';
+import { blockId, CORPUS_RECORD_ID, DOCUMENT_COUNTS_VERSION, POSTINGS_VERSION, termId, type TermRecord } from '../terms/schema.js';
 import type { TermSpill, TermTotals } from './term-spill.js';
 
 /** Term records read per request: they carry their postings, so a few hundred keep a page small. */
@@ -163,9 +163,12 @@ export async function unmarkJobPending(queue: WriteQueue, client: Meilisearch, t
   await records.flush();
 }
 
-/** Marks the statistics current (see writeTermStats): the last write of a job. */
+/**
+ * Marks the statistics current (see writeTermStats), and every document as having its counts
+ * record (the job wrote those its documents lacked): the last write of a job.
+ */
 export async function commitTermStats(queue: WriteQueue, client: Meilisearch, termsUid: string, totals: CorpusTotals): Promise<void> {
   const records = new DocumentBatcher(queue, client, termsUid);
-  await records.add([{ id: CORPUS_RECORD_ID, term: '', ...totals, postings: POSTINGS_VERSION }]);
+  await records.add([{ id: CORPUS_RECORD_ID, term: '', ...totals, postings: POSTINGS_VERSION, counts: DOCUMENT_COUNTS_VERSION }]);
   await records.flush();
 }

@@ -30,6 +30,12 @@ export interface TermRecord {
   /** Only on the corpus record: POSTINGS_VERSION when every term record carries postings. */
   postings?: number;
   /**
+   * Only on the corpus record: DOCUMENT_COUNTS_VERSION when every document has its counts record
+   * (or is too long to have one). An index built before they existed lacks it: its next job writes
+   * them for the documents it keeps.
+   */
+  counts?: number;
+  /**
    * Only on the corpus record: set while a job changes the passages, cleared when it marks the
    * statistics current. Found set, it tells the next job that one died part-way.
    */
@@ -78,6 +84,9 @@ export interface DocumentCountsRecord {
   docTokens: number;
   termCounts: string;
 }
+
+/** Marks, on the corpus record, an index whose every document has its counts record (see TermRecord.counts). */
+export const DOCUMENT_COUNTS_VERSION = 1;
 
 /** The id of a document's counts: no term id ("t…") nor the corpus id starts with "d_". */
 export function documentCountsId(docId: string): string {

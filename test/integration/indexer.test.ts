@@ -10,7 +10,7 @@ import { indexSettings } from '../../src/meili/settings.js';
 import { accumulate, emptyDelta } from '../../src/indexing/term-stats.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { decodeDocumentPostings, decodePassagePostings } from '../../src/terms/postings.js';
-import { CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type DocumentCountsRecord, type TermRecord } from '../../src/terms/schema.js';
+import { CORPUS_RECORD_ID, DOCUMENT_COUNTS_VERSION, POSTINGS_VERSION, termId, type DocumentCountsRecord, type TermRecord } from '../../src/terms/schema.js';
 import { decodeTermCounts } from '../../src/text/term-counts.js';
 import { freshIndexes, SEED_SYNONYMS, seedFiles, SEEDS_DIR, tempDir, testMeili } from '../helpers.js';
 
@@ -137,6 +137,27 @@ describe('indexing jobs against Meilisearch', () => {
       assert.deepEqual(positions?.sort((a, b) => a - b), passages.map((p) => p.position).sort((a, b) => a - b), `passages counted of ${r.docId}`);
       assert.equal(r.docTokens, passages[0]?.docTokens);
     }
+  });
+
+  it('writes the counts records an index built before them lacks, for the documents it keeps', async () => {
+    const uid = fresh('counts');
+    const dir = seedFolder();
+    await runIndexJob(client, uid, settings, { roots: [dir] });
+    const termsIndex = client.index<TermRecord>(termsIndexOf(uid));
+    const records = async () => (await termsIndex.getDocuments({ filter: 'term NOT EXISTS', limit: 1000 })).results.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const built = await records();
+    assert.equal(built.length, 5);
+    // As the previous release left an index: no counts records, no mark on the corpus record.
+    await termsIndex.deleteDocuments(built.map((r) => r.id)).waitTask();
+    const { counts: _, ...unmarked } = (await termsIndex.getDocuments({ filter: `id = "${CORPUS_RECORD_ID}"` })).results[0]!;
+    await termsIndex.addDocuments([unmarked]).waitTask();
+
+    const s = await runIndexJob(client, uid, settings, { roots: [dir] });
+    assert.equal(s.documents.unchanged, 5);
+    assert.deepEqual(await records(), built, 'the records a build writes, from the stored passages');
+    const corpus = (await termsIndex.getDocuments({ filter: `id = "${CORPUS_RECORD_ID}"` })).results[0]!;
+    assert.equal(corpus.counts, DOCUMENT_COUNTS_VERSION);
+    assert.equal(corpus.pending, undefined);
   });
 
   it('recounts statistics an older release kept without postings, on the next job', async () => {

@@ -9,7 +9,7 @@ import { nodeFor } from '../meili/nodes.js';
 import { applySettings, TERMS_SETTINGS } from '../meili/settings.js';
 import { waitAll } from '../meili/tasks.js';
 import { DocumentBatcher, WriteQueue, type WriteLimits } from '../meili/writer.js';
-import { DOCUMENT_COUNTS_VERSION, documentCountsId, documentCountsRecord, POSTINGS_VERSION, type TermRecord } from '../terms/schema.js';
+import { DOCUMENT_COUNTS_VERSION, documentCountsId, documentCountsRecord, POSTINGS_VERSION, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { collectFiles, type Failure, type FoundFile } from './files.js';
 import { proseLossFlag, type ProseLossFlag } from './loss-report.js';
 import { ingestFiles, isFailure, type IngestedFile, type ReadOptions } from './read-files.js';
@@ -90,9 +90,9 @@ class NodeJob {
   #leftovers: string[] = [];
   /** Counts records of documents removed, or indexed again without stored counts. */
   #uncounted: string[] = [];
-  /** Documents whose passages stay as they are: what a recount reads back. */
+  /** Documents whose passages stay as they are: what readKept reads back. */
   readonly kept = new Set<string>();
-  /** True when documents the job keeps may lack their counts records (see countKept). */
+  /** True when documents the job keeps may lack their counts records (see readKept). */
   countsMissing = false;
   readonly #postings: PostingsShape | undefined;
 
@@ -186,48 +186,36 @@ class NodeJob {
   }
 
   /**
-   * A recount: adds the passages of every document kept as it is. A passage of an older version of
-   * its document (another hash than the document's first passage) was left by a job that died
-   * before deleting it: it is deleted, not counted.
+   * Reads back the documents kept as they are, in one pass over the stored passages, for what the
+   * job needs of them:
+   * - a recount (`fresh`): their passages are added to the statistics. A passage of an older
+   *   version of its document (another hash than the document's first passage) was left by a job
+   *   that died before deleting it: it is deleted, not counted;
+   * - their counts records, in an index built before documents had them (`countsMissing`: its
+   *   corpus record lacks DOCUMENT_COUNTS_VERSION). A document's passages are gathered until every
+   *   one of them has come, whatever the pages' order.
    */
-  async recountKept(currentHash: (docId: string) => string | undefined): Promise<void> {
-    if (this.kept.size === 0) return;
+  async readKept(currentHash: (docId: string) => string | undefined): Promise<void> {
+    const recount = this.fresh;
+    const count = this.countsMissing;
+    if ((!recount && !count) || this.kept.size === 0) return;
+    const gathering = new Map<string, StoredPassage[]>();
     for await (const page of storedPassagePages(this.index, null)) {
       const kept: StoredPassage[] = [];
       for (const p of page) {
         if (!this.kept.has(p.docId)) continue;
-        if (p.docHash !== currentHash(p.docId)) this.#leftovers.push(p.id);
-        else kept.push(p);
-      }
-      if (kept.length > 0) this.spill.add(kept, 1);
-    }
-    await this.#deleteLeftovers();
-  }
-
-  /**
-   * Writes the counts records of the documents kept as they are, from their stored passages, in an
-   * index built before documents had them (its corpus record lacks DOCUMENT_COUNTS_VERSION). A
-   * document's passages are gathered until every one of them has come, whatever the pages' order;
-   * a passage of an older version of its document (another hash) is not one of them.
-   */
-  async countKept(currentHash: (docId: string) => string | undefined): Promise<void> {
-    if (!this.countsMissing || this.kept.size === 0) return;
-    const gathering = new Map<string, StoredPassage[]>();
-    for await (const page of storedPassagePages(this.index, null)) {
-      for (const p of page) {
-        if (!this.kept.has(p.docId) || p.docHash !== currentHash(p.docId)) continue;
-        let parts = gathering.get(p.docId);
-        if (!parts) gathering.set(p.docId, (parts = []));
-        parts.push(p);
-        if (parts.length < p.passages) continue;
-        gathering.delete(p.docId);
-        parts.sort((a, b) => a.position - b.position);
-        const first = parts[0]!;
-        const record = documentCountsRecord({ docId: p.docId, title: first.title, lang: first.lang ?? null, passages: parts }, first.docTokens ?? 0);
+        if (p.docHash !== currentHash(p.docId)) {
+          if (recount) this.#leftovers.push(p.id);
+          continue;
+        }
+        kept.push(p);
+        const record = count ? gatherCounts(gathering, p) : null;
         if (record) await this.counts.add([record]);
       }
+      if (recount && kept.length > 0) this.spill.add(kept, 1);
     }
-    await this.counts.flush();
+    if (recount) await this.#deleteLeftovers();
+    if (count) await this.counts.flush();
   }
 
   /** The corpus totals once this job's change is applied. */
@@ -258,7 +246,7 @@ class NodeJob {
   async commitTerms(): Promise<void> {
     if (!this.fresh && !this.spill.touched) {
       // Nothing changed here: the statistics stay as they were, without the mark this job set (and
-      // with every document's counts record, which countKept wrote if some lacked them).
+      // with every document's counts record, which readKept wrote if some lacked them).
       if (this.corpus) await unmarkJobPending(this.queue, this.client, this.termsUid, { ...this.corpus, counts: DOCUMENT_COUNTS_VERSION });
       return;
     }
@@ -268,6 +256,21 @@ class NodeJob {
   async readCorpus(): Promise<void> {
     this.corpus = await corpusRecord(this.client, this.termsUid);
   }
+}
+
+/**
+ * Adds a stored passage to its document's gathered passages; once all have come, the document's
+ * counts record (null when too long to store, or not yet complete).
+ */
+function gatherCounts(gathering: Map<string, StoredPassage[]>, p: StoredPassage): DocumentCountsRecord | null {
+  let parts = gathering.get(p.docId);
+  if (!parts) gathering.set(p.docId, (parts = []));
+  parts.push(p);
+  if (parts.length < p.passages) return null;
+  gathering.delete(p.docId);
+  parts.sort((a, b) => a.position - b.position);
+  const first = parts[0]!;
+  return documentCountsRecord({ docId: p.docId, title: first.title, lang: first.lang ?? null, passages: parts }, first.docTokens ?? 0);
 }
 
 /** The mean passage and document lengths over every node, after the job. */
@@ -450,8 +453,7 @@ async function update(
     for (const n of nodes) {
       await n.flushReplacements();
       summary.documents.removed += await n.flushRemovals();
-      if (n.fresh) await n.recountKept((docId) => held.get(docId)?.docHash);
-      await n.countKept((docId) => held.get(docId)?.docHash);
+      await n.readKept((docId) => held.get(docId)?.docHash);
     }
     // A document moved between nodes was counted as removed once: it is not gone.
     summary.documents.removed -= [...present].filter((d) => held.has(d) && held.get(d)!.node !== nodeFor(d, nodes)).length;

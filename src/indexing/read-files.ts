@@ -129,9 +129,10 @@ export async function* ingestFiles(files: readonly FoundFile[], opts: ReadOption
       else {
         const { file, fileDocId, docHash, read } = outcome;
         for (const doc of read.documents) {
-          const docId = ownId(doc, file.path, fileDocId);
-          const records = toPassageRecords({ ...doc, docId }, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot });
-          const counts = records[0] ? documentCountsRecord({ ...doc, docId }, records[0].docTokens) : null;
+          const named = { ...doc, docId: ownId(doc, file.path, fileDocId) };
+          const docId = named.docId;
+          const records = toPassageRecords(named, docHash, file.rootId, { path: file.realPath, rootPath: file.realRoot });
+          const counts = records[0] ? documentCountsRecord(named, records[0].docTokens) : null;
           yield { file, docId, docHash, records, counts, retention: doc.retention };
         }
         for (const f of read.failures) yield { file: `${file.path} (${f.part})`, error: f.error, code: 'ingest_failed' };

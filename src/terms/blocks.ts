@@ -69,6 +69,12 @@ export interface DocumentBounds {
   unknown: Uint8Array;
 }
 
+/** `larger`, holding `a` at its start. */
+function grown<A extends Float64Array | Int32Array>(a: A, larger: A): A {
+  larger.set(a);
+  return larger;
+}
+
 /**
  * What a question's reading knows of the documents it met, one row a document: each query term's
  * weight there (IDF times BM25's term weight; 0 where its count is unknown or, once the document
@@ -115,16 +121,11 @@ export class KnownDocuments {
       this.#exact.push(false);
       if (row >= this.#lower.length) {
         const rows = Math.max(2 * this.#lower.length, 1024);
-        const grow = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A, n: number): A => {
-          const grown = make(n);
-          grown.set(a);
-          return grown;
-        };
         const width = this.#terms.length;
-        this.#counts = grow(this.#counts, (n) => new Float64Array(n), rows * width);
-        this.#weights = grow(this.#weights, (n) => new Float64Array(n), rows * width);
-        this.#lower = grow(this.#lower, (n) => new Float64Array(n), rows);
-        this.#present = grow(this.#present, (n) => new Int32Array(n), rows);
+        this.#counts = grown(this.#counts, new Float64Array(rows * width));
+        this.#weights = grown(this.#weights, new Float64Array(rows * width));
+        this.#lower = grown(this.#lower, new Float64Array(rows));
+        this.#present = grown(this.#present, new Int32Array(rows));
       }
     }
     return row;

@@ -7,7 +7,7 @@ import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
 import type { KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
-import { blocksLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
+import { blocksLookup, postingLists, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
 import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
@@ -465,7 +465,7 @@ export class SearchBackend {
       showRankingScore: true,
       ...(filter ? { filter } : {}),
     });
-    const hits = rankPassages(a.terms, terms.stats, terms.lists, found.hits, false);
+    const hits = rankPassages(a.terms, terms.stats, postingLists(terms), found.hits, false);
     const partial = found.partial ?? terms.partial;
     return { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
   }

@@ -1,5 +1,6 @@
 import { idf, termWeight, type CorpusStats } from '../text/bm25.js';
-import { kthLargest, type DocumentPosting } from './postings.js';
+import type { DocumentTable } from './document-table.js';
+import { kthLargest, type DocumentColumns } from './postings.js';
 
 /*
  * Reading a question's document postings block by block, and knowing when to stop.
@@ -33,7 +34,9 @@ export interface TermCursor {
   /** The mean document length the list was ordered with. */
   weighedAt: number;
   /** Every document the nodes sent, some past what is known (see keepPrefix in read.ts). */
-  received: DocumentPosting[];
+  received: DocumentColumns;
+  /** How many of `received` are known: the first of the whole list, in its order. */
+  kept: number;
   /** How many of `received` are known to be in the list's order (read.ts checks each once). */
   ordered?: number;
 }
@@ -70,25 +73,30 @@ export interface DocumentBounds {
 }
 
 /** `larger`, holding `a` at its start. */
-function grown<A extends Float64Array | Int32Array>(a: A, larger: A): A {
+function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, larger: A): A {
   larger.set(a);
   return larger;
 }
 
 /**
- * What a question's reading knows of the documents it met, one row a document: each query term's
- * weight there (IDF times BM25's term weight; 0 where its count is unknown or, once the document
- * was counted, zero) and whether it was counted. Kept in flat arrays: a question meets some ten
- * thousand documents and bounds them every round.
+ * What a question's reading knows of the documents it met, one row a document (its row in the
+ * read's DocumentTable): each query term's weight there (IDF times BM25's term weight; 0 where its
+ * count is unknown or, once the document was counted, zero) and whether it was counted. Kept in
+ * flat arrays: a question meets some ten thousand documents and bounds them every round.
  */
 export class KnownDocuments {
   readonly #terms: readonly string[];
   readonly #column = new Map<string, number>();
   readonly #docStats: CorpusStats;
   readonly #idfs: number[];
-  readonly #ids: string[] = [];
-  readonly #rows = new Map<string, number>();
-  // Rows × terms, grown by doubling.
+  readonly #table: DocumentTable;
+  // Per table row, grown by doubling: whether the reading met the document (a node may have sent
+  // postings past what is known of a list, whose documents the table holds but the reading has not
+  // met), its length, whether it was counted; and per row and term, the count and the weight.
+  #met = new Uint8Array(0);
+  #metCount = 0;
+  #lengths = new Float64Array(0);
+  #exact = new Uint8Array(0);
   #counts = new Float64Array(0);
   #weights = new Float64Array(0);
   // Per row: the sum of its known weights (its lower bound), and a bit per term whose count is
@@ -96,39 +104,41 @@ export class KnownDocuments {
   // that bounding every row each round reads two numbers a row.
   #lower = new Float64Array(0);
   #present = new Int32Array(0);
-  #lengths: number[] = [];
-  #exact: boolean[] = [];
 
   /** `terms`: the query's terms (without repeats, as analyzeQuery gives them). */
-  constructor(terms: readonly string[], docStats: CorpusStats) {
+  constructor(terms: readonly string[], docStats: CorpusStats, table: DocumentTable) {
     this.#terms = terms;
     this.#terms.forEach((t, i) => this.#column.set(t, i));
     this.#docStats = docStats;
     this.#idfs = this.#terms.map((t) => idf(t, docStats));
+    this.#table = table;
   }
 
+  /** Documents met. */
   get size(): number {
-    return this.#ids.length;
+    return this.#metCount;
   }
 
-  #row(docId: string, length: number): number {
-    let row = this.#rows.get(docId);
-    if (row === undefined) {
-      row = this.#ids.length;
-      this.#rows.set(docId, row);
-      this.#ids.push(docId);
-      this.#lengths.push(length);
-      this.#exact.push(false);
-      if (row >= this.#lower.length) {
-        const rows = Math.max(2 * this.#lower.length, 1024);
-        const width = this.#terms.length;
-        this.#counts = grown(this.#counts, new Float64Array(rows * width));
-        this.#weights = grown(this.#weights, new Float64Array(rows * width));
-        this.#lower = grown(this.#lower, new Float64Array(rows));
-        this.#present = grown(this.#present, new Int32Array(rows));
-      }
-    }
-    return row;
+  /** Marks a table row met, with the length its first posting gives. */
+  #meet(row: number, length: number): void {
+    if (row >= this.#met.length) this.#grow(row + 1);
+    if (this.#met[row]) return;
+    this.#met[row] = 1;
+    this.#metCount++;
+    this.#lengths[row] = length;
+  }
+
+  #grow(rows: number): void {
+    let size = Math.max(this.#met.length, 1024);
+    while (size < rows) size *= 2;
+    const width = this.#terms.length;
+    this.#met = grown(this.#met, new Uint8Array(size));
+    this.#lengths = grown(this.#lengths, new Float64Array(size));
+    this.#exact = grown(this.#exact, new Uint8Array(size));
+    this.#counts = grown(this.#counts, new Float64Array(size * width));
+    this.#weights = grown(this.#weights, new Float64Array(size * width));
+    this.#lower = grown(this.#lower, new Float64Array(size));
+    this.#present = grown(this.#present, new Int32Array(size));
   }
 
   #set(row: number, column: number, tf: number): void {
@@ -146,26 +156,25 @@ export class KnownDocuments {
     this.#lower[row] = sum;
   }
 
-  /** Adds a block of a term's document postings. */
-  addPostings(term: string, postings: readonly DocumentPosting[]): void {
+  /** Adds a term's document postings, those from `from` to `to` of its columns. */
+  addPostings(term: string, postings: DocumentColumns, from: number, to: number): void {
     const column = this.#column.get(term);
     if (column === undefined) return;
-    // Indexed, not destructured: a question adds some ten thousand postings, and destructuring each
-    // went through the array iterator, which allocated (a heap profile counted it).
-    for (let i = 0; i < postings.length; i++) {
-      const p = postings[i]!;
-      const row = this.#row(p[0], p[2]);
+    for (let i = from; i < to; i++) {
+      const row = postings.rows[i]!;
+      this.#meet(row, postings.lengths[i]!);
       if (this.#exact[row]) continue;
-      this.#set(row, column, p[1]);
+      this.#set(row, column, postings.tf[i]!);
       this.#sumRow(row);
     }
   }
 
   /** Sets a document's counts from its text: every query term's, exactly. */
   setExact(docId: string, counts: ReadonlyMap<string, number>, length: number): void {
-    const row = this.#row(docId, length);
+    const row = this.#table.rowOf(docId);
+    this.#meet(row, length);
     this.#lengths[row] = length;
-    this.#exact[row] = true;
+    this.#exact[row] = 1;
     for (let c = 0; c < this.#terms.length; c++) this.#set(row, c, counts.get(this.#terms[c]!) ?? 0);
     this.#sumRow(row);
   }
@@ -173,18 +182,17 @@ export class KnownDocuments {
   /** The terms of which some of these documents' counts are unknown and whose lists go on. */
   lacking(docIds: readonly string[], cursors: ReadonlyMap<string, TermCursor>): string[] {
     const width = this.#terms.length;
+    const rows = docIds.map((id) => this.#table.rowOf(id));
     return this.#terms.filter((t, c) => {
       if (!((cursors.get(t)?.frontier ?? 0) > 0)) return false;
-      return docIds.some((id) => {
-        const row = this.#rows.get(id)!;
-        return !this.#exact[row] && this.#counts[row * width + c] === 0;
-      });
+      return rows.some((row) => !this.#exact[row] && this.#counts[row * width + c] === 0);
     });
   }
 
   /** Lower and upper bounds of every document: unknown counts may add at most each term's reach (IDF times frontier). */
   bounds(cursors: ReadonlyMap<string, TermCursor>): DocumentBounds {
-    const n = this.#ids.length;
+    // Rows of documents not met hold nothing: bounds 0, not unknown.
+    const n = Math.min(this.#table.size, this.#met.length);
     const reach = this.#terms.map((t) => reachOf(t, cursors, this.#docStats));
     // The terms whose unread documents may still add something.
     let open = 0;
@@ -195,6 +203,7 @@ export class KnownDocuments {
     const upper = new Float64Array(n);
     const unknown = new Uint8Array(n);
     for (let row = 0; row < n; row++) {
+      if (!this.#met[row]) continue;
       let missing = 0;
       if (!this.#exact[row]) {
         // Term by term in order (lowest bit first), as a sum over the columns would add them.
@@ -213,26 +222,26 @@ export class KnownDocuments {
   toResolve(b: DocumentBounds, threshold: number, max: number): string[] {
     const rows: number[] = [];
     for (let row = 0; row < b.lower.length; row++) if (b.unknown[row] && b.upper[row]! >= threshold) rows.push(row);
-    return this.#ranked(rows, b.upper, max);
+    return this.#ranked(rows, b.upper, max).map((row) => this.#table.ids[row]!);
   }
 
   /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
   best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
     const rows: number[] = [];
     for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows.push(row);
-    return this.#ranked(rows, b.lower, k).map((docId) => {
-      const row = this.#rows.get(docId)!;
+    return this.#ranked(rows, b.lower, k).map((row) => {
+      const docId = this.#table.ids[row]!;
       const counts = new Map<string, number>();
       this.#terms.forEach((t, c) => {
         const tf = this.#counts[row * this.#terms.length + c]!;
         if (tf > 0) counts.set(t, tf);
       });
-      return { docId, lower: b.lower[row]!, document: { counts, length: this.#lengths[row]!, exact: this.#exact[row]! } };
+      return { docId, lower: b.lower[row]!, document: { counts, length: this.#lengths[row]!, exact: this.#exact[row] === 1 } };
     });
   }
 
-  /** The ids of the `max` rows of highest score, best first, equal scores by id; only those are sorted. */
-  #ranked(rows: number[], score: Float64Array, max: number): string[] {
+  /** The `max` rows of highest score, best first, equal scores by id; only those are sorted. */
+  #ranked(rows: number[], score: Float64Array, max: number): number[] {
     let chosen = rows;
     if (rows.length > max) {
       // Plain loops: Float64Array.from and filter with a callback cost several times as much here.
@@ -243,9 +252,8 @@ export class KnownDocuments {
       for (const r of rows) if (score[r]! >= floor) chosen.push(r);
     }
     return chosen
-      .sort((x, y) => score[y]! - score[x]! || (this.#ids[x]! < this.#ids[y]! ? -1 : 1))
-      .slice(0, max)
-      .map((r) => this.#ids[r]!);
+      .sort((x, y) => score[y]! - score[x]! || (this.#table.ids[x]! < this.#table.ids[y]! ? -1 : 1))
+      .slice(0, max);
   }
 }
 

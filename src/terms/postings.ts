@@ -1,5 +1,6 @@
 import { termWeight } from '../text/bm25.js';
 import { stopWordsFor } from '../text/stop-words.js';
+import type { DocumentTable } from './document-table.js';
 
 /*
  * Postings: per term, the passages and documents where it weighs most. Ranking reads them in place
@@ -10,6 +11,41 @@ import { stopWordsFor } from '../text/stop-words.js';
 export type PassagePosting = [docId: string, position: number, tf: number, length: number];
 /** A document holding a term: its id, the term's count over title and body, the document's length in words. */
 export type DocumentPosting = [docId: string, tf: number, length: number];
+
+/**
+ * A term's document postings as a question reads them, by column: each posting's document (its
+ * row in the question's DocumentTable), the term's count there and the document's length; the
+ * first `size` of each column are filled. No array or string per posting: a question reads some
+ * ten thousand of them.
+ */
+export interface DocumentColumns {
+  rows: Int32Array;
+  tf: Int32Array;
+  lengths: Int32Array;
+  size: number;
+}
+
+export function emptyColumns(): DocumentColumns {
+  return { rows: new Int32Array(256), tf: new Int32Array(256), lengths: new Int32Array(256), size: 0 };
+}
+
+function grownColumn(a: Int32Array): Int32Array {
+  const larger = new Int32Array(2 * a.length);
+  larger.set(a);
+  return larger;
+}
+
+function appendPosting(c: DocumentColumns, row: number, tf: number, length: number): void {
+  if (c.size === c.rows.length) {
+    c.rows = grownColumn(c.rows);
+    c.tf = grownColumn(c.tf);
+    c.lengths = grownColumn(c.lengths);
+  }
+  c.rows[c.size] = row;
+  c.tf[c.size] = tf;
+  c.lengths[c.size] = length;
+  c.size++;
+}
 
 /** A term's postings as the terms index holds them. */
 export interface PostingLists {
@@ -138,6 +174,28 @@ export function decodePassagePostings(encoded: unknown): PassagePosting[] {
     const [docId, position, tf, length] = p.split(',');
     return [docId!, Number(position), Number(tf), Number(length)];
   });
+}
+
+/**
+ * Appends encoded document postings to a term's columns, naming each document by its row in
+ * `table` (decodeDocumentPostings' reading, without a string or an array per posting).
+ */
+export function decodeDocumentColumns(encoded: unknown, table: DocumentTable, into: DocumentColumns): void {
+  if (typeof encoded !== 'string') return;
+  const n = encoded.length;
+  let i = 0;
+  while (i < n) {
+    const comma = encoded.indexOf(',', i);
+    if (comma < 0) break;
+    const row = table.rowAt(encoded, i, comma);
+    let tf = 0;
+    let j = comma + 1;
+    for (let c = encoded.charCodeAt(j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) tf = tf * 10 + (c - 48);
+    let length = 0;
+    for (let c = encoded.charCodeAt(++j); c !== 32 && j < n; c = encoded.charCodeAt(++j)) length = length * 10 + (c - 48);
+    appendPosting(into, row, tf, length);
+    i = j + 1;
+  }
 }
 
 export function decodeDocumentPostings(encoded: unknown): DocumentPosting[] {

@@ -1,14 +1,16 @@
 import { eqAny, quote } from '../meili/filter.js';
-import { documentStats, type CorpusStats } from '../text/bm25.js';
+import { documentStats, termWeight, type CorpusStats } from '../text/bm25.js';
 import { frontierOf, KnownDocuments, kthLower, planReads, reachOf, type DocumentBounds, type KnownDocument, type TermCursor } from './blocks.js';
+import { DocumentTable } from './document-table.js';
 import {
   bestPostings,
-  decodeDocumentPostings,
+  decodeDocumentColumns,
   decodePassagePostings,
   DOCUMENT_BLOCK,
-  documentWeight,
+  emptyColumns,
   passageWeight,
   POSTINGS_PER_TERM,
+  type DocumentColumns,
   type DocumentPosting,
   type PostingLists,
 } from './postings.js';
@@ -17,10 +19,12 @@ import { blockId, CORPUS_RECORD_ID, POSTINGS_VERSION, termId, type TermRecord } 
 /** What ranking reads of the terms index for a query: the corpus statistics and each term's postings. */
 export interface TermsRead {
   stats: CorpusStats;
-  /** Each term's best passages, and the documents of its list read so far (see TermCursor). */
+  /** Each term's best passages (its documents: see postingLists). */
   lists: Map<string, PostingLists>;
-  /** Each term's reading, and what its unread documents weigh at most. */
+  /** Each term's reading: the documents of its list read so far, and what its unread documents weigh at most. */
   cursors: Map<string, TermCursor>;
+  /** The documents the cursors' postings name, by row. */
+  documents: DocumentTable;
 }
 
 /** The search (on the terms index) that returns the first records of these terms and the corpus record. */
@@ -63,6 +67,7 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
   const ddf = new Map<string, number>();
   const lists = new Map<string, PostingLists>();
   const cursors = new Map<string, TermCursor>();
+  const documents = new DocumentTable();
   for (const [term, parts] of byTerm) {
     df.set(term, parts.reduce((s, h) => s + h.df, 0));
     const termDdf = parts.reduce((s, h) => s + (h.ddf ?? h.df), 0);
@@ -74,74 +79,109 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
       ddf: termDdf,
       weighedAt: Math.max(0, ...parts.map((h) => h.weighedAt ?? 0)) || avgDocLength,
       blockSize: Math.max(...parts.map((h) => h.blockSize ?? DOCUMENT_BLOCK)),
-      received: parts.flatMap((h) => decodeDocumentPostings(h.documents)),
+      received: emptyColumns(),
+      kept: 0,
     };
+    for (const h of parts) decodeDocumentColumns(h.documents, documents, cursor.received);
+    keepPrefix(cursor, documents, avgDocLength);
     cursors.set(term, cursor);
-    lists.set(term, {
-      passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)),
-      documents: keepPrefix(cursor, avgDocLength),
-    });
+    lists.set(term, { passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)) });
   }
-  return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors };
+  return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors, documents };
+}
+
+/** Each term's best passages and the documents of its list read so far, as postings. */
+export function postingLists(read: TermsRead): Map<string, PostingLists> {
+  const out = new Map<string, PostingLists>();
+  for (const [term, lists] of read.lists) {
+    const cursor = read.cursors.get(term);
+    const documents: DocumentPosting[] = [];
+    if (cursor) {
+      const r = cursor.received;
+      for (let i = 0; i < cursor.kept; i++) documents.push([read.documents.ids[r.rows[i]!]!, r.tf[i]!, r.lengths[i]!]);
+    }
+    out.set(term, { ...lists, documents });
+  }
+  return out;
 }
 
 /**
  * The first `read` blocks' worth of a term's whole list (blockSize × read documents, by weight,
- * equal weights by id), from what every node sent of its own list; sets the cursor's frontier.
+ * equal weights by id), from what every node sent of its own list: the first `kept` of its
+ * received postings, which are put in that order. Sets the cursor's frontier.
  *
  * Each node sent its first `read` blocks, which hold every document of its own that is among the
  * whole list's first DOCUMENT_BLOCK × read: those are found whatever the nodes, and no more are
  * kept, so that one node and several know the same documents. What is not kept weighs at most
  * the last kept (under the mean it was weighed at: frontierOf scales it to the current mean).
  */
-function keepPrefix(cursor: TermCursor, avgDocLength: number): DocumentPosting[] {
+function keepPrefix(cursor: TermCursor, table: DocumentTable, avgDocLength: number): void {
   const depth = cursor.blockSize * cursor.read;
-  const weigh = documentWeight(cursor.weighedAt);
+  const r = cursor.received;
   // One node's blocks come in the list's order: only several nodes' need merging.
-  cursor.ordered = orderedPrefix(cursor.received, weigh, cursor.ordered ?? 0);
-  const kept = cursor.ordered === cursor.received.length ? cursor.received.slice(0, depth) : bestPostings(cursor.received, depth, weigh);
-  const last = kept[kept.length - 1];
-  cursor.frontier = cursor.ddf > depth && last ? frontierOf(weigh(last), cursor.weighedAt, avgDocLength) : 0;
-  return kept;
+  cursor.ordered = orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
+  if (cursor.ordered < r.size) {
+    sortPostings(r, table, cursor.weighedAt);
+    cursor.ordered = r.size;
+  }
+  cursor.kept = Math.min(depth, r.size);
+  const last = cursor.kept - 1;
+  cursor.frontier = cursor.ddf > depth && last >= 0 ? frontierOf(termWeight(r.tf[last]!, r.lengths[last]!, cursor.weighedAt), cursor.weighedAt, avgDocLength) : 0;
 }
 
 /**
- * How many of a list's first postings are ordered as impactOrder orders them (weight, then id),
+ * How many of a term's first postings are in the order impactOrder puts them in (weight, then id),
  * checked from `from` on (the first `from` are known to be): a term's list is checked as it grows,
  * each posting once.
  */
-function orderedPrefix(list: readonly DocumentPosting[], weigh: (p: DocumentPosting) => number, from: number): number {
-  let previous = from > 0 ? weigh(list[from - 1]!) : Infinity;
-  for (let i = from; i < list.length; i++) {
-    const w = weigh(list[i]!);
+function orderedPrefix(r: DocumentColumns, table: DocumentTable, weighedAt: number, from: number): number {
+  let previous = from > 0 ? termWeight(r.tf[from - 1]!, r.lengths[from - 1]!, weighedAt) : Infinity;
+  for (let i = from; i < r.size; i++) {
+    const w = termWeight(r.tf[i]!, r.lengths[i]!, weighedAt);
     // Equal weights by id (comparePlaces of document postings, inlined: most of a list's weights tie).
-    if (w > previous || (w === previous && list[i - 1]![0] > list[i]![0])) return i;
+    if (w > previous || (w === previous && table.ids[r.rows[i - 1]!]! > table.ids[r.rows[i]!]!)) return i;
     previous = w;
   }
-  return list.length;
+  return r.size;
+}
+
+/** Puts a term's postings in impactOrder's order (several nodes' lists, merged). */
+function sortPostings(r: DocumentColumns, table: DocumentTable, weighedAt: number): void {
+  const weights = new Float64Array(r.size);
+  for (let i = 0; i < r.size; i++) weights[i] = termWeight(r.tf[i]!, r.lengths[i]!, weighedAt);
+  const order = Array.from({ length: r.size }, (_, i) => i).sort((x, y) => {
+    const a = table.ids[r.rows[x]!]!;
+    const b = table.ids[r.rows[y]!]!;
+    return weights[y]! - weights[x]! || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  const rows = order.map((i) => r.rows[i]!);
+  const tf = order.map((i) => r.tf[i]!);
+  const lengths = order.map((i) => r.lengths[i]!);
+  r.rows.set(rows);
+  r.tf.set(tf);
+  r.lengths.set(lengths);
 }
 
 /**
  * Adds the blocks blocksLookup found to a read: each term's documents, read to its new depth.
- * Returns the documents each term's list gained. A node without a block (its list ended earlier)
- * has nothing more for the term.
+ * Returns where each term's known postings (its cursor's first `kept`) start and end that this
+ * adds. A node without a block (its list ended earlier) has nothing more for the term.
  */
-export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, records: readonly TermRecord[]): Map<string, DocumentPosting[]> {
-  const added = new Map<string, DocumentPosting[]>();
+export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, records: readonly TermRecord[]): Map<string, { from: number; to: number }> {
+  const added = new Map<string, { from: number; to: number }>();
   // In block order, so that one node's list arrives in its own order.
   for (const r of [...records].sort((a, b) => (a.block ?? 0) - (b.block ?? 0))) {
     const cursor = read.cursors.get(r.term);
-    if (cursor && depths.has(r.term)) cursor.received.push(...decodeDocumentPostings(r.documents));
+    if (cursor && depths.has(r.term)) decodeDocumentColumns(r.documents, read.documents, cursor.received);
   }
   for (const [term, depth] of depths) {
     const cursor = read.cursors.get(term);
     if (!cursor) continue;
-    const before = read.lists.get(term)?.documents?.length ?? 0;
+    const from = cursor.kept;
     cursor.read = depth;
-    const kept = keepPrefix(cursor, read.stats.avgDocLength);
-    read.lists.set(term, { ...read.lists.get(term), documents: kept });
+    keepPrefix(cursor, read.documents, read.stats.avgDocLength);
     // The whole list's order does not change as it is read further: the new documents follow the old.
-    added.set(term, kept.slice(before));
+    added.set(term, { from, to: cursor.kept });
   }
   return added;
 }
@@ -199,8 +239,11 @@ export interface ReadLimits {
 export async function readDocuments(terms: readonly string[], read: TermsRead, io: DocumentReaders, limits: ReadLimits): Promise<DocumentsRead> {
   const docStats = documentStats(read.stats);
   const unique = [...new Set(terms)];
-  const known = new KnownDocuments(unique, docStats);
-  for (const term of unique) known.addPostings(term, read.lists.get(term)?.documents ?? []);
+  const known = new KnownDocuments(unique, docStats, read.documents);
+  for (const term of unique) {
+    const cursor = read.cursors.get(term);
+    if (cursor) known.addPostings(term, cursor.received, 0, cursor.kept);
+  }
   const out = { blocksRead: 0, rounds: 0, counted: 0, capped: undefined as DocumentsRead['capped'] };
   // `last`: the current bounds, on the last count, to pick the best documents to read alongside.
   const count = async (docIds: readonly string[], last?: DocumentBounds) => {
@@ -249,7 +292,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     first = null;
     out.rounds++;
     out.blocksRead += reads.length;
-    for (const [term, postings] of addBlocks(read, depths, records)) known.addPostings(term, postings);
+    for (const [term, { from, to }] of addBlocks(read, depths, records)) known.addPostings(term, read.cursors.get(term)!.received, from, to);
   }
   const { capped, ...rest } = out;
   return { best: known.best(known.bounds(read.cursors), limits.depth), seen: known.size, ...rest, ...(capped ? { capped } : {}) };

@@ -11,7 +11,7 @@ const INITIAL_ROWS = 1024;
 
 /** FNV-1a over an id's UTF-16 code units: cheap, and spreads the short ids of one collection well. */
 function hashOf(s: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h;
 }

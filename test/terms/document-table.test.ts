@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DocumentTable } from '../../src/terms/document-table.js';
+import { decodeDocumentColumns, decodeDocumentPostings, emptyColumns, encodePostings, type DocumentPosting } from '../../src/terms/postings.js';
+
+/*
+ * Given document ids met in postings, when they are looked up where they lie in encoded blocks,
+ * then each id has one row whatever the block it came from, and the postings decoded into columns
+ * are the postings decodeDocumentPostings gives.
+ */
+
+describe('a table of the documents postings name', () => {
+  it('gives an id the same row wherever it is read, and distinct ids distinct rows, past several doublings', () => {
+    const table = new DocumentTable();
+    const ids = Array.from({ length: 5_000 }, (_, i) => `doc-${i}-${'x'.repeat(i % 7)}`);
+    const rows = ids.map((id) => table.rowOf(id));
+    assert.equal(new Set(rows).size, ids.length);
+    assert.equal(table.size, ids.length);
+    // The same ids, read inside longer strings, find their rows without adding any.
+    ids.forEach((id, i) => {
+      const text = `prefix ${id},1,2 suffix`;
+      assert.equal(table.rowAt(text, 7, 7 + id.length), rows[i]);
+    });
+    assert.equal(table.size, ids.length);
+    rows.forEach((row, i) => assert.equal(table.ids[row], ids[i]));
+  });
+
+  it('tells apart ids that share a prefix, differ in length, or hold characters beyond ASCII', () => {
+    const table = new DocumentTable();
+    const ids = ['a', 'ab', 'abc', 'ba', 'café', 'cafe', 'caf\u00e9-1', '日本-1', '日本-2', ''];
+    const rows = ids.map((id) => table.rowOf(id));
+    assert.equal(new Set(rows).size, ids.length);
+    ids.forEach((id, i) => assert.equal(table.rowOf(id), rows[i]));
+  });
+
+  it('decodes blocks into columns that hold the same postings as decodeDocumentPostings, one row per document', () => {
+    const first: DocumentPosting[] = [['story-1-0', 3, 120], ['story-2-0', 2, 80], ['b', 1, 7]];
+    const second: DocumentPosting[] = [['story-2-0', 1, 80], ['story-3-0', 12, 9001]];
+    const table = new DocumentTable();
+    const columns = emptyColumns();
+    // More postings than the columns start with, so that they grow.
+    const many: DocumentPosting[] = Array.from({ length: 700 }, (_, i) => [`m${i}`, 1 + (i % 5), 10 + i]);
+    for (const block of [first, second, many]) decodeDocumentColumns(encodePostings(block), table, columns);
+    const decoded = [first, second, many].flatMap((b) => decodeDocumentPostings(encodePostings(b)));
+    assert.equal(columns.size, decoded.length);
+    const back = Array.from({ length: columns.size }, (_, i): DocumentPosting => [table.ids[columns.rows[i]!]!, columns.tf[i]!, columns.lengths[i]!]);
+    assert.deepEqual(back, decoded);
+    assert.equal(columns.rows[1], columns.rows[3], 'story-2-0 read twice, one row');
+    assert.equal(table.size, 3 + 1 + 700);
+  });
+
+  it('decodes nothing from a record without postings', () => {
+    const table = new DocumentTable();
+    const columns = emptyColumns();
+    for (const encoded of [undefined, '', 42]) decodeDocumentColumns(encoded, table, columns);
+    assert.equal(columns.size, 0);
+    assert.equal(table.size, 0);
+  });
+});

@@ -1,6 +1,6 @@
 import type { PostingLists } from '../terms/postings.js';
 import { passageId } from '../ingest/records.js';
-import { bm25, documentStats, type CorpusStats } from '../text/bm25.js';
+import { bm25, documentStats, idf, termWeight, type CorpusStats } from '../text/bm25.js';
 import { normalizeWord } from '../text/normalise.js';
 import { stemmerFor } from '../text/stem.js';
 import type { DocumentTermCounts } from '../text/term-counts.js';
@@ -106,64 +106,163 @@ export function rankPassages<T extends Candidate>(
   documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number },
   counted: readonly CountedPassage[] = [],
 ): Array<RankedPassage<T>> {
-  const passages = new Map<string, Counted & { docId: string; position: number; hit: T | null }>();
+  const table = new PassageTable<T>(terms);
   const wanted = wantedOf(terms);
   // Meilisearch's hits are counted from their text: exact for every query term.
   for (const h of hits) {
-    if (passages.has(h.id)) continue;
+    if (table.has(h.id)) continue;
     const title = analyse(h.title ?? '', h.lang ?? null, wanted);
     const body = analyse(`${h.heading ?? ''} ${h.text}`, h.lang ?? null, wanted, title.counts);
-    passages.set(h.id, { counts: body.counts, length: title.length + body.length, docId: h.docId, position: h.position, hit: h });
+    table.setCounts(table.add(h.id, h.docId, h.position, title.length + body.length, h), body.counts);
   }
-  for (const c of counted) if (!passages.has(c.id)) passages.set(c.id, { counts: new Map(c.counts), length: c.length, docId: c.docId, position: c.position, hit: null });
+  for (const c of counted) if (!table.has(c.id)) table.setCounts(table.add(c.id, c.docId, c.position, c.length, null), c.counts);
   if (usePostings) {
-    for (const term of terms) {
-      const posted = lists.get(term)?.passages ?? [];
+    for (let column = 0; column < terms.length; column++) {
+      const posted = lists.get(terms[column]!)?.passages ?? [];
       for (let i = 0; i < posted.length; i++) {
         const posting = posted[i]!;
         const id = passageId(posting[0], posting[1]);
-        let p = passages.get(id);
-        if (!p) passages.set(id, (p = { counts: new Map(), length: posting[3], docId: posting[0], position: posting[1], hit: null }));
-        if (!p.hit) p.counts.set(term, posting[2]);
+        let row = table.rowOf(id);
+        if (row === undefined) row = table.add(id, posting[0], posting[1], posting[3], null);
+        if (!table.hits[row]) table.count(row, column, posting[2]);
       }
     }
   }
 
   const docStats = documentStats(stats);
   const docs = documents?.exact ?? documentsOfLists(terms, lists);
-  // A document outside every list (a typo match, say) is scored from its candidate passages.
-  const fallback = new Map<string, Counted>();
-  for (const p of passages.values()) {
-    if (docs.has(p.docId)) continue;
-    let d = fallback.get(p.docId);
-    if (!d) fallback.set(p.docId, (d = { counts: new Map(), length: 0 }));
-    for (const [t, n] of p.counts) d.counts.set(t, (d.counts.get(t) ?? 0) + n);
-    d.length += p.length;
-  }
   const docScore = new Map<string, number>();
   for (const [id, d] of docs) docScore.set(id, bm25(d.counts, d.length, terms, docStats));
   // Scored from its candidate passages, a document outside the best (when they are given) is held
   // under the least of them: it is known to score no more.
   const ceiling = documents?.ceiling ?? Infinity;
-  for (const [id, d] of fallback) docScore.set(id, Math.min(ceiling, bm25(d.counts, d.length, terms, docStats)));
+  for (const [id, d] of table.documentsOutside(docs)) docScore.set(id, Math.min(ceiling, table.score(d.counts, d.length, docStats)));
 
-  const scored = [...passages].map(([id, p]) => ({ id, p, passage: bm25(p.counts, p.length, terms, stats) }));
-  const bestPassage = Math.max(1e-9, ...scored.map((s) => s.passage));
-  const bestDoc = Math.max(1e-9, ...docScore.values());
-  return scored
-    .map(({ id, p, passage }) => ({
-      id,
-      docId: p.docId,
-      position: p.position,
-      hit: p.hit,
+  const passageScores = new Float64Array(table.size);
+  let bestPassage = 1e-9;
+  for (let row = 0; row < table.size; row++) {
+    passageScores[row] = table.score(table.countsOf(row), table.lengths[row]!, stats);
+    bestPassage = Math.max(bestPassage, passageScores[row]!);
+  }
+  let bestDoc = 1e-9;
+  for (const score of docScore.values()) bestDoc = Math.max(bestDoc, score);
+  const ranked: Array<RankedPassage<T>> = [];
+  for (let row = 0; row < table.size; row++) {
+    const docId = table.docIds[row]!;
+    ranked.push({
+      id: table.ids[row]!,
+      docId,
+      position: table.positions[row]!,
+      hit: table.hits[row]!,
       score:
-        PASSAGE_WEIGHT * (passage / bestPassage) +
-        DOCUMENT_WEIGHT * ((docScore.get(p.docId) ?? 0) / bestDoc) +
-        MEILI_SCORE_WEIGHT * (p.hit?._rankingScore ?? 0),
-    }))
-    // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
-    // own, and one node and several must give the same list.
-    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        PASSAGE_WEIGHT * (passageScores[row]! / bestPassage) +
+        DOCUMENT_WEIGHT * ((docScore.get(docId) ?? 0) / bestDoc) +
+        MEILI_SCORE_WEIGHT * (table.hits[row]?._rankingScore ?? 0),
+    });
+  }
+  // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
+  // own, and one node and several must give the same list.
+  return ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The candidate passages of a ranking, one row each in the order they join, with each query term's
+ * count in a flat array (a question ranks some two thousand passages: a Map of counts each was
+ * most of what ranking allocated).
+ */
+class PassageTable<T> {
+  readonly ids: string[] = [];
+  readonly docIds: string[] = [];
+  readonly positions: number[] = [];
+  readonly lengths: number[] = [];
+  readonly hits: Array<T | null> = [];
+  readonly #rows = new Map<string, number>();
+  readonly #terms: readonly string[];
+  // The column of each query term; a term given twice counts in its first column, as in a Map.
+  readonly #columns: number[];
+  readonly #columnOf = new Map<string, number>();
+  // Each term's IDF under the statistics scored with (passages' and documents'), found once.
+  readonly #idfs = new Map<CorpusStats, number[]>();
+  #counts = new Float64Array(0);
+
+  constructor(terms: readonly string[]) {
+    this.#terms = terms;
+    for (let c = 0; c < terms.length; c++) if (!this.#columnOf.has(terms[c]!)) this.#columnOf.set(terms[c]!, c);
+    this.#columns = terms.map((t) => this.#columnOf.get(t)!);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  has(id: string): boolean {
+    return this.#rows.has(id);
+  }
+
+  rowOf(id: string): number | undefined {
+    return this.#rows.get(id);
+  }
+
+  add(id: string, docId: string, position: number, length: number, hit: T | null): number {
+    const row = this.ids.length;
+    this.#rows.set(id, row);
+    this.ids.push(id);
+    this.docIds.push(docId);
+    this.positions.push(position);
+    this.lengths.push(length);
+    this.hits.push(hit);
+    const width = this.#terms.length;
+    if ((row + 1) * width > this.#counts.length) {
+      const larger = new Float64Array(Math.max(2 * this.#counts.length, 256 * width));
+      larger.set(this.#counts);
+      this.#counts = larger;
+    }
+    return row;
+  }
+
+  count(row: number, column: number, n: number): void {
+    this.#counts[row * this.#terms.length + this.#columns[column]!] = n;
+  }
+
+  setCounts(row: number, counts: ReadonlyMap<string, number>): void {
+    for (const [t, n] of counts) {
+      const column = this.#columnOf.get(t);
+      if (column !== undefined) this.#counts[row * this.#terms.length + column] = n;
+    }
+  }
+
+  /** A row's counts, by column (a view, not a copy). */
+  countsOf(row: number): Float64Array {
+    const width = this.#terms.length;
+    return this.#counts.subarray(row * width, (row + 1) * width);
+  }
+
+  /** BM25 of counts by column, the query terms added in their order (as bm25 adds them). */
+  score(counts: Float64Array, length: number, stats: CorpusStats): number {
+    let idfs = this.#idfs.get(stats);
+    if (!idfs) this.#idfs.set(stats, (idfs = this.#terms.map((t) => idf(t, stats))));
+    let score = 0;
+    for (let i = 0; i < this.#terms.length; i++) {
+      const tf = counts[this.#columns[i]!]!;
+      if (tf) score += idfs[i]! * termWeight(tf, length, stats.avgLength);
+    }
+    return score;
+  }
+
+  /** The documents of the passages that `docs` does not hold, counted from those passages: their counts by column and length. */
+  documentsOutside(docs: ReadonlyMap<string, unknown>): Map<string, { counts: Float64Array; length: number }> {
+    const width = this.#terms.length;
+    const out = new Map<string, { counts: Float64Array; length: number }>();
+    for (let row = 0; row < this.size; row++) {
+      const docId = this.docIds[row]!;
+      if (docs.has(docId)) continue;
+      let d = out.get(docId);
+      if (!d) out.set(docId, (d = { counts: new Float64Array(width), length: 0 }));
+      for (let c = 0, at = row * width; c < width; c++, at++) d.counts[c]! += this.#counts[at]!;
+      d.length += this.lengths[row]!;
+    }
+    return out;
+  }
 }
 
 /** What the terms' document postings say of each document they hold. */

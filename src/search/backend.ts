@@ -11,7 +11,7 @@ import { blocksLookup, postingLists, readDocuments, readTerms, termsLookup, type
 import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
-import { decodeTermCounts, type DocumentTermCounts } from '../text/term-counts.js';
+import { decodeTermCounts, totalTermCounts, type DocumentTermCounts } from '../text/term-counts.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
 import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
@@ -90,10 +90,14 @@ const DOCUMENT_COUNT_FIELDS = ['docId', 'docTokens', 'termCounts'] as const;
 const COUNTED_FIELDS = ['id', 'docId', 'position', 'title', 'heading', 'text', 'lang', 'docTokens'] as const;
 /** A passage as a count reads it (COUNTED_FIELDS). */
 type TextPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading' | 'text' | 'lang'> & { docTokens?: number };
-/** What a count knows of a document: its stored counts of the query terms, and its length when recorded. */
+/**
+ * What a count knows of a document: the counts of the query's counted terms (those with postings)
+ * over the whole document and its length, as documentCounts gives them; and each part's counts of
+ * the query terms, decoded only when its passages join the ranking (#passagesOfBest).
+ */
 interface DocumentCounted {
-  counts: DocumentTermCounts;
-  docTokens: number | undefined;
+  total: { counts: Map<string, number>; length: number };
+  parts: () => DocumentTermCounts | null;
 }
 
 interface RankedList extends PartialAnswer {
@@ -344,7 +348,6 @@ export class SearchBackend {
     const termsIndex = termsIndexOf(this.#meili.index);
     const documents = new Map<string, DocumentCounted>();
     const withPostedPassage = documentsWithPostedPassage(terms, read);
-    const counting = terms.filter(hasPostings);
     let cut = false;
     const io = {
       blocks: async (reads: Array<{ term: string; block: number }>) => {
@@ -364,7 +367,7 @@ export class SearchBackend {
         const counted = new Map<string, { counts: Map<string, number>; length: number }>();
         for (const docId of docIds) {
           const d = found.documents.get(docId);
-          if (d) counted.set(docId, documentCounts(d.counts, d.docTokens, counting));
+          if (d) counted.set(docId, d.total);
         }
         return counted;
       },
@@ -402,15 +405,20 @@ export class SearchBackend {
       { q: '', filter: eqAny('id', docIds.map(documentCountsId)), limit: docIds.length, attributesToRetrieve: DOCUMENT_COUNT_FIELDS },
       termsIndexOf(this.#meili.index),
     );
+    const counting = terms.filter(hasPostings);
     for (const h of read.hits) {
-      const counts = decodeTermCounts(h.termCounts, terms);
-      if (counts && h.docId) documents.set(h.docId, { counts, docTokens: h.docTokens });
+      const total = totalTermCounts(h.termCounts, counting);
+      if (!total || !h.docId) continue;
+      const encoded = h.termCounts;
+      documents.set(h.docId, { total: { counts: total.counts, length: h.docTokens ?? total.length }, parts: () => decodeTermCounts(encoded, terms) });
     }
     const unstored = docIds.filter((d) => !documents.has(d));
     if (unstored.length === 0) return { documents, cut: false };
     const text = await this.#passagesOf(unstored);
     const docTokens = new Map(text.whole.map((p) => [p.docId, p.docTokens]));
-    for (const [docId, counts] of termCountsOfText(terms, text.whole)) documents.set(docId, { counts, docTokens: docTokens.get(docId) });
+    for (const [docId, counts] of termCountsOfText(terms, text.whole)) {
+      documents.set(docId, { total: documentCounts(counts, docTokens.get(docId), counting), parts: () => counts });
+    }
     return { documents, cut: text.whole.length < text.passages.length };
   }
 
@@ -446,8 +454,8 @@ export class SearchBackend {
     const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
     const more = await this.#countsOf(terms, best.filter((d) => !blocked.documents.has(d)));
     return best.flatMap((docId) => {
-      const d = blocked.documents.get(docId) ?? more.documents.get(docId);
-      return d ? countedPassages(docId, d.counts) : [];
+      const parts = (blocked.documents.get(docId) ?? more.documents.get(docId))?.parts();
+      return parts ? countedPassages(docId, parts) : [];
     });
   }
 

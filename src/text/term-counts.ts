@@ -93,6 +93,61 @@ function headOf(part: string, fields: number): number[] | null {
 }
 
 /**
+ * The counts of `wanted` over a whole document's stored counts (encodeTermCounts: title and every
+ * passage added up), and its length (the parts' lengths added up); null when the value is not such
+ * an encoding. What decodeTermCounts then documentCounts give, without a Map or a string per part:
+ * a question counts a few hundred documents, and most of their parts hold none of its terms.
+ */
+export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { counts: Map<string, number>; length: number } | null {
+  if (typeof encoded !== 'string' || encoded === '') return null;
+  let length = 0;
+  for (let start = 0, part = 0; start <= encoded.length; part++) {
+    const end = encoded.indexOf('\n', start);
+    const stop = end < 0 ? encoded.length : end;
+    // A part's head: the title's length, or a passage's position and length.
+    const head = headAt(encoded, start, stop, part === 0 ? 1 : 2);
+    if (head < 0) return null;
+    length += head;
+    start = stop + 1;
+  }
+  const counts = new Map<string, number>();
+  for (const t of wanted) {
+    const key = ` ${t}:`;
+    let n = 0;
+    // A term appears at most once a part: each of its appearances is one part's count.
+    for (let at = encoded.indexOf(key); at >= 0; at = encoded.indexOf(key, at + key.length)) {
+      let count = 0;
+      for (let i = at + key.length; i < encoded.length; i++) {
+        const c = encoded.charCodeAt(i);
+        if (c < 48 || c > 57) break;
+        count = count * 10 + (c - 48);
+      }
+      n += count;
+    }
+    if (n > 0) counts.set(t, n);
+  }
+  return { counts, length };
+}
+
+/** The last of the first `fields` numbers of a part (from `start` to `stop`), or -1 when they are not numbers. */
+function headAt(s: string, start: number, stop: number, fields: number): number {
+  let i = start;
+  let n = -1;
+  for (let f = 0; f < fields; f++) {
+    n = 0;
+    let digits = 0;
+    for (; i < stop; i++, digits++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (digits === 0) return -1;
+    i++;
+  }
+  return n;
+}
+
+/**
  * The counts of `wanted` in each part of a document's stored counts (encodeTermCounts), and each
  * part's length; null when the value is not such an encoding (a record from before it existed).
  */

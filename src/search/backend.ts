@@ -120,6 +120,8 @@ interface BlockedRead {
   best: { exact: Map<string, KnownDocument>; ceiling: number };
   /** Documents read to be counted, whose passages join the candidates for documents that had none. */
   documents: Map<string, DocumentCounted>;
+  /** The documents of the terms' best passages (documentsWithPostedPassage). */
+  withPostedPassage: readonly string[];
   incomplete?: { reason: string };
 }
 
@@ -322,7 +324,7 @@ export class SearchBackend {
     const blocked = await this.#readBlocks(a.terms, terms, askCandidates);
     const found = await askCandidates();
     const candidates = settledTop(found.hits, MEILI_CANDIDATES, MEILI_CANDIDATES_ASKED);
-    const joining = await this.#passagesOfBest(a.terms, terms, blocked, candidates);
+    const joining = await this.#passagesOfBest(a.terms, blocked, candidates);
     // Passages counted from their documents' stored counts carry no hit: the page reads those it shows.
     const hits = rankPassages(a.terms, terms.stats, terms.lists, candidates, true, blocked.best, joining);
     // A node missing from either read leaves the ranking without its passages.
@@ -379,7 +381,7 @@ export class SearchBackend {
       // Fewer than CANDIDATE_DEPTH: every document with a score is among them, none is held under.
       ceiling: got.best.length < CANDIDATE_DEPTH ? Infinity : got.best[got.best.length - 1]!.lower,
     };
-    const blocked: BlockedRead = { best, documents };
+    const blocked: BlockedRead = { best, documents, withPostedPassage };
     if (got.capped === 'blocks') blocked.incomplete = { reason: `the ranking read ${got.blocksRead} blocks of postings beyond the first in ${got.rounds} rounds, its bound: documents further down the terms' lists may be missing, or scored from part of their counts` };
     if (got.capped === 'counted') {
       blocked.incomplete = {
@@ -449,8 +451,8 @@ export class SearchBackend {
    * terms' best passages and Meilisearch's hits), counted from their documents' stored counts (read
    * if not yet), to join the candidates: a document ranks through its passages.
    */
-  async #passagesOfBest(terms: readonly string[], read: TermsRead, blocked: BlockedRead, hits: readonly RawHit[]): Promise<CountedPassage[]> {
-    const withPassage = new Set([...hits.map((h) => h.docId), ...documentsWithPostedPassage(terms, read)]);
+  async #passagesOfBest(terms: readonly string[], blocked: BlockedRead, hits: readonly RawHit[]): Promise<CountedPassage[]> {
+    const withPassage = new Set([...hits.map((h) => h.docId), ...blocked.withPostedPassage]);
     const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
     const more = await this.#countsOf(terms, best.filter((d) => !blocked.documents.has(d)));
     return best.flatMap((docId) => {

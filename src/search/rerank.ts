@@ -136,12 +136,13 @@ export function rankPassages<T extends Candidate>(
   // Scored from its candidate passages, a document outside the best (when they are given) is held
   // under the least of them: it is known to score no more.
   const ceiling = documents?.ceiling ?? Infinity;
-  for (const [id, d] of table.documentsOutside(docs)) docScore.set(id, Math.min(ceiling, table.score(d.counts, d.length, docStats)));
+  const outside = table.documentsOutside(docs);
+  outside.ids.forEach((id, i) => docScore.set(id, Math.min(ceiling, table.score(outside.counts, i, outside.lengths[i]!, docStats))));
 
   const passageScores = new Float64Array(table.size);
   let bestPassage = 1e-9;
   for (let row = 0; row < table.size; row++) {
-    passageScores[row] = table.score(table.countsOf(row), table.lengths[row]!, stats);
+    passageScores[row] = table.score(table.counts, row, table.lengths[row]!, stats);
     bestPassage = Math.max(bestPassage, passageScores[row]!);
   }
   let bestDoc = 1e-9;
@@ -231,37 +232,48 @@ class PassageTable<T> {
     }
   }
 
-  /** A row's counts, by column (a view, not a copy). */
-  countsOf(row: number): Float64Array {
-    const width = this.#terms.length;
-    return this.#counts.subarray(row * width, (row + 1) * width);
+  /** Every row's counts, by column: row × terms + column. */
+  get counts(): Float64Array {
+    return this.#counts;
   }
 
-  /** BM25 of counts by column, the query terms added in their order (as bm25 adds them). */
-  score(counts: Float64Array, length: number, stats: CorpusStats): number {
+  /** BM25 of the counts in `row` of a table of counts by column, the query terms added in their order (as bm25 adds them). */
+  score(counts: Float64Array, row: number, length: number, stats: CorpusStats): number {
     let idfs = this.#idfs.get(stats);
     if (!idfs) this.#idfs.set(stats, (idfs = this.#terms.map((t) => idf(t, stats))));
+    const at = row * this.#terms.length;
     let score = 0;
     for (let i = 0; i < this.#terms.length; i++) {
-      const tf = counts[this.#columns[i]!]!;
+      const tf = counts[at + this.#columns[i]!]!;
       if (tf) score += idfs[i]! * termWeight(tf, length, stats.avgLength);
     }
     return score;
   }
 
-  /** The documents of the passages that `docs` does not hold, counted from those passages: their counts by column and length. */
-  documentsOutside(docs: ReadonlyMap<string, unknown>): Map<string, { counts: Float64Array; length: number }> {
+  /**
+   * The documents of the passages that `docs` does not hold, counted from those passages: their
+   * ids, their counts by column (one row each, as in the table) and their lengths.
+   */
+  documentsOutside(docs: ReadonlyMap<string, unknown>): { ids: string[]; counts: Float64Array; lengths: number[] } {
     const width = this.#terms.length;
-    const out = new Map<string, { counts: Float64Array; length: number }>();
+    const index = new Map<string, number>();
+    const ids: string[] = [];
+    const lengths: number[] = [];
+    const counts = new Float64Array(this.size * width);
     for (let row = 0; row < this.size; row++) {
       const docId = this.docIds[row]!;
       if (docs.has(docId)) continue;
-      let d = out.get(docId);
-      if (!d) out.set(docId, (d = { counts: new Float64Array(width), length: 0 }));
-      for (let c = 0, at = row * width; c < width; c++, at++) d.counts[c]! += this.#counts[at]!;
-      d.length += this.lengths[row]!;
+      let i = index.get(docId);
+      if (i === undefined) {
+        i = ids.length;
+        index.set(docId, i);
+        ids.push(docId);
+        lengths.push(0);
+      }
+      for (let c = 0, from = row * width, to = i * width; c < width; c++) counts[to + c]! += this.#counts[from + c]!;
+      lengths[i]! += this.lengths[row]!;
     }
-    return out;
+    return { ids, counts, lengths };
   }
 }
 

@@ -104,6 +104,7 @@ export class KnownDocuments {
   // that bounding every row each round reads two numbers a row.
   #lower = new Float64Array(0);
   #present = new Int32Array(0);
+  #scratch = new Int32Array(0);
 
   /** `terms`: the query's terms (without repeats, as analyzeQuery gives them). */
   constructor(terms: readonly string[], docStats: CorpusStats, table: DocumentTable) {
@@ -160,6 +161,8 @@ export class KnownDocuments {
   addPostings(term: string, postings: DocumentColumns, from: number, to: number): void {
     const column = this.#column.get(term);
     if (column === undefined) return;
+    // Grown once to hold every document the read names, rather than doubling as they come.
+    if (this.#met.length < this.#table.size) this.#grow(this.#table.size);
     for (let i = from; i < to; i++) {
       const row = postings.rows[i]!;
       this.#meet(row, postings.lengths[i]!);
@@ -220,16 +223,18 @@ export class KnownDocuments {
    * the threshold (they may belong to the k best), best bound first (equal bounds by id), at most `max`.
    */
   toResolve(b: DocumentBounds, threshold: number, max: number): string[] {
-    const rows: number[] = [];
-    for (let row = 0; row < b.lower.length; row++) if (b.unknown[row] && b.upper[row]! >= threshold) rows.push(row);
-    return this.#ranked(rows, b.upper, max).map((row) => this.#table.ids[row]!);
+    const rows = this.#scratchRows(b.lower.length);
+    let n = 0;
+    for (let row = 0; row < b.lower.length; row++) if (b.unknown[row] && b.upper[row]! >= threshold) rows[n++] = row;
+    return this.#ranked(rows, n, b.upper, max).map((row) => this.#table.ids[row]!);
   }
 
   /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
   best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
-    const rows: number[] = [];
-    for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows.push(row);
-    return this.#ranked(rows, b.lower, k).map((row) => {
+    const rows = this.#scratchRows(b.lower.length);
+    let n = 0;
+    for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows[n++] = row;
+    return this.#ranked(rows, n, b.lower, k).map((row) => {
       const docId = this.#table.ids[row]!;
       const counts = new Map<string, number>();
       this.#terms.forEach((t, c) => {
@@ -240,16 +245,23 @@ export class KnownDocuments {
     });
   }
 
-  /** The `max` rows of highest score, best first, equal scores by id; only those are sorted. */
-  #ranked(rows: number[], score: Float64Array, max: number): number[] {
-    let chosen = rows;
-    if (rows.length > max) {
+  /** Room for `n` rows chosen to rank (see #ranked), kept from one choice to the next. */
+  #scratchRows(n: number): Int32Array {
+    if (this.#scratch.length < n) this.#scratch = new Int32Array(Math.max(n, 2 * this.#scratch.length));
+    return this.#scratch;
+  }
+
+  /** The `max` of the first `n` rows of highest score, best first, equal scores by id; only those are sorted. */
+  #ranked(rows: Int32Array, n: number, score: Float64Array, max: number): number[] {
+    let chosen: number[] = [];
+    if (n > max) {
       // Plain loops: Float64Array.from and filter with a callback cost several times as much here.
-      const values = new Float64Array(rows.length);
-      for (let i = 0; i < rows.length; i++) values[i] = score[rows[i]!]!;
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = score[rows[i]!]!;
       const floor = kthLargest(values, max);
-      chosen = [];
-      for (const r of rows) if (score[r]! >= floor) chosen.push(r);
+      for (let i = 0; i < n; i++) if (score[rows[i]!]! >= floor) chosen.push(rows[i]!);
+    } else {
+      for (let i = 0; i < n; i++) chosen.push(rows[i]!);
     }
     return chosen
       .sort((x, y) => score[y]! - score[x]! || (this.#table.ids[x]! < this.#table.ids[y]! ? -1 : 1))

@@ -170,10 +170,25 @@ export function encodePostings(list: ReadonlyArray<PassagePosting | DocumentPost
 /** Decoded postings; none for a record without them or from an older encoding. */
 export function decodePassagePostings(encoded: unknown): PassagePosting[] {
   if (typeof encoded !== 'string' || encoded === '') return [];
-  return encoded.split(' ').map((p) => {
-    const [docId, position, tf, length] = p.split(',');
-    return [docId!, Number(position), Number(tf), Number(length)];
-  });
+  // One pass over the characters, as decodeDocumentPostings.
+  const out: PassagePosting[] = [];
+  const n = encoded.length;
+  let i = 0;
+  while (i < n) {
+    const comma = encoded.indexOf(',', i);
+    if (comma < 0) break;
+    const docId = encoded.slice(i, comma);
+    let j = comma + 1;
+    let position = 0;
+    for (let c = encoded.charCodeAt(j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) position = position * 10 + (c - 48);
+    let tf = 0;
+    for (let c = encoded.charCodeAt(++j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) tf = tf * 10 + (c - 48);
+    let length = 0;
+    for (let c = encoded.charCodeAt(++j); c !== 32 && j < n; c = encoded.charCodeAt(++j)) length = length * 10 + (c - 48);
+    out.push([docId, position, tf, length]);
+    i = j + 1;
+  }
+  return out;
 }
 
 /**

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DocumentTable } from '../../src/terms/document-table.js';
-import { decodeDocumentColumns, decodeDocumentPostings, emptyColumns, encodePostings, type DocumentPosting } from '../../src/terms/postings.js';
+import { decodeDocumentColumns, decodeDocumentPostings, decodePassagePostings, emptyColumns, encodePostings, type DocumentPosting, type PassagePosting } from '../../src/terms/postings.js';
 
 /*
- * Given document ids met in postings, when they are looked up where they lie in encoded blocks,
+ * Given postings as the terms index stores them, when they are decoded, then they are what was
+ * encoded. Given document ids met in postings, when they are looked up where they lie in encoded blocks,
  * then each id has one row whatever the block it came from, and the postings decoded into columns
  * are the postings decodeDocumentPostings gives.
  */
@@ -55,5 +56,14 @@ describe('a table of the documents postings name', () => {
     for (const encoded of [undefined, '', 42]) decodeDocumentColumns(encoded, table, columns);
     assert.equal(columns.size, 0);
     assert.equal(table.size, 0);
+  });
+});
+
+describe('passage postings as stored', () => {
+  it('decode to the postings encoded, numbers of several digits and ids of any length included', () => {
+    const list: PassagePosting[] = [['a', 0, 1, 1], ['story-15859-13', 12, 3, 120], ['x-y_z', 1234, 56, 78901], ['日本', 7, 1, 9]];
+    assert.deepEqual(decodePassagePostings(encodePostings(list)), list);
+    assert.deepEqual(decodePassagePostings(encodePostings(list.slice(0, 1))), list.slice(0, 1));
+    for (const value of [undefined, '', 42]) assert.deepEqual(decodePassagePostings(value), []);
   });
 });

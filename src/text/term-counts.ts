@@ -112,10 +112,13 @@ export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { 
   }
   const counts = new Map<string, number>();
   for (const t of wanted) {
-    const key = ` ${t}:`;
+    // Searched for without the space before it, which is checked: a search stops at each place
+    // its first character occurs, and a space occurs between every two terms.
+    const key = `${t}:`;
     let n = 0;
     // A term appears at most once a part: each of its appearances is one part's count.
     for (let at = encoded.indexOf(key); at >= 0; at = encoded.indexOf(key, at + key.length)) {
+      if (encoded.charCodeAt(at - 1) !== 32) continue;
       let count = 0;
       for (let i = at + key.length; i < encoded.length; i++) {
         const c = encoded.charCodeAt(i);

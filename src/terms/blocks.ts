@@ -229,12 +229,14 @@ export class KnownDocuments {
     return this.#ranked(rows, n, b.upper, max).map((row) => this.#table.ids[row]!);
   }
 
+  /** The ids of the `k` documents of highest lower bound (equal bounds by id), best first. */
+  bestIds(b: DocumentBounds, k: number): string[] {
+    return this.#bestRows(b, k).map((row) => this.#table.ids[row]!);
+  }
+
   /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
   best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
-    const rows = this.#scratchRows(b.lower.length);
-    let n = 0;
-    for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows[n++] = row;
-    return this.#ranked(rows, n, b.lower, k).map((row) => {
+    return this.#bestRows(b, k).map((row) => {
       const docId = this.#table.ids[row]!;
       const counts = new Map<string, number>();
       this.#terms.forEach((t, c) => {
@@ -243,6 +245,13 @@ export class KnownDocuments {
       });
       return { docId, lower: b.lower[row]!, document: { counts, length: this.#lengths[row]!, exact: this.#exact[row] === 1 } };
     });
+  }
+
+  #bestRows(b: DocumentBounds, k: number): number[] {
+    const rows = this.#scratchRows(b.lower.length);
+    let n = 0;
+    for (let row = 0; row < b.lower.length; row++) if (b.lower[row]! > 0) rows[n++] = row;
+    return this.#ranked(rows, n, b.lower, k);
   }
 
   /** Room for `n` rows chosen to rank (see #ranked), kept from one choice to the next. */

@@ -247,7 +247,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
   const out = { blocksRead: 0, rounds: 0, counted: 0, capped: undefined as DocumentsRead['capped'] };
   // `last`: the current bounds, on the last count, to pick the best documents to read alongside.
   const count = async (docIds: readonly string[], last?: DocumentBounds) => {
-    const alongside = last ? known.best(last, limits.depth).map((b) => b.docId) : [];
+    const alongside = last ? known.bestIds(last, limits.depth) : [];
     if (docIds.length === 0 && alongside.length === 0) return;
     const counted = await io.count(docIds, alongside);
     out.counted += docIds.length;

@@ -288,11 +288,16 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     }
     const reads: Array<{ term: string; block: number }> = [];
     for (const [term, depth] of depths) for (let b = read.cursors.get(term)!.read; b < depth; b++) reads.push({ term, block: b });
-    const [records] = await Promise.all([io.blocks(reads), first]);
+    // The blocks are added as soon as they come, while a count still out is awaited: what is known
+    // once both are in is the same in either order (a counted document's counts replace whatever
+    // its postings said, and postings leave a counted document as it is).
+    const added = io.blocks(reads).then((records) => {
+      for (const [term, { from, to }] of addBlocks(read, depths, records)) known.addPostings(term, read.cursors.get(term)!.received, from, to);
+    });
+    await Promise.all([added, first]);
     first = null;
     out.rounds++;
     out.blocksRead += reads.length;
-    for (const [term, { from, to }] of addBlocks(read, depths, records)) known.addPostings(term, read.cursors.get(term)!.received, from, to);
   }
   const { capped, ...rest } = out;
   return { best: known.best(known.bounds(read.cursors), limits.depth), seen: known.size, ...rest, ...(capped ? { capped } : {}) };

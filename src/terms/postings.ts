@@ -167,27 +167,38 @@ export function encodePostings(list: ReadonlyArray<PassagePosting | DocumentPost
   return list.map((p) => p.join(',')).join(' ');
 }
 
-/** Decoded postings; none for a record without them or from an older encoding. */
-export function decodePassagePostings(encoded: unknown): PassagePosting[] {
-  if (typeof encoded !== 'string' || encoded === '') return [];
-  // One pass over the characters, as decodeDocumentPostings.
-  const out: PassagePosting[] = [];
+/**
+ * Calls `visit` for each posting of an encoded list, with where its id lies in `encoded` and its
+ * `fields` numbers (the last ends at a space, the others at a comma). One pass over the
+ * characters, no string made: a question reads some ten thousand postings.
+ */
+function scanPostings(encoded: string, fields: 2 | 3, visit: (idStart: number, idEnd: number, a: number, b: number, c: number) => void): void {
   const n = encoded.length;
   let i = 0;
   while (i < n) {
     const comma = encoded.indexOf(',', i);
     if (comma < 0) break;
-    const docId = encoded.slice(i, comma);
-    let j = comma + 1;
-    let position = 0;
-    for (let c = encoded.charCodeAt(j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) position = position * 10 + (c - 48);
-    let tf = 0;
-    for (let c = encoded.charCodeAt(++j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) tf = tf * 10 + (c - 48);
-    let length = 0;
-    for (let c = encoded.charCodeAt(++j); c !== 32 && j < n; c = encoded.charCodeAt(++j)) length = length * 10 + (c - 48);
-    out.push([docId, position, tf, length]);
+    let j = comma;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    for (let f = 0; f < fields; f++) {
+      const stop = f === fields - 1 ? 32 : 44;
+      let v = 0;
+      for (let ch = encoded.charCodeAt(++j); ch !== stop && j < n; ch = encoded.charCodeAt(++j)) v = v * 10 + (ch - 48);
+      if (f === 0) a = v;
+      else if (f === 1) b = v;
+      else c = v;
+    }
+    visit(i, comma, a, b, c);
     i = j + 1;
   }
+}
+
+/** Decoded postings; none for a record without them or from an older encoding. */
+export function decodePassagePostings(encoded: unknown): PassagePosting[] {
+  const out: PassagePosting[] = [];
+  if (typeof encoded === 'string') scanPostings(encoded, 3, (from, to, position, tf, length) => out.push([encoded.slice(from, to), position, tf, length]));
   return out;
 }
 
@@ -196,40 +207,11 @@ export function decodePassagePostings(encoded: unknown): PassagePosting[] {
  * `table` (decodeDocumentPostings' reading, without a string or an array per posting).
  */
 export function decodeDocumentColumns(encoded: unknown, table: DocumentTable, into: DocumentColumns): void {
-  if (typeof encoded !== 'string') return;
-  const n = encoded.length;
-  let i = 0;
-  while (i < n) {
-    const comma = encoded.indexOf(',', i);
-    if (comma < 0) break;
-    const row = table.rowAt(encoded, i, comma);
-    let tf = 0;
-    let j = comma + 1;
-    for (let c = encoded.charCodeAt(j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) tf = tf * 10 + (c - 48);
-    let length = 0;
-    for (let c = encoded.charCodeAt(++j); c !== 32 && j < n; c = encoded.charCodeAt(++j)) length = length * 10 + (c - 48);
-    appendPosting(into, row, tf, length);
-    i = j + 1;
-  }
+  if (typeof encoded === 'string') scanPostings(encoded, 2, (from, to, tf, length) => appendPosting(into, table.rowAt(encoded, from, to), tf, length));
 }
 
 export function decodeDocumentPostings(encoded: unknown): DocumentPosting[] {
-  if (typeof encoded !== 'string' || encoded === '') return [];
-  // One pass over the characters: a question decodes some ten thousand of these.
   const out: DocumentPosting[] = [];
-  const n = encoded.length;
-  let i = 0;
-  while (i < n) {
-    const comma = encoded.indexOf(',', i);
-    if (comma < 0) break;
-    const docId = encoded.slice(i, comma);
-    let tf = 0;
-    let j = comma + 1;
-    for (let c = encoded.charCodeAt(j); c !== 44 && j < n; c = encoded.charCodeAt(++j)) tf = tf * 10 + (c - 48);
-    let length = 0;
-    for (let c = encoded.charCodeAt(++j); c !== 32 && j < n; c = encoded.charCodeAt(++j)) length = length * 10 + (c - 48);
-    out.push([docId, tf, length]);
-    i = j + 1;
-  }
+  if (typeof encoded === 'string') scanPostings(encoded, 2, (from, to, tf, length) => out.push([encoded.slice(from, to), tf, length]));
   return out;
 }

@@ -19,6 +19,7 @@ import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
+import { KeptRanking } from './kept-ranking.js';
 import { RankedCache } from './ranked-cache.js';
 import { bestPerDocument, countedPassages, documentCounts, rankPassages, settledTop, termCountsOfText, type CountedPassage, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
@@ -133,11 +134,13 @@ const PAGING_REACH = OFFSET_MAX + LIMIT_MAX;
  */
 const FILTER_CHUNK_DOCS = BASE_SETTINGS.pagination.maxTotalHits / 2;
 
-/** About how much memory a ranked list takes: a small record per entry, and the text of Meilisearch's hits. */
-function listBytes(hits: ReadonlyArray<RankedPassage<RawHit>>): number {
-  let bytes = 0;
-  for (const h of hits) bytes += 200 + 2 * (h.id.length + (h.hit ? h.hit.text.length + (h.hit.title?.length ?? 0) + 400 : 0));
-  return bytes;
+/** A ranked list as the cache keeps it (see KeptRanking). */
+type KeptList = Omit<RankedList, 'hits'> & { hits: KeptRanking<RawHit> };
+
+/** A ranked list kept, and what it takes of the cache's memory (see RankedCache). */
+function kept(list: RankedList): { list: KeptList; bytes: number } {
+  const hits = new KeptRanking(list.hits);
+  return { list: { ...list, hits }, bytes: hits.bytes((h) => h.text.length + (h.title?.length ?? 0)) };
 }
 
 /** The documents of the terms' best passages: they rank through those, with no read of their own. */
@@ -164,7 +167,7 @@ export interface DocumentFile {
 export class SearchBackend {
   #meili: MeiliSearchClient;
   #matching: MatchSettings;
-  #ranked = new RankedCache<RankedList>();
+  #ranked = new RankedCache<KeptList>();
   #longQueryTerms: number;
   #readLimits: QuestionReadLimits;
 
@@ -265,15 +268,16 @@ export class SearchBackend {
       } else if (p.group === 'document') {
         total = hits.length;
       }
-      list = {
+      const keeping = kept({
         hits: hits.slice(0, PAGING_REACH),
         facets,
         total,
         candidateQuery: base.candidateQuery,
         ...(base.partial ? { partial: base.partial } : {}),
         ...(base.incomplete ? { incomplete: base.incomplete } : {}),
-      };
-      this.#ranked.set(key, list, listBytes(list.hits));
+      });
+      list = keeping.list;
+      this.#ranked.set(key, list, keeping.bytes);
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
     const read = await this.#passages(page.filter((r) => !r.hit));
@@ -297,7 +301,7 @@ export class SearchBackend {
   async #unfilteredRanking(q: string, a: AnalyzedQuery, lang: string): Promise<RankedList | null> {
     const key = JSON.stringify([this.#meili.index, q, lang, 'unfiltered']);
     const cached = this.#ranked.get(key);
-    if (cached) return cached;
+    if (cached) return { ...cached, hits: cached.hits.slice() };
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
     const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
@@ -337,7 +341,8 @@ export class SearchBackend {
       ...(partial ? { partial } : {}),
       ...(blocked.incomplete ? { incomplete: blocked.incomplete } : {}),
     };
-    this.#ranked.set(key, list, listBytes(hits));
+    const keeping = kept(list);
+    this.#ranked.set(key, keeping.list, keeping.bytes);
     return list;
   }
 

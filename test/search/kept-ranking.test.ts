@@ -45,6 +45,6 @@ describe('a ranked list kept in columns', () => {
     assert.ok(short > 0);
     assert.ok(long > short);
     assert.ok(more > short);
-    assert.equal(new KeptRanking([]).bytes(textOf), 0);
+    assert.equal(new KeptRanking<Hit>([]).bytes(textOf), 0);
   });
 });

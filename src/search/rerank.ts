@@ -1,5 +1,6 @@
 import type { PostingLists } from '../terms/postings.js';
 import { passageId } from '../ingest/records.js';
+import { grown } from '../terms/typed-arrays.js';
 import { bm25, documentStats, idf, termWeight, type CorpusStats } from '../text/bm25.js';
 import { normalizeWord } from '../text/normalise.js';
 import { stemmerFor } from '../text/stem.js';
@@ -213,11 +214,7 @@ class PassageTable<T> {
     this.lengths.push(length);
     this.hits.push(hit);
     const width = this.#terms.length;
-    if ((row + 1) * width > this.#counts.length) {
-      const larger = new Float64Array(Math.max(2 * this.#counts.length, 256 * width));
-      larger.set(this.#counts);
-      this.#counts = larger;
-    }
+    if ((row + 1) * width > this.#counts.length) this.#counts = grown(this.#counts, new Float64Array(Math.max(2 * this.#counts.length, 256 * width)));
     return row;
   }
 

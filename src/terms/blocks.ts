@@ -1,6 +1,7 @@
 import { idf, termWeight, type CorpusStats } from '../text/bm25.js';
 import type { DocumentTable } from './document-table.js';
 import { kthLargest, type DocumentColumns } from './postings.js';
+import { grown } from './typed-arrays.js';
 
 /*
  * Reading a question's document postings block by block, and knowing when to stop.
@@ -70,12 +71,6 @@ export interface DocumentBounds {
   upper: Float64Array;
   /** 1 where some term's count is neither known nor known to be zero. */
   unknown: Uint8Array;
-}
-
-/** `larger`, holding `a` at its start. */
-function grown<A extends Float64Array | Int32Array | Uint8Array>(a: A, larger: A): A {
-  larger.set(a);
-  return larger;
 }
 
 /**

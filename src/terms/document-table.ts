@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.js';
+
 /*
  * The documents a question's postings name, each once, by row. A question reads some ten thousand
  * document postings, many of them naming the same documents under several terms: decoded one by
@@ -43,11 +45,7 @@ export class DocumentTable {
     }
     const row = this.ids.length;
     this.ids.push(s.slice(start, end));
-    if (row >= this.#hashes.length) {
-      const hashes = new Int32Array(2 * this.#hashes.length);
-      hashes.set(this.#hashes);
-      this.#hashes = hashes;
-    }
+    if (row >= this.#hashes.length) this.#hashes = grown(this.#hashes, new Int32Array(2 * this.#hashes.length));
     this.#hashes[row] = hash;
     this.#slots[slot] = row + 1;
     if (2 * this.ids.length > this.#slots.length) this.#rehash(2 * this.#slots.length);

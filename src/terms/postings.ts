@@ -1,6 +1,7 @@
 import { termWeight } from '../text/bm25.js';
 import { stopWordsFor } from '../text/stop-words.js';
 import type { DocumentTable } from './document-table.js';
+import { grown } from './typed-arrays.js';
 
 /*
  * Postings: per term, the passages and documents where it weighs most. Ranking reads them in place
@@ -29,17 +30,11 @@ export function emptyColumns(): DocumentColumns {
   return { rows: new Int32Array(256), tf: new Int32Array(256), lengths: new Int32Array(256), size: 0 };
 }
 
-function grownColumn(a: Int32Array): Int32Array {
-  const larger = new Int32Array(2 * a.length);
-  larger.set(a);
-  return larger;
-}
-
 function appendPosting(c: DocumentColumns, row: number, tf: number, length: number): void {
   if (c.size === c.rows.length) {
-    c.rows = grownColumn(c.rows);
-    c.tf = grownColumn(c.tf);
-    c.lengths = grownColumn(c.lengths);
+    c.rows = grown(c.rows, new Int32Array(2 * c.size));
+    c.tf = grown(c.tf, new Int32Array(2 * c.size));
+    c.lengths = grown(c.lengths, new Int32Array(2 * c.size));
   }
   c.rows[c.size] = row;
   c.tf[c.size] = tf;

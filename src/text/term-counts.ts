@@ -60,36 +60,21 @@ export function encodeTermCounts(
   return lines.join('\n');
 }
 
-/** The count in one encoded part of the term whose `key` is " term:", 0 when absent. */
-function countIn(part: string, key: string): number {
-  const at = part.indexOf(key);
-  if (at < 0) return 0;
+/** The number whose digits start at `i` (up to the first other character), 0 when none do. */
+function numberAt(s: string, i: number): number {
   let n = 0;
-  for (let i = at + key.length; i < part.length; i++) {
-    const c = part.charCodeAt(i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
   }
   return n;
 }
 
-/** The leading numbers of a part: its position (passages) and its length; null when not numbers. */
-function headOf(part: string, fields: number): number[] | null {
-  const out: number[] = [];
-  let i = 0;
-  while (out.length < fields) {
-    let n = 0;
-    let digits = 0;
-    for (; i < part.length; i++, digits++) {
-      const c = part.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      n = n * 10 + (c - 48);
-    }
-    if (digits === 0) return null;
-    out.push(n);
-    i++;
-  }
-  return out;
+/** The count in one encoded part of the term whose `key` is " term:", 0 when absent. */
+function countIn(part: string, key: string): number {
+  const at = part.indexOf(key);
+  return at < 0 ? 0 : numberAt(part, at + key.length);
 }
 
 /**
@@ -118,14 +103,7 @@ export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { 
     let n = 0;
     // A term appears at most once a part: each of its appearances is one part's count.
     for (let at = encoded.indexOf(key); at >= 0; at = encoded.indexOf(key, at + key.length)) {
-      if (encoded.charCodeAt(at - 1) !== 32) continue;
-      let count = 0;
-      for (let i = at + key.length; i < encoded.length; i++) {
-        const c = encoded.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        count = count * 10 + (c - 48);
-      }
-      n += count;
+      if (encoded.charCodeAt(at - 1) === 32) n += numberAt(encoded, at + key.length);
     }
     if (n > 0) counts.set(t, n);
   }
@@ -160,15 +138,17 @@ export function decodeTermCounts(encoded: unknown, wanted: readonly string[]): D
   const passages: DocumentTermCounts['passages'] = [];
   const keys = wanted.map((t) => ` ${t}:`);
   for (const part of encoded.split('\n')) {
-    const head = headOf(part, title ? 2 : 1);
-    if (!head) return null;
+    // The title's head is its length; a passage's, its position and length.
+    const first = headAt(part, 0, part.length, 1);
+    const length: number = title ? headAt(part, 0, part.length, 2) : first;
+    if (first < 0 || length < 0) return null;
     const counts = new Map<string, number>();
     for (let i = 0; i < wanted.length; i++) {
       const n = countIn(part, keys[i]!);
       if (n > 0) counts.set(wanted[i]!, n);
     }
-    if (title) passages.push({ position: head[0]!, length: head[1]!, counts });
-    else title = { length: head[0]!, counts };
+    if (title) passages.push({ position: first, length, counts });
+    else title = { length, counts };
   }
   return title ? { title, passages } : null;
 }

@@ -12,6 +12,7 @@
  *                                                 # one in WORK/job-meili, index bench_job)
  *   npm run bench:api -- --access   # also the API with access control (accounts, audit trail), asked
  *                                   # with an API token and with a page session, against it without
+ *   npm run bench:api -- --questions   # only the re-ranked questions (their latency, measured longer)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     data: { type: 'string' },
     index: { type: 'string', default: 'bench_job' },
     access: { type: 'boolean', default: false },
+    questions: { type: 'boolean', default: false },
   },
 });
 if (!['all', 'seeds', 'large'].includes(values.corpus)) throw new Error('--corpus is all, seeds or large');
@@ -251,7 +253,7 @@ try {
     const proxy = await startProxy(meili.url, key, index);
     const access = values.access ? await withAccess(meili.url, key, index) : null;
     try {
-      await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!, proxy.cpuMs, { access });
+      if (!values.questions) await compare(label, meili.url, key, index, proxy.base, (i) => queries[i % queries.length]!, proxy.cpuMs, { access });
       // Re-ranking: the same questions straight to Meilisearch (one search) against the API (term
       // statistics, per-term candidates, BM25). A counter word makes every question new, so the
       // API's short cache of ranked lists never answers.

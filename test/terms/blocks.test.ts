@@ -161,6 +161,62 @@ describe('postings read in blocks with the stop rule', () => {
     assert.ok(capped >= 2, `${capped} queries stopped by the bounds`);
   });
 
+  it('asks for the second round without waiting for the first count, and knows the same whenever the count answers', async () => {
+    const records = termsIndex(docs, avg, 25);
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const countOf = (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: new Map(byId.get(id)!.counts), length: byId.get(id)!.length }]));
+    /**
+     * The first count answers when the `release`-th request for blocks is made or answered (never
+     * held for good: a reading that waited for it would still end, and the order would show it).
+     */
+    const run = async (terms: string[], release: { call: number; when: 'asked' | 'answered' } | null) => {
+      const events: string[] = [];
+      let free: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        free = resolve;
+        setTimeout(resolve, 200);
+      });
+      let calls = 0;
+      let counts = 0;
+      const io = {
+        blocks: async (reads: Array<{ term: string; block: number }>) => {
+          const call = ++calls;
+          events.push(`blocks ${call}`);
+          if (release?.call === call && release.when === 'asked') free();
+          const found = records.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0)));
+          await new Promise((resolve) => setImmediate(resolve));
+          if (release?.call === call && release.when === 'answered') free();
+          return found;
+        },
+        count: async (ids: readonly string[]) => {
+          const n = ++counts;
+          if (n === 1 && release) await held;
+          events.push(`count ${n} answered`);
+          return countOf(ids);
+        },
+      };
+      const first = records.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
+      const got = await readDocuments(terms, readTerms(first)!, io, { depth: 20, maxBlocks: 8, maxRounds: 2, maxCounted: 10 });
+      const known = got.best.map((x) => `${x.docId} ${[...x.document.counts].sort().join(' ')} ${x.document.length} ${x.lower.toFixed(12)}`);
+      return { events, known, seen: got.seen, counted: got.counted };
+    };
+    let early = 0;
+    for (const terms of queries) {
+      const at = await run(terms, null);
+      for (const release of [{ call: 2, when: 'asked' }, { call: 2, when: 'answered' }, { call: 1, when: 'answered' }] as const) {
+        const late = await run(terms, release);
+        assert.deepEqual(late.known, at.known, `${terms.join(' ')}, first count freed when blocks ${release.call} is ${release.when}`);
+        assert.equal(late.seen, at.seen);
+        assert.equal(late.counted, at.counted);
+        if (release.call === 2 && late.events.includes('blocks 2')) {
+          assert.ok(late.events.indexOf('blocks 2') < late.events.indexOf('count 1 answered'), `${terms.join(' ')}: ${late.events.join(', ')}`);
+          early++;
+        }
+      }
+    }
+    assert.ok(early >= 2, `${early} readings went to a second round`);
+  });
+
   it('stops at the bound on blocks, and says so', async () => {
     const got = await blockedTop([termsIndex(docs, avg, 5)], docs, ['w0', 'w1', 'w2'], 50, 4);
     assert.equal(got.capped, 'blocks');

@@ -40,6 +40,8 @@ export interface TermCursor {
   kept: number;
   /** How many of `received` are known to be in the list's order (read.ts checks each once). */
   ordered?: number;
+  /** The nodes whose lists hold the term (each sent its own first block). */
+  nodes?: number;
 }
 
 /** What is known of a document: the counts of the terms whose postings held it, its length. */
@@ -92,7 +94,7 @@ export class KnownDocuments {
   #metCount = 0;
   #lengths = new Float64Array(0);
   #exact = new Uint8Array(0);
-  #counts = new Float64Array(0);
+  #counts = new Int32Array(0);
   #weights = new Float64Array(0);
   // Per row: the sum of its known weights (its lower bound), and a bit per term whose count is
   // known above zero (a query has at most 32 terms, QUERY_TERMS_MAX), kept as weights are set so
@@ -131,7 +133,7 @@ export class KnownDocuments {
     this.#met = grown(this.#met, new Uint8Array(size));
     this.#lengths = grown(this.#lengths, new Float64Array(size));
     this.#exact = grown(this.#exact, new Uint8Array(size));
-    this.#counts = grown(this.#counts, new Float64Array(size * width));
+    this.#counts = grown(this.#counts, new Int32Array(size * width));
     this.#weights = grown(this.#weights, new Float64Array(size * width));
     this.#lower = grown(this.#lower, new Float64Array(size));
     this.#present = grown(this.#present, new Int32Array(size));

@@ -81,6 +81,7 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
       blockSize: Math.max(...parts.map((h) => h.blockSize ?? DOCUMENT_BLOCK)),
       received: emptyColumns(),
       kept: 0,
+      nodes: parts.length,
     };
     for (const h of parts) decodeDocumentColumns(h.documents, documents, cursor.received);
     keepPrefix(cursor, documents, avgDocLength);
@@ -118,8 +119,9 @@ export function postingLists(read: TermsRead): Map<string, PostingLists> {
 function keepPrefix(cursor: TermCursor, table: DocumentTable, avgDocLength: number): void {
   const depth = cursor.blockSize * cursor.read;
   const r = cursor.received;
-  // One node's blocks come in the list's order: only several nodes' need merging.
-  cursor.ordered = orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
+  // One node's blocks come in its list's order (addBlocks takes them in block order): only
+  // several nodes' lists need checking and merging.
+  cursor.ordered = cursor.nodes === 1 ? r.size : orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
   if (cursor.ordered < r.size) {
     sortPostings(r, table, cursor.weighedAt);
     cursor.ordered = r.size;

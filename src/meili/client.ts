@@ -50,6 +50,11 @@ export class MeiliSearchClient {
     return this.#target().index;
   }
 
+  /** Whether every search goes to one Meilisearch (no nodes, or one). */
+  get oneNode(): boolean {
+    return (this.#target().nodes?.length ?? 0) <= 1;
+  }
+
   /** POSTs JSON to Meilisearch; unreachable or timed out is SearchUnavailableError, any answer is returned. */
   async #send(path: string, body: unknown, to: { url: string; key: string } = this.#target()): Promise<{ status: number; payload: unknown }> {
     let res;

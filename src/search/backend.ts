@@ -237,7 +237,7 @@ export class SearchBackend {
       if (meiliCodeOf(err) === 'index_not_found') return null;
       throw err;
     }
-    const read = readTerms(raw.hits);
+    const read = readTerms(raw.hits, { oneNode: this.#meili.oneNode });
     return read && (raw as PartialAnswer).partial ? { ...read, partial: (raw as PartialAnswer).partial } : read;
   }
   /**

@@ -46,8 +46,9 @@ export function blocksLookup(reads: ReadonlyArray<{ term: string; block: number 
  * collection's mean lengths, equal weights by place, as one node holding everything would (the
  * indexer chose each node's passages with those same means and order). Its documents are the
  * first DOCUMENT_BLOCK of the whole list (see keepPrefix): the same on one node and on several.
+ * `oneNode`: the index lives on one node, whose lists come in their order and are not checked.
  */
-export function readTerms(records: readonly TermRecord[]): TermsRead | null {
+export function readTerms(records: readonly TermRecord[], { oneNode = false } = {}): TermsRead | null {
   const corpora = records.filter((h) => h.id === CORPUS_RECORD_ID);
   if (corpora.length === 0 || corpora.some((c) => c.postings !== POSTINGS_VERSION)) return null;
   const sum = (k: 'df' | 'tokens' | 'docs' | 'docTokens') => corpora.reduce((s, c) => s + (c[k] ?? 0), 0);
@@ -81,7 +82,7 @@ export function readTerms(records: readonly TermRecord[]): TermsRead | null {
       blockSize: Math.max(...parts.map((h) => h.blockSize ?? DOCUMENT_BLOCK)),
       received: emptyColumns(),
       kept: 0,
-      nodes: parts.length,
+      oneNode,
     };
     for (const h of parts) decodeDocumentColumns(h.documents, documents, cursor.received);
     keepPrefix(cursor, documents, avgDocLength);
@@ -119,9 +120,10 @@ export function postingLists(read: TermsRead): Map<string, PostingLists> {
 function keepPrefix(cursor: TermCursor, table: DocumentTable, avgDocLength: number): void {
   const depth = cursor.blockSize * cursor.read;
   const r = cursor.received;
-  // One node's blocks come in its list's order (addBlocks takes them in block order): only
-  // several nodes' lists need checking and merging.
-  cursor.ordered = cursor.nodes === 1 ? r.size : orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
+  // One node's blocks come in its list's order (the indexer wrote them so, and addBlocks takes
+  // them in block order): only several nodes' lists are checked, and merged. (Over several nodes
+  // a term held by one of them is checked too: another may answer a later read that missed the first.)
+  cursor.ordered = cursor.oneNode ? r.size : orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
   if (cursor.ordered < r.size) {
     sortPostings(r, table, cursor.weighedAt);
     cursor.ordered = r.size;

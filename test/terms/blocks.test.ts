@@ -78,7 +78,8 @@ async function blockedTop(
 ) {
   const all = nodes.flat();
   const first = all.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
-  const read = readTerms(first)!;
+  // One node's lists are taken in their order, several nodes' checked and merged.
+  const read = readTerms(first, { oneNode: nodes.length === 1 })!;
   const byId = new Map(docs.map((d) => [d.id, d]));
   const io = {
     blocks: async (reads: Array<{ term: string; block: number }>) => all.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0))),

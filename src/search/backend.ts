@@ -247,13 +247,20 @@ export class SearchBackend {
    * the unfiltered list with the documents that fail the filter left out.
    */
   async #rankedSearch(p: SearchParams, a: AnalyzedQuery, lang: string, started: number): Promise<SearchResponse | null> {
-    const key = JSON.stringify([this.#meili.index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
+    const filter = buildFilter(p);
+    // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
+    const restricted = a.phrases.length > 0 || a.negated.length > 0;
+    // With no filter, grouping or restriction the answer is the unfiltered ranking itself, kept once.
+    const plain = !filter && !restricted && p.group !== 'document';
+    const key = plain ? this.#unfilteredKey(p.q, lang) : JSON.stringify([this.#meili.index, p.q, p.sources, p.publishers, p.years, p.from, p.to, p.group]);
     let list = this.#ranked.get(key);
+    if (!list && plain) {
+      const unfiltered = await this.#unfilteredRanking(p.q, a, lang);
+      if (!unfiltered) return null;
+      list = unfiltered.kept;
+    }
     if (!list) {
-      const filter = buildFilter(p);
-      // Phrases and exclusions are Meilisearch's to apply: only its hits may then be candidates.
-      const restricted = a.phrases.length > 0 || a.negated.length > 0;
-      const base = restricted ? await this.#restrictedRanking(a, filter) : await this.#unfilteredRanking(p.q, a, lang);
+      const base = restricted ? await this.#restrictedRanking(a, filter) : (await this.#unfilteredRanking(p.q, a, lang))?.list;
       if (!base) return null;
       let hits = p.group === 'document' ? bestPerDocument(base.hits) : base.hits;
       let { facets, total } = base;
@@ -296,12 +303,13 @@ export class SearchBackend {
   /**
    * The ranking of a question over the whole index: the terms' postings and Meilisearch's best
    * hits, ranked together. Kept whole (filters cut it further), under its own key, so that
-   * filtering or grouping an answer already ranked costs no second ranking.
+   * filtering or grouping an answer already ranked costs no second ranking; returned with the list
+   * as kept, which is itself the answer to the question with no filter or grouping.
    */
-  async #unfilteredRanking(q: string, a: AnalyzedQuery, lang: string): Promise<RankedList | null> {
-    const key = JSON.stringify([this.#meili.index, q, lang, 'unfiltered']);
+  async #unfilteredRanking(q: string, a: AnalyzedQuery, lang: string): Promise<{ list: RankedList; kept: KeptList } | null> {
+    const key = this.#unfilteredKey(q, lang);
     const cached = this.#ranked.get(key);
-    if (cached) return { ...cached, hits: cached.hits.slice() };
+    if (cached) return { list: { ...cached, hits: cached.hits.slice() }, kept: cached };
     const terms = await this.#termsOf(a.terms);
     if (!terms) return null;
     const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
@@ -343,7 +351,12 @@ export class SearchBackend {
     };
     const keeping = kept(list);
     this.#ranked.set(key, keeping.list, keeping.bytes);
-    return list;
+    return { list, kept: keeping.list };
+  }
+
+  /** Where the cache keeps a question's unfiltered ranking. */
+  #unfilteredKey(q: string, lang: string): string {
+    return JSON.stringify([this.#meili.index, q, lang, 'unfiltered']);
   }
 
   /**
@@ -366,8 +379,8 @@ export class SearchBackend {
       // when they have none among its candidates (#passagesOfBest), and read now they cost no
       // round trip of their own. They are not counted: what is counted is readDocuments' choice.
       count: async (docIds: readonly string[], alongside: readonly string[] = []) => {
-        const skip = new Set([...documents.keys(), ...docIds, ...withPostedPassage]);
-        const found = await this.#countsOf(terms, [...docIds, ...alongside.filter((d) => !skip.has(d))]);
+        const skip = alongside.length > 0 ? new Set([...documents.keys(), ...docIds, ...withPostedPassage]) : null;
+        const found = await this.#countsOf(terms, skip ? [...docIds, ...alongside.filter((d) => !skip.has(d))] : docIds);
         for (const [docId, d] of found.documents) documents.set(docId, d);
         cut ||= found.cut;
         // A document whose read was cut short is left out (readDocuments notes the count as capped).

@@ -40,8 +40,6 @@ export interface TermCursor {
   kept: number;
   /** How many of `received` are known to be in the list's order (read.ts checks each once). */
   ordered?: number;
-  /** Set when the index lives on one node: the received postings are its list, in order. */
-  oneNode?: boolean;
 }
 
 /** What is known of a document: the counts of the terms whose postings held it, its length. */

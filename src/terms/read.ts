@@ -25,6 +25,8 @@ export interface TermsRead {
   cursors: Map<string, TermCursor>;
   /** The documents the cursors' postings name, by row. */
   documents: DocumentTable;
+  /** Set when the index lives on one node: each cursor's received postings are its list, in order. */
+  oneNode: boolean;
 }
 
 /** The search (on the terms index) that returns the first records of these terms and the corpus record. */
@@ -82,14 +84,13 @@ export function readTerms(records: readonly TermRecord[], { oneNode = false } = 
       blockSize: Math.max(...parts.map((h) => h.blockSize ?? DOCUMENT_BLOCK)),
       received: emptyColumns(),
       kept: 0,
-      oneNode,
     };
     for (const h of parts) decodeDocumentColumns(h.documents, documents, cursor.received);
-    keepPrefix(cursor, documents, avgDocLength);
+    keepPrefix(cursor, documents, avgDocLength, oneNode);
     cursors.set(term, cursor);
     lists.set(term, { passages: parts.length === 1 ? p : bestPostings(p, POSTINGS_PER_TERM, passageWeight(avgLength)) });
   }
-  return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors, documents };
+  return { stats: { passages, avgLength, avgDocLength, df, docs, ddf }, lists, cursors, documents, oneNode };
 }
 
 /** Each term's best passages and the documents of its list read so far, as postings. */
@@ -117,13 +118,13 @@ export function postingLists(read: TermsRead): Map<string, PostingLists> {
  * kept, so that one node and several know the same documents. What is not kept weighs at most
  * the last kept (under the mean it was weighed at: frontierOf scales it to the current mean).
  */
-function keepPrefix(cursor: TermCursor, table: DocumentTable, avgDocLength: number): void {
+function keepPrefix(cursor: TermCursor, table: DocumentTable, avgDocLength: number, oneNode: boolean): void {
   const depth = cursor.blockSize * cursor.read;
   const r = cursor.received;
   // One node's blocks come in its list's order (the indexer wrote them so, and addBlocks takes
   // them in block order): only several nodes' lists are checked, and merged. (Over several nodes
   // a term held by one of them is checked too: another may answer a later read that missed the first.)
-  cursor.ordered = cursor.oneNode ? r.size : orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
+  cursor.ordered = oneNode ? r.size : orderedPrefix(r, table, cursor.weighedAt, cursor.ordered ?? 0);
   if (cursor.ordered < r.size) {
     sortPostings(r, table, cursor.weighedAt);
     cursor.ordered = r.size;
@@ -183,7 +184,7 @@ export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, 
     if (!cursor) continue;
     const from = cursor.kept;
     cursor.read = depth;
-    keepPrefix(cursor, read.documents, read.stats.avgDocLength);
+    keepPrefix(cursor, read.documents, read.stats.avgDocLength, read.oneNode);
     // The whole list's order does not change as it is read further: the new documents follow the old.
     added.set(term, { from, to: cursor.kept });
   }

@@ -272,9 +272,19 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     if (answer.counted.size < answer.docIds.length) out.capped = 'counted';
   };
   // The documents that could score most are counted first, as Fagin's TA does with random access,
-  // so that the threshold is an exact score and the reading stops sooner; the count goes out with
-  // the first round of blocks.
-  let first: Promise<Counts | null> | null = ask(known.toResolve(known.bounds(read.cursors), 0, Math.min(limits.depth, limits.maxCounted)));
+  // so that the threshold is an exact score and the reading stops sooner. The count is sent just
+  // after the first round of blocks (or when first awaited): the reading waits on that round, and
+  // applies the count only once the second is asked for. `first`: the count, sent when called.
+  const firstIds = known.toResolve(known.bounds(read.cursors), 0, Math.min(limits.depth, limits.maxCounted));
+  let firstAsked: Promise<Counts | null> | null = null;
+  let first: (() => Promise<Counts | null>) | null = () => {
+    if (firstAsked) return firstAsked;
+    firstAsked = ask(firstIds);
+    // Its failure is thrown where it is awaited. Until then it must not go unhandled (the service
+    // stops on an unhandled rejection): a reading whose blocks fail first never awaits it.
+    firstAsked.catch(() => {});
+    return firstAsked;
+  };
   for (;;) {
     const bounds = known.bounds(read.cursors);
     const plan = planReads(unique, bounds, read.cursors, docStats, limits.depth);
@@ -290,14 +300,14 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     }
     const depths = blockShares(wanted, read, docStats, Math.ceil((limits.maxBlocks - out.blocksRead) / Math.max(1, limits.maxRounds - out.rounds)));
     if (first && depths.size === 0) {
-      apply(await first);
+      apply(await first());
       first = null;
       continue;
     }
     if (depths.size === 0 || out.rounds >= limits.maxRounds) {
       // A count still out may change what is known; else the bounds and threshold just made hold.
       const pending = first !== null;
-      if (first) apply(await first);
+      if (first) apply(await first());
       first = null;
       out.capped ??= 'blocks';
       const last = pending ? known.bounds(read.cursors) : bounds;
@@ -309,6 +319,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     const added = io.blocks(reads).then((records) => {
       for (const [term, { from, to }] of addBlocks(read, depths, records)) known.addPostings(term, read.cursors.get(term)!.received, from, to);
     });
+    const firstCount = first?.();
     // The first count is applied once the second round is asked for: that round is planned from
     // the first round's blocks alone, so it goes out as soon as they come rather than when the
     // slower count does (the count reads whole records of the documents of highest bound).
@@ -316,7 +327,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     // taken in as they come: what is known once both are in is the same in either order (a
     // counted document's counts replace whatever its postings said, and postings leave a counted
     // document as it is).
-    const counted = first && out.rounds > 0 ? first.then(apply) : null;
+    const counted = firstCount && out.rounds > 0 ? firstCount.then(apply) : null;
     await Promise.all([added, counted]);
     if (counted) first = null;
     out.rounds++;

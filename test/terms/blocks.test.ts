@@ -218,6 +218,56 @@ describe('postings read in blocks with the stop rule', () => {
     assert.ok(early >= 2, `${early} readings went to a second round`);
   });
 
+  it('sends the first round of blocks before the first count, which it applies later', async () => {
+    const records = termsIndex(docs, avg, 25);
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    for (const terms of queries) {
+      const asked: string[] = [];
+      const io = {
+        blocks: async (reads: Array<{ term: string; block: number }>) => {
+          asked.push('blocks');
+          return records.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0)));
+        },
+        count: async (ids: readonly string[]) => {
+          asked.push('count');
+          return new Map(ids.map((id) => [id, { counts: new Map(byId.get(id)!.counts), length: byId.get(id)!.length }]));
+        },
+      };
+      const first = records.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
+      await readDocuments(terms, readTerms(first)!, io, { depth: 20, maxBlocks: 8, maxRounds: 2, maxCounted: 10 });
+      // A reading with blocks to read asks for them first; one without counts at once.
+      if (asked.includes('blocks')) assert.equal(asked[0], 'blocks', `${terms.join(' ')}: ${asked.join(', ')}`);
+      assert.ok(asked.includes('count'), `${terms.join(' ')}: ${asked.join(', ')}`);
+    }
+  });
+
+  it('fails with its blocks when Meilisearch fails, leaving no failure of its count unhandled', async () => {
+    const records = termsIndex(docs, avg, 25);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => void unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const terms = ['w0', 'w1'];
+      const io = {
+        blocks: async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('blocks failed');
+        },
+        count: async (): Promise<Map<string, { counts: Map<string, number>; length: number }>> => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('count failed');
+        },
+      };
+      const first = records.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
+      await assert.rejects(readDocuments(terms, readTerms(first)!, io, { depth: 20, maxBlocks: 8, maxRounds: 2, maxCounted: 10 }), /blocks failed/);
+      // The count fails after the reading has: its rejection must still have a handler.
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('stops at the bound on blocks, and says so', async () => {
     const got = await blockedTop([termsIndex(docs, avg, 5)], docs, ['w0', 'w1', 'w2'], 50, 4);
     assert.equal(got.capped, 'blocks');

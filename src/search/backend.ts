@@ -11,7 +11,7 @@ import { blocksLookup, postingLists, readDocuments, readTerms, termsLookup, type
 import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
-import { decodeTermCounts, totalTermCounts, type DocumentTermCounts } from '../text/term-counts.js';
+import { countTermsIn, decodeTermCounts, termCountsLength, type DocumentTermCounts } from '../text/term-counts.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
 import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
@@ -97,7 +97,8 @@ type TextPassage = Pick<RawHit, 'id' | 'docId' | 'position' | 'title' | 'heading
  * the query terms, decoded only when its passages join the ranking (#passagesOfBest).
  */
 interface DocumentCounted {
-  total: { counts: Map<string, number>; length: number };
+  /** The query terms' counts over the whole document, found when first asked (a document read alongside a count is never asked). */
+  total: () => { counts: Map<string, number>; length: number };
   parts: () => DocumentTermCounts | null;
 }
 
@@ -387,7 +388,7 @@ export class SearchBackend {
         const counted = new Map<string, { counts: Map<string, number>; length: number }>();
         for (const docId of docIds) {
           const d = found.documents.get(docId);
-          if (d) counted.set(docId, d.total);
+          if (d) counted.set(docId, d.total());
         }
         return counted;
       },
@@ -427,17 +428,22 @@ export class SearchBackend {
     );
     const counting = terms.filter(hasPostings);
     for (const h of read.hits) {
-      const total = totalTermCounts(h.termCounts, counting);
-      if (!total || !h.docId) continue;
       const encoded = h.termCounts;
-      documents.set(h.docId, { total: { counts: total.counts, length: h.docTokens ?? total.length }, parts: () => decodeTermCounts(encoded, terms) });
+      const length = termCountsLength(encoded);
+      if (length === null || !h.docId) continue;
+      let total: { counts: Map<string, number>; length: number } | null = null;
+      documents.set(h.docId, {
+        total: () => (total ??= { counts: countTermsIn(encoded as string, counting), length: h.docTokens ?? length }),
+        parts: () => decodeTermCounts(encoded, terms),
+      });
     }
     const unstored = docIds.filter((d) => !documents.has(d));
     if (unstored.length === 0) return { documents, cut: false };
     const text = await this.#passagesOf(unstored);
     const docTokens = new Map(text.whole.map((p) => [p.docId, p.docTokens]));
     for (const [docId, counts] of termCountsOfText(terms, text.whole)) {
-      documents.set(docId, { total: documentCounts(counts, docTokens.get(docId), counting), parts: () => counts });
+      const total = documentCounts(counts, docTokens.get(docId), counting);
+      documents.set(docId, { total: () => total, parts: () => counts });
     }
     return { documents, cut: text.whole.length < text.passages.length };
   }

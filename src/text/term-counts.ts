@@ -84,6 +84,15 @@ function countIn(part: string, key: string): number {
  * a question counts a few hundred documents, and most of their parts hold none of its terms.
  */
 export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { counts: Map<string, number>; length: number } | null {
+  const length = termCountsLength(encoded);
+  return length === null ? null : { counts: countTermsIn(encoded as string, wanted), length };
+}
+
+/**
+ * A whole document's length from its stored counts (its parts' lengths added up), or null when the
+ * value is not such an encoding: the check totalTermCounts makes, without searching for terms.
+ */
+export function termCountsLength(encoded: unknown): number | null {
   if (typeof encoded !== 'string' || encoded === '') return null;
   let length = 0;
   for (let start = 0, part = 0; start <= encoded.length; part++) {
@@ -95,6 +104,11 @@ export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { 
     length += head;
     start = stop + 1;
   }
+  return length;
+}
+
+/** The counts of `wanted` over a whole document's stored counts, which termCountsLength found to be such an encoding. */
+export function countTermsIn(encoded: string, wanted: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of wanted) {
     // Searched for without the space before it, which is checked: a search stops at each place
@@ -107,7 +121,7 @@ export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { 
     }
     if (n > 0) counts.set(t, n);
   }
-  return { counts, length };
+  return counts;
 }
 
 /** The last of the first `fields` numbers of a part (from `start` to `stop`), or -1 when they are not numbers. */

@@ -42,6 +42,12 @@ export interface TermCursor {
   ordered?: number;
 }
 
+/**
+ * Query terms up to which bounds keeps the sums of missing reaches in a table of 2^terms entries
+ * (32 KB at 12), beyond which in a Map: a question has rarely more than a dozen content terms.
+ */
+const MISSING_TABLE_TERMS = 12;
+
 /** What is known of a document: the counts of the terms whose postings held it, its length. */
 export interface KnownDocument {
   counts: Map<string, number>;
@@ -200,12 +206,23 @@ export class KnownDocuments {
     const lower = this.#lower.slice(0, n);
     const upper = new Float64Array(n);
     const unknown = new Uint8Array(n);
+    // What the open terms a row lacks may add, by the mask of those terms: summed once a mask, as
+    // most rows lack the same few sets of terms (a table when the terms are few, else a Map).
+    const table = this.#terms.length <= MISSING_TABLE_TERMS ? new Float64Array(1 << this.#terms.length).fill(-1) : null;
+    const memo = table ? null : new Map<number, number>();
     for (let row = 0; row < n; row++) {
       if (!this.#met[row]) continue;
       let missing = 0;
-      if (!this.#exact[row]) {
-        // Term by term in order (lowest bit first), as a sum over the columns would add them.
-        for (let m = open & ~this.#present[row]!; m !== 0; m &= m - 1) missing += reach[31 - Math.clz32(m & -m)]!;
+      const lacking = this.#exact[row] ? 0 : open & ~this.#present[row]!;
+      if (lacking !== 0) {
+        missing = table ? table[lacking]! : (memo!.get(lacking) ?? -1);
+        if (missing < 0) {
+          missing = 0;
+          // Term by term in order (lowest bit first), as a sum over the columns would add them.
+          for (let m = lacking; m !== 0; m &= m - 1) missing += reach[31 - Math.clz32(m & -m)]!;
+          if (table) table[lacking] = missing;
+          else memo!.set(lacking, missing);
+        }
       }
       upper[row] = lower[row]! + missing;
       unknown[row] = missing > 0 ? 1 : 0;

@@ -122,6 +122,17 @@ describe('postings read in blocks with the stop rule', () => {
     assert.ok(common.seen < listed / 2, `${common.seen} documents seen of ${listed} postings`);
   });
 
+  it('finds the brute-force k best for a question of more terms than its table of missing reaches holds', async () => {
+    const one = [termsIndex(docs, avg, 25)];
+    // Fourteen terms: bounds sums what the terms a document lacks may add in a Map, not a table.
+    const terms = Array.from({ length: 14 }, (_, i) => `w${i * 2}`);
+    for (const k of [1, 10, 50]) {
+      const got = await blockedTop(one, docs, terms, k);
+      assert.deepEqual(got.top, fullTop(docs, terms, documentStats(full), k), `${terms.length} terms at ${k}`);
+      assert.equal(got.capped, undefined);
+    }
+  });
+
   /** The collection split over three nodes, each with its own corpus record. */
   function threeNodes(): TermRecord[][] {
     const parts = [0, 1, 2].map((n) => docs.filter((_, i) => i % 3 === n));

@@ -123,7 +123,7 @@ interface BlockedRead {
   /** Documents read to be counted, whose passages join the candidates for documents that had none. */
   documents: Map<string, DocumentCounted>;
   /** The documents of the terms' best passages (documentsWithPostedPassage). */
-  withPostedPassage: readonly string[];
+  withPostedPassage: ReadonlySet<string>;
   incomplete?: { reason: string };
 }
 
@@ -145,8 +145,10 @@ function kept(list: RankedList): { list: KeptList; bytes: number } {
 }
 
 /** The documents of the terms' best passages: they rank through those, with no read of their own. */
-function documentsWithPostedPassage(terms: readonly string[], read: TermsRead): string[] {
-  return terms.flatMap((t) => (read.lists.get(t)?.passages ?? []).map((p) => p[0]));
+function documentsWithPostedPassage(terms: readonly string[], read: TermsRead): Set<string> {
+  const docs = new Set<string>();
+  for (const t of terms) for (const p of read.lists.get(t)?.passages ?? []) docs.add(p[0]);
+  return docs;
 }
 
 /** Where a document's original file lies, and what the index knows of it, for serving it. */
@@ -380,8 +382,9 @@ export class SearchBackend {
       // when they have none among its candidates (#passagesOfBest), and read now they cost no
       // round trip of their own. They are not counted: what is counted is readDocuments' choice.
       count: async (docIds: readonly string[], alongside: readonly string[] = []) => {
-        const skip = alongside.length > 0 ? new Set([...documents.keys(), ...docIds, ...withPostedPassage]) : null;
-        const found = await this.#countsOf(terms, skip ? [...docIds, ...alongside.filter((d) => !skip.has(d))] : docIds);
+        const asked = alongside.length > 0 ? new Set(docIds) : null;
+        const more = asked ? alongside.filter((d) => !asked.has(d) && !documents.has(d) && !withPostedPassage.has(d)) : [];
+        const found = await this.#countsOf(terms, more.length > 0 ? [...docIds, ...more] : docIds);
         for (const [docId, d] of found.documents) documents.set(docId, d);
         cut ||= found.cut;
         // A document whose read was cut short is left out (readDocuments notes the count as capped).
@@ -476,8 +479,8 @@ export class SearchBackend {
    * if not yet), to join the candidates: a document ranks through its passages.
    */
   async #passagesOfBest(terms: readonly string[], blocked: BlockedRead, hits: readonly RawHit[]): Promise<CountedPassage[]> {
-    const withPassage = new Set([...hits.map((h) => h.docId), ...blocked.withPostedPassage]);
-    const best = [...blocked.best.exact.keys()].filter((docId) => !withPassage.has(docId));
+    const inHits = new Set(hits.map((h) => h.docId));
+    const best = [...blocked.best.exact.keys()].filter((docId) => !inHits.has(docId) && !blocked.withPostedPassage.has(docId));
     const more = await this.#countsOf(terms, best.filter((d) => !blocked.documents.has(d)));
     return best.flatMap((docId) => {
       const parts = (blocked.documents.get(docId) ?? more.documents.get(docId))?.parts();

@@ -71,12 +71,6 @@ function numberAt(s: string, i: number): number {
   return n;
 }
 
-/** The count in one encoded part of the term whose `key` is " term:", 0 when absent. */
-function countIn(part: string, key: string): number {
-  const at = part.indexOf(key);
-  return at < 0 ? 0 : numberAt(part, at + key.length);
-}
-
 /**
  * The counts of `wanted` over a whole document's stored counts (encodeTermCounts: title and every
  * passage added up), and its length (the parts' lengths added up); null when the value is not such
@@ -145,24 +139,48 @@ function headAt(s: string, start: number, stop: number, fields: number): number 
 /**
  * The counts of `wanted` in each part of a document's stored counts (encodeTermCounts), and each
  * part's length; null when the value is not such an encoding (a record from before it existed).
+ * Each term is searched for once over the whole value and each find given to the part it falls in:
+ * a long document has hundreds of parts, most of them without any of the terms.
  */
 export function decodeTermCounts(encoded: unknown, wanted: readonly string[]): DocumentTermCounts | null {
   if (typeof encoded !== 'string' || encoded === '') return null;
-  let title: TermCounts | null = null;
+  const starts: number[] = [];
+  const parts: TermCounts[] = [];
   const passages: DocumentTermCounts['passages'] = [];
-  const keys = wanted.map((t) => ` ${t}:`);
-  for (const part of encoded.split('\n')) {
+  for (let start = 0; start <= encoded.length; ) {
+    const end = encoded.indexOf('\n', start);
+    const stop = end < 0 ? encoded.length : end;
     // The title's head is its length; a passage's, its position and length.
-    const first = headAt(part, 0, part.length, 1);
-    const length: number = title ? headAt(part, 0, part.length, 2) : first;
+    const first = headAt(encoded, start, stop, 1);
+    const length = parts.length === 0 ? first : headAt(encoded, start, stop, 2);
     if (first < 0 || length < 0) return null;
-    const counts = new Map<string, number>();
-    for (let i = 0; i < wanted.length; i++) {
-      const n = countIn(part, keys[i]!);
-      if (n > 0) counts.set(wanted[i]!, n);
-    }
-    if (title) passages.push({ position: first, length, counts });
-    else title = { length, counts };
+    const part = { length, counts: new Map<string, number>() };
+    if (parts.length > 0) passages.push({ position: first, ...part });
+    parts.push(parts.length > 0 ? passages[passages.length - 1]! : part);
+    starts.push(start);
+    start = stop + 1;
   }
-  return title ? { title, passages } : null;
+  for (const t of wanted) {
+    const key = `${t}:`;
+    // Preceded by a space, as every term of a part is (see countTermsIn); at most once a part.
+    for (let at = encoded.indexOf(key); at >= 0; at = encoded.indexOf(key, at + key.length)) {
+      if (encoded.charCodeAt(at - 1) !== 32) continue;
+      const n = numberAt(encoded, at + key.length);
+      const counts = parts[partAt(starts, at)]!.counts;
+      if (n > 0 && !counts.has(t)) counts.set(t, n);
+    }
+  }
+  return { title: parts[0]!, passages };
+}
+
+/** The part a place falls in: the last of `starts` (ascending, the first 0) at or before it. */
+function partAt(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

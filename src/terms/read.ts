@@ -274,12 +274,13 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
   // The documents that could score most are counted first, as Fagin's TA does with random access,
   // so that the threshold is an exact score and the reading stops sooner. The count is sent just
   // after the first round of blocks (or when first awaited): the reading waits on that round, and
-  // applies the count only once the second is asked for. `first`: the count, sent when called.
-  const firstIds = known.toResolve(known.bounds(read.cursors), 0, Math.min(limits.depth, limits.maxCounted));
+  // applies the count only once the second is asked for. `first`: the count, sent when called, of
+  // the documents of highest bound before any block was read (`before`).
+  let before: DocumentBounds | null = null;
   let firstAsked: Promise<Counts | null> | null = null;
   let first: (() => Promise<Counts | null>) | null = () => {
     if (firstAsked) return firstAsked;
-    firstAsked = ask(firstIds);
+    firstAsked = ask(known.toResolve(before!, 0, Math.min(limits.depth, limits.maxCounted)));
     // Its failure is thrown where it is awaited. Until then it must not go unhandled (the service
     // stops on an unhandled rejection): a reading whose blocks fail first never awaits it.
     firstAsked.catch(() => {});
@@ -287,6 +288,7 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
   };
   for (;;) {
     const bounds = known.bounds(read.cursors);
+    before ??= bounds;
     const plan = planReads(unique, bounds, read.cursors, docStats, limits.depth);
     let wanted = plan.read;
     if (wanted.length === 0 && !first) {

@@ -171,7 +171,7 @@ export class MeiliSearchClient {
   /** Searches an index (the configured one unless another is named), in a batch with its neighbours in time. */
   search<T>(body: unknown, index?: string): Promise<T> {
     // A federated search is one multi-search already.
-    if ((this.#target().nodes?.length ?? 0) > 1) return this.searchNow<T>(body, index);
+    if (!this.oneNode) return this.searchNow<T>(body, index);
     return this.#batches.add({ index: index ?? this.#target().index, body }) as Promise<T>;
   }
 

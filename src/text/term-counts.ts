@@ -72,33 +72,34 @@ function numberAt(s: string, i: number): number {
 }
 
 /**
- * The counts of `wanted` over a whole document's stored counts (encodeTermCounts: title and every
- * passage added up), and its length (the parts' lengths added up); null when the value is not such
- * an encoding. What decodeTermCounts then documentCounts give, without a Map or a string per part:
- * a question counts a few hundred documents, and most of their parts hold none of its terms.
+ * Calls `visit` with each part of a document's stored counts in turn (encodeTermCounts): where it
+ * starts, its position (null for the title, the first part) and its length. False, having stopped,
+ * when the value is not such an encoding.
  */
-export function totalTermCounts(encoded: unknown, wanted: readonly string[]): { counts: Map<string, number>; length: number } | null {
-  const length = termCountsLength(encoded);
-  return length === null ? null : { counts: countTermsIn(encoded as string, wanted), length };
+function eachPart(encoded: string, visit: (start: number, position: number | null, length: number) => void): boolean {
+  for (let start = 0, part = 0; start <= encoded.length; part++) {
+    const end = encoded.indexOf('\n', start);
+    const stop = end < 0 ? encoded.length : end;
+    // The title's head is its length; a passage's, its position and length.
+    const first = headAt(encoded, start, stop, 1);
+    const length = part === 0 ? first : headAt(encoded, start, stop, 2);
+    if (first < 0 || length < 0) return false;
+    visit(start, part === 0 ? null : first, length);
+    start = stop + 1;
+  }
+  return true;
 }
 
 /**
  * A whole document's length from its stored counts (its parts' lengths added up), or null when the
- * value is not such an encoding: the check totalTermCounts makes, without searching for terms.
+ * value is not such an encoding. With countTermsIn, what decodeTermCounts then documentCounts give,
+ * without a Map or a string per part: a question counts a few hundred documents, and most of their
+ * parts hold none of its terms.
  */
 export function termCountsLength(encoded: unknown): number | null {
   if (typeof encoded !== 'string' || encoded === '') return null;
   let length = 0;
-  for (let start = 0, part = 0; start <= encoded.length; part++) {
-    const end = encoded.indexOf('\n', start);
-    const stop = end < 0 ? encoded.length : end;
-    // A part's head: the title's length, or a passage's position and length.
-    const head = headAt(encoded, start, stop, part === 0 ? 1 : 2);
-    if (head < 0) return null;
-    length += head;
-    start = stop + 1;
-  }
-  return length;
+  return eachPart(encoded, (_start, _position, n) => void (length += n)) ? length : null;
 }
 
 /** The counts of `wanted` over a whole document's stored counts, which termCountsLength found to be such an encoding. */
@@ -147,19 +148,13 @@ export function decodeTermCounts(encoded: unknown, wanted: readonly string[]): D
   const starts: number[] = [];
   const parts: TermCounts[] = [];
   const passages: DocumentTermCounts['passages'] = [];
-  for (let start = 0; start <= encoded.length; ) {
-    const end = encoded.indexOf('\n', start);
-    const stop = end < 0 ? encoded.length : end;
-    // The title's head is its length; a passage's, its position and length.
-    const first = headAt(encoded, start, stop, 1);
-    const length = parts.length === 0 ? first : headAt(encoded, start, stop, 2);
-    if (first < 0 || length < 0) return null;
+  const whole = eachPart(encoded, (start, position, length) => {
     const part = { length, counts: new Map<string, number>() };
-    if (parts.length > 0) passages.push({ position: first, ...part });
-    parts.push(parts.length > 0 ? passages[passages.length - 1]! : part);
+    if (position !== null) passages.push(Object.assign(part, { position }));
+    parts.push(part);
     starts.push(start);
-    start = stop + 1;
-  }
+  });
+  if (!whole) return null;
   for (const t of wanted) {
     const key = `${t}:`;
     // Preceded by a space, as every term of a part is (see countTermsIn); at most once a part.

@@ -17,14 +17,25 @@ export const LONG_QUERY_TERMS = 2;
 /** Words Meilisearch reads of a query. */
 export const MEILI_QUERY_WORDS = 10;
 /**
- * Ranking terms kept of a query, the first in query order. Each costs a read of its postings and a
- * pass over them, so a pasted paragraph must not cost a hundred; 32 keeps every judged query of
- * TIME (at most 18 terms) and Cranfield (at most 22) whole, and no question a person types reaches it.
+ * Ranking terms a query is ranked with. Each costs a read of its postings and a pass over them, so
+ * a pasted paragraph must not cost a hundred; 32 keeps every judged query of TIME (at most 18
+ * terms) and Cranfield (at most 22) whole, and no question a person types reaches it. A longer
+ * query (a pasted abstract) keeps its rarest terms (see rarestTerms): BM25 adds one bounded share per
+ * term, at most IDF × (k1 + 1), so the terms left out are those that could change a score least.
  */
 export const QUERY_TERMS_MAX = 32;
+/**
+ * Distinct terms analysis keeps of a query, the first in query order: the terms whose rarity is
+ * looked up to choose QUERY_TERMS_MAX of them (one small read, beside the terms index's 1,000-hit
+ * limit). A query of QUERY_MAX_CHARS holds some 150 distinct content terms at most in practice.
+ */
+export const QUERY_TERMS_READ = 256;
 
 export interface AnalyzedQuery {
-  /** Content words, lower-cased, stop words removed, in query order, without repeats. */
+  /**
+   * Content words, lower-cased, stop words removed, in query order, without repeats (at most
+   * QUERY_TERMS_READ: rarestTerms keeps at most QUERY_TERMS_MAX to rank with).
+   */
   words: string[];
   /** Their ranking terms (stems), in the same order, without repeats. */
   terms: string[];
@@ -60,12 +71,27 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
   for (const t of wordsOf(rest)) {
     const stem = stemOf(t);
     if (stop.has(t) || seen.has(stem)) continue;
-    if (terms.length === QUERY_TERMS_MAX) break;
+    if (terms.length === QUERY_TERMS_READ) break;
     seen.add(stem);
     words.push(t);
     terms.push(stem);
   }
   return { words, terms, phrases, negated, long: terms.length > LONG_QUERY_TERMS };
+}
+
+/**
+ * The query with at most QUERY_TERMS_MAX terms: all of them when it has no more, else the rarest
+ * (by `documentsWith`, the documents holding a term; a term the collection does not hold counts
+ * for nothing in BM25 and comes last), equal rarity in query order; without `documentsWith` (no
+ * statistics to ask) the first in query order. The kept terms stay in query order.
+ */
+export function rarestTerms(a: AnalyzedQuery, documentsWith?: (term: string) => number | undefined): AnalyzedQuery {
+  if (a.terms.length <= QUERY_TERMS_MAX) return a;
+  const rank = (i: number) => documentsWith?.(a.terms[i]!) || Infinity;
+  const order = a.terms.map((_, i) => i);
+  if (documentsWith) order.sort((x, y) => rank(x) - rank(y) || x - y);
+  const kept = order.slice(0, QUERY_TERMS_MAX).sort((x, y) => x - y);
+  return { ...a, words: kept.map((i) => a.words[i]!), terms: kept.map((i) => a.terms[i]!) };
 }
 
 /**

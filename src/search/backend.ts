@@ -7,14 +7,14 @@ import { meiliCodeOf, termsIndexOf } from '../meili/indexes.js';
 import { BASE_SETTINGS } from '../meili/settings.js';
 import type { KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
-import { blocksLookup, postingLists, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
+import { blocksLookup, documentsHolding, postingLists, rarityLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
 import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
 import { idf } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { countTermsIn, decodeTermCounts, termCountsLength, type DocumentTermCounts } from '../text/term-counts.js';
 import { wordSpans } from '../text/words.js';
 import type { DocumentView, ResolvedPassage, SearchResponse, Suggestion } from './api-schema.js';
-import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, type AnalyzedQuery } from './analyze.js';
+import { analyzeQuery, candidateQuery, LONG_QUERY_TERMS, QUERY_TERMS_MAX, rarestTerms, type AnalyzedQuery } from './analyze.js';
 import { queryLanguage, type LanguageCounts } from './query-language.js';
 import { INDEX_MATCH_SETTINGS, queryMatcher, type MatchSettings } from './highlight.js';
 import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
@@ -210,7 +210,7 @@ export class SearchBackend {
   async search(p: SearchParams): Promise<SearchResponse> {
     const started = performance.now();
     const lang = queryLanguage(p.q, await this.#indexLanguages()) ?? 'en';
-    const analyzed = analyzeQuery(p.q, lang);
+    const analyzed = await this.#withinTermsMax(analyzeQuery(p.q, lang));
     if (analyzed.terms.length > this.#longQueryTerms) {
       const ranked = await this.#rankedSearch(p, analyzed, lang, started);
       if (ranked) return ranked;
@@ -225,6 +225,21 @@ export class SearchBackend {
       }
     }
     return shapeResponse(p, raw, Math.round(performance.now() - started));
+  }
+
+  /** The query with at most QUERY_TERMS_MAX terms: its rarest, as the terms index counts them (rarestTerms). */
+  async #withinTermsMax(a: AnalyzedQuery): Promise<AnalyzedQuery> {
+    if (a.terms.length <= QUERY_TERMS_MAX) return a;
+    let raw: { hits: Array<Pick<TermRecord, 'term' | 'df' | 'ddf'>> };
+    try {
+      raw = await this.#meili.searchNow(rarityLookup(a.terms), termsIndexOf(this.#meili.index), { limitPerNode: true });
+    } catch (err) {
+      // No terms index: the query is not ranked with BM25 anyway (see #termsOf).
+      if (meiliCodeOf(err) === 'index_not_found') return rarestTerms(a);
+      throw err;
+    }
+    const holding = documentsHolding(raw.hits);
+    return rarestTerms(a, (term) => holding.get(term));
   }
 
   /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import type { MeiliSearchClient } from '../meili/client.js';
 import type { BatchHit, BatchResult } from './api-schema.js';
-import { QUERY_MAX_CHARS, wholeNumber } from './params.js';
+import { wholeNumber } from './params.js';
 import { buildSearchRequest } from './query.js';
 import { shapeHit, type RawSearchResponse } from './shape.js';
 
@@ -15,6 +15,11 @@ import { shapeHit, type RawSearchResponse } from './shape.js';
 
 /** Queries in one batch at most: a list of this size answers within seconds, and it bounds the load. */
 export const BATCH_MAX_QUERIES = 500;
+/**
+ * Characters of one batch query at most: a batch's queries are names and keywords, searched by
+ * Meilisearch, which reads the first ten words of each.
+ */
+export const BATCH_QUERY_MAX_CHARS = 512;
 /** Bytes of an uploaded list at most (500 queries of 512 characters, with room for CSV quoting). */
 export const BATCH_MAX_BYTES = 300 * 1024;
 /** Searches of one batch in flight at once: Meilisearch keeps answering other users meanwhile. */
@@ -59,7 +64,7 @@ export function normalizeQueries(list: readonly unknown[]): string[] {
     if (typeof raw !== 'string') throw new InvalidParameterError('queries', `queries[${i}] must be a string`);
     const q = clean(raw);
     if (q === '') continue;
-    if (q.length > QUERY_MAX_CHARS) throw new InvalidParameterError('queries', `query ${i + 1} is longer than ${QUERY_MAX_CHARS} characters`);
+    if (q.length > BATCH_QUERY_MAX_CHARS) throw new InvalidParameterError('queries', `query ${i + 1} is longer than ${BATCH_QUERY_MAX_CHARS} characters`);
     const key = q.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);

@@ -5,8 +5,12 @@ import { SUGGEST_QUERY_MAX_CHARS } from './suggest.js';
 
 export const LIMIT_MAX = 50;
 export const OFFSET_MAX = 1000;
-/** Longer queries add nothing Meilisearch reads (it uses the first ten words) and cost parsing. */
-export const QUERY_MAX_CHARS = 512;
+/**
+ * Room for a pasted abstract or paragraph (some 300 words), which BM25 ranks by its rarest terms
+ * (QUERY_TERMS_MAX); what is longer is a document, not a query. Meilisearch reads only the first
+ * ten words it is sent (candidateQuery chooses them), so a long query costs it nothing more.
+ */
+export const QUERY_MAX_CHARS = 2048;
 const SOURCE_MAX = 20;
 
 /** Validated search parameters, as the core uses them. */

@@ -34,6 +34,21 @@ export function termsLookup(terms: readonly string[]): { q: string; filter: stri
   return { q: '', filter: `${eqAny('id', terms.map(termId))} OR id = ${quote(CORPUS_RECORD_ID)}`, limit: terms.length + 1 };
 }
 
+/**
+ * The search (on the terms index) that returns, of each of these terms' first records, only what
+ * says how rare the term is: to choose which terms of a long query to read (rarestTerms).
+ */
+export function rarityLookup(terms: readonly string[]): { q: string; filter: string; limit: number; attributesToRetrieve: string[] } {
+  return { q: '', filter: eqAny('id', terms.map(termId)), limit: terms.length, attributesToRetrieve: ['term', 'df', 'ddf'] };
+}
+
+/** The documents holding each term, added up over the nodes' records that rarityLookup found. */
+export function documentsHolding(records: ReadonlyArray<Pick<TermRecord, 'term' | 'df' | 'ddf'>>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of records) out.set(r.term, (out.get(r.term) ?? 0) + (r.ddf ?? r.df));
+  return out;
+}
+
 /** The search that returns the given blocks of these terms (on every node that has them). */
 export function blocksLookup(reads: ReadonlyArray<{ term: string; block: number }>): { q: string; filter: string; limit: number } {
   return { q: '', filter: eqAny('id', reads.map((r) => blockId(r.term, r.block))), limit: reads.length };

@@ -8,7 +8,8 @@ import { ensureSearchKey } from '../../src/meili/keys.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { termsIndexOf } from '../../src/meili/indexes.js';
 import { SearchBackend } from '../../src/search/backend.js';
-import { parseSearchParams } from '../../src/search/params.js';
+import { parseSearchParams, QUERY_MAX_CHARS } from '../../src/search/params.js';
+import { MAX_URL_LENGTH } from '../../src/server/middleware/security.js';
 import { createApp } from '../../src/server/app.js';
 import { stemOf } from '../../src/text/stem.js';
 import { words } from '../../src/text/words.js';
@@ -218,8 +219,8 @@ describe('search API against the seeds', () => {
     ['/api/search?group=year', 400, 'invalid_parameter'],
     ['/api/search?q=a&q=b', 400, 'invalid_parameter'],
     ['/api/search?bogus=1', 400, 'invalid_parameter'],
-    [`/api/search?q=${'x'.repeat(600)}`, 400, 'invalid_parameter'],
-    [`/api/search?q=${'x'.repeat(5000)}`, 414, 'uri_too_long'],
+    [`/api/search?q=${'x'.repeat(QUERY_MAX_CHARS + 1)}`, 400, 'invalid_parameter'],
+    [`/api/search?q=${'x'.repeat(MAX_URL_LENGTH)}`, 414, 'uri_too_long'],
     ['/api/documents/nope', 404, 'document_not_found'],
     ['/api/documents/bad%20id!', 400, 'invalid_parameter'],
     ['/api/suggest?q=a&x=1', 400, 'invalid_parameter'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BATCH_MAX_QUERIES, batchCsvRows, byHits, normalizeQueries, queriesFromText, runBatch, type BatchResult } from '../../src/search/batch.js';
+import { BATCH_MAX_QUERIES, BATCH_QUERY_MAX_CHARS, batchCsvRows, byHits, normalizeQueries, queriesFromText, runBatch, type BatchResult } from '../../src/search/batch.js';
 import { InvalidParameterError } from '../../src/errors.js';
 
 const result = (query: string, passages: number, documents = passages ? 1 : 0): BatchResult => ({
@@ -35,7 +35,7 @@ describe('query lists', () => {
     rejects(() => queriesFromText('"unclosed\nx', 'csv'), /CSV/);
     rejects(() => queriesFromText('\n \n', 'text'), /no query/);
     rejects(() => normalizeQueries(Array.from({ length: BATCH_MAX_QUERIES + 1 }, (_, i) => `name ${i}`)), new RegExp(`at most ${BATCH_MAX_QUERIES}`));
-    rejects(() => normalizeQueries(['x'.repeat(513)]), /longer than 512/);
+    rejects(() => normalizeQueries(['x'.repeat(BATCH_QUERY_MAX_CHARS + 1)]), new RegExp(`longer than ${BATCH_QUERY_MAX_CHARS}`));
     rejects(() => normalizeQueries(['ok', 42]), /queries\[1\] must be a string/);
   });
 

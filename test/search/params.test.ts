@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidParameterError } from '../../src/errors.js';
-import { parseSearchParams } from '../../src/search/params.js';
+import { parseSearchParams, QUERY_MAX_CHARS } from '../../src/search/params.js';
 import { buildFilter, buildSearchRequest } from '../../src/search/query.js';
 
 const bad = (query: Record<string, unknown>, param: string) =>
@@ -30,7 +30,8 @@ describe('search parameters', () => {
     bad({ q: ['a', 'b'] }, 'q');
     bad({ group: 'publisher' }, 'group');
   });
-  it('reject an over-long query', () => bad({ q: 'x'.repeat(513) }, 'q'));
+  it('reject an over-long query', () => bad({ q: 'x'.repeat(QUERY_MAX_CHARS + 1) }, 'q'));
+  it('accept a query of the longest length', () => assert.equal(parseSearchParams({ q: 'w'.repeat(QUERY_MAX_CHARS) }).q.length, QUERY_MAX_CHARS));
 });
 
 describe('filters', () => {

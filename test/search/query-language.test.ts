@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeQuery, QUERY_TERMS_MAX } from '../../src/search/analyze.js';
+import { analyzeQuery, QUERY_TERMS_MAX, QUERY_TERMS_READ, rarestTerms } from '../../src/search/analyze.js';
 import { queryLanguage } from '../../src/search/query-language.js';
 
 describe('the language of a query', () => {
@@ -33,10 +33,37 @@ describe('query analysis in a language', () => {
     assert.ok(!fr.words.includes('les') && !fr.words.includes('de'));
     assert.ok(fr.terms.includes('téléphon'));
   });
-  it(`keeps at most ${QUERY_TERMS_MAX} terms, the first in query order`, () => {
-    const many = Array.from({ length: 50 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
-    const a = analyzeQuery(many.join(' '));
-    assert.equal(a.terms.length, QUERY_TERMS_MAX);
-    assert.equal(a.words[0], many[0]);
+  it(`keeps at most ${QUERY_TERMS_READ} distinct terms, the first in query order`, () => {
+    const many = Array.from({ length: QUERY_TERMS_READ + 20 }, (_, i) => `word${i.toString(36)}x`);
+    const a = analyzeQuery(`${many.join(' ')} ${many.slice(0, 5).join(' ')}`);
+    assert.equal(a.terms.length, QUERY_TERMS_READ);
+    assert.deepEqual(a.words, many.slice(0, QUERY_TERMS_READ));
+  });
+});
+
+describe('the terms a long query is ranked with', () => {
+  // Word i is held by 1,000 - i documents: the later a word, the rarer.
+  const many = Array.from({ length: 50 }, (_, i) => `word${i.toString(36)}x`);
+  const a = analyzeQuery(many.join(' '));
+  const holding = new Map(a.terms.map((t, i) => [t, 1000 - i]));
+
+  it(`are all of them up to ${QUERY_TERMS_MAX}`, () => {
+    const short = analyzeQuery(many.slice(0, QUERY_TERMS_MAX).join(' '));
+    assert.equal(rarestTerms(short, () => 1), short);
+  });
+  it(`are the ${QUERY_TERMS_MAX} rarest past that, kept in query order with their words`, () => {
+    const kept = rarestTerms(a, (t) => holding.get(t));
+    assert.equal(kept.terms.length, QUERY_TERMS_MAX);
+    assert.deepEqual(kept.terms, a.terms.slice(-QUERY_TERMS_MAX));
+    assert.deepEqual(kept.words, many.slice(-QUERY_TERMS_MAX));
+    assert.ok(kept.long);
+  });
+  it('put terms the collection does not hold last, and equal rarity in query order', () => {
+    // The first ten are unheld; all others are equally common: the first 32 of the others are kept.
+    const kept = rarestTerms(a, (t) => (a.terms.indexOf(t) < 10 ? undefined : 7));
+    assert.deepEqual(kept.terms, a.terms.slice(10, 10 + QUERY_TERMS_MAX));
+  });
+  it('are the first in query order when there are no statistics to ask', () => {
+    assert.deepEqual(rarestTerms(a).terms, a.terms.slice(0, QUERY_TERMS_MAX));
   });
 });

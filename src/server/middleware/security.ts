@@ -5,8 +5,13 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { CitableError } from '../../errors.js';
 
-/** Search URLs are short; anything longer is a mistake or an attack. */
-export const MAX_URL_LENGTH = 4_096;
+/**
+ * Search URLs are short, but for a pasted paragraph: QUERY_MAX_CHARS characters of text are at
+ * most 12 KiB percent-encoded where letters take two bytes (accented Latin, Greek, Cyrillic…),
+ * and 2 KiB more leaves room for the other parameters. Anything longer is a mistake or an attack;
+ * the limit stays under Node's default header limit, so this service, not the parser, answers it.
+ */
+export const MAX_URL_LENGTH = 14 * 1024;
 
 /** helmet with a CSP that allows the page's own assets and nothing else. */
 export function securityHeaders(): RequestHandler {

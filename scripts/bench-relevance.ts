@@ -11,7 +11,9 @@
  * With --threshold, each judged query is also cut to its first 1–6 content words and ranked by
  * Meilisearch's path and by the BM25 path, to measure where one should take over from the other.
  * --skip-judged runs Reuters alone; --reuters-copies 0 skips it.
- *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200] [--threshold] [--skip-judged]
+ * Pasted paragraphs (40–80 words drawn from a story, more terms than a question is ranked with) are
+ * measured on Reuters the same way, by the known story's MRR.
+ *   npm run bench:relevance -- ../shared/bench/relevance [--reuters-copies 1,4] [--queries 200] [--pasted-queries 100] [--threshold] [--skip-judged]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +32,7 @@ import { indexSettings } from '../src/meili/settings.js';
 import { SearchBackend } from '../src/search/backend.js';
 import { words } from '../src/text/words.js';
 import { analyzeQuery } from '../src/search/analyze.js';
-import { parseSearchParams } from '../src/search/params.js';
+import { parseSearchParams, QUERY_MAX_CHARS } from '../src/search/params.js';
 import { bm25Runs } from './bench/bm25-baseline.js';
 import { FullBm25, meanReciprocalRank, recallOf } from './bench/candidate-recall.js';
 import { evaluate, readCranfield, readTime, type Collection } from './bench/relevance-data.js';
@@ -43,6 +45,7 @@ const { values, positionals } = parseArgs({
   options: {
     'reuters-copies': { type: 'string', default: '1,4' },
     queries: { type: 'string', default: '200' },
+    'pasted-queries': { type: 'string', default: '100' },
     threshold: { type: 'boolean', default: false },
     'skip-judged': { type: 'boolean', default: false },
   },
@@ -60,6 +63,13 @@ const RECALL_DEPTH = 100;
 /** Synthetic queries: fixed seed, four to eight words (sentence-like, so BM25 ranks them). */
 const QUERY_SEED = 21;
 const QUERY_WORDS = { minWords: 4, maxWords: 8 };
+/**
+ * Pasted paragraphs, sampled like the known-item queries but of 40–80 content words: more than a
+ * question is ranked with (QUERY_TERMS_MAX), so that the choice of its terms is measured. Ranked to
+ * depth 100: a story past it adds under 0.01 to its reciprocal rank.
+ */
+const PASTED_WORDS = { minWords: 40, maxWords: 80 };
+const PASTED_DEPTH = 100;
 /** Depth of the threshold measurement (two pages of the API per query and path). */
 const THRESHOLD_DEPTH = 100;
 
@@ -107,7 +117,7 @@ async function apiRuns(uid: string, queries: ReadonlyArray<{ id: string; text: s
       const ranking: string[] = [];
       for (let offset = 0; offset < depth && offset <= 1000; offset += PAGE) {
         const t = performance.now();
-        const res = await backend.search(parseSearchParams({ q: q.text.slice(0, 512), group: 'document', limit: String(PAGE), offset: String(offset) }));
+        const res = await backend.search(parseSearchParams({ q: q.text.slice(0, QUERY_MAX_CHARS), group: 'document', limit: String(PAGE), offset: String(offset) }));
         latencies.push(performance.now() - t);
         ranking.push(...res.hits.map((h) => h.source.docId));
         if (res.hits.length < PAGE) break;
@@ -185,6 +195,12 @@ try {
     (w) => stop.has(w),
     { count: Number(values.queries), seed: QUERY_SEED, ...QUERY_WORDS },
   );
+  const pasted = sampleQueries(
+    stories.map((s) => ({ id: s.name, text: `${s.title} ${s.body}` })),
+    words,
+    (w) => stop.has(w),
+    { count: Number(values['pasted-queries']), seed: QUERY_SEED, ...PASTED_WORDS },
+  );
   for (const copies of values['reuters-copies']!.split(',').map(Number).filter((n) => n > 0)) {
     const uid = `relevance_reuters_${copies}`;
     const docsDir = path.join(tmp, uid);
@@ -209,6 +225,17 @@ try {
         `known story's MRR: full BM25 ${meanReciprocalRank(fullRuns, known).toFixed(3)}, Citable API ${meanReciprocalRank(api, known).toFixed(3)}\n` +
         `API search latency over ${latencies.length} calls: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms\n`,
     );
+    if (pasted.length > 0) {
+      const { runs: pastedRuns } = await apiRuns(uid, pasted, PASTED_DEPTH);
+      const pastedKnown = new Map(pasted.map((q) => [q.id, docIdFromFile(`${q.docId}-0.txt`)]));
+      const pastedFull = new Map(pasted.map((q) => [q.id, full.top(q.text, PASTED_DEPTH)]));
+      const chars = pasted.map((q) => q.text.length);
+      process.stdout.write(
+        `${pasted.length} pasted paragraphs (seed ${QUERY_SEED}, ${PASTED_WORDS.minWords}–${PASTED_WORDS.maxWords} words drawn from a story; ` +
+          `${percentile(chars, 50)} characters at the median, ${chars.filter((n) => n > 512).length} over 512)\n` +
+          `known story's MRR at depth ${PASTED_DEPTH}: full BM25 over every term ${meanReciprocalRank(pastedFull, pastedKnown).toFixed(3)}, Citable API ${meanReciprocalRank(pastedRuns, pastedKnown).toFixed(3)}\n`,
+      );
+    }
     await dropIndex(uid);
     fs.rmSync(docsDir, { recursive: true, force: true });
   }

@@ -31,6 +31,11 @@ export interface SampleOptions {
   /** Query length in words, drawn uniformly between these (inclusive). */
   minWords: number;
   maxWords: number;
+  /**
+   * Puts each query's words in random order. As drawn, a document's most frequent words tend to
+   * come first, which favours a ranking that keeps a long query's first words over others.
+   */
+  shuffle?: boolean;
 }
 
 /**
@@ -65,6 +70,12 @@ export function sampleQueries(
       const [w, n] = pool.splice(i < 0 ? pool.length - 1 : i, 1)[0]!;
       words.push(w);
       total -= n;
+    }
+    if (o.shuffle) {
+      for (let i = words.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [words[i], words[j]] = [words[j]!, words[i]!];
+      }
     }
     out.push({ id: `q${out.length + 1}`, docId: doc.id, text: words.join(' ') });
   }

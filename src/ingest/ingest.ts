@@ -194,7 +194,9 @@ function parse(text: string, format: TextFormat): Parsed {
     case 'text': {
       const blocks = textToBlocks(text);
       const first = blocks[0];
-      const title = first && proseWords(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
+      // A title names a text that follows it: a file of one block (a note, a single paragraph) is
+      // that text, untitled, not a title with nothing to index.
+      const title = first && blocks.length > 1 && proseWords(first.text).length <= TITLE_MAX_WORDS ? first.text : null;
       return {
         title, titleEvidence: title ? { rule: 'first line', source: title } : undefined,
         blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [], pageBlocks: blocks,

@@ -21,6 +21,15 @@ describe('plain-text cleaning', () => {
     assert.ok(doc.body.includes('“Quoted,” she said.'));
   });
 
+  it('single-block: a file of one paragraph or one line is its text, untitled', () => {
+    for (const text of [P1, 'Meeting with the harbour master moved to Thursday', 'RADIO WAVE PROPAGATION IN THE IONOSPHERE AT LOW FREQUENCIES']) {
+      const doc = ingestDocument('note.txt', enc(`${text}\n`));
+      assert.equal(doc.title, null, text);
+      assert.equal(doc.body, text);
+      assert.equal(doc.passages.length, 1);
+    }
+  });
+
   it('trailing-furniture: a run of short lines after the article is dropped', () => {
     const text = `Bridge closes\n\n${P1}\n\n${P2}\n\nShare on Facebook\nShare on X\nEmail this\n\nLeave a comment\n\nYou must be logged in to post a comment.\n\nMore stories\nTop ten beaches of the summer\nWhy cats sleep so much`;
     const doc = ingestDocument('a.txt', enc(text));

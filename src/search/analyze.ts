@@ -26,8 +26,9 @@ export const MEILI_QUERY_WORDS = 10;
 export const QUERY_TERMS_MAX = 32;
 /**
  * Distinct terms analysis keeps of a query, the first in query order: the terms whose rarity is
- * looked up to choose QUERY_TERMS_MAX of them (one small read, beside the terms index's 1,000-hit
- * limit). A query of QUERY_MAX_CHARS holds some 150 distinct content terms at most in practice.
+ * looked up to choose QUERY_TERMS_MAX of them, in one read well under the terms index's 1,000-hit
+ * limit. A query of QUERY_MAX_CHARS characters holds some 400 words at most, and fewer distinct
+ * content words, so this bounds only a query made to be costly.
  */
 export const QUERY_TERMS_READ = 256;
 

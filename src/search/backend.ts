@@ -40,7 +40,9 @@ const MEILI_CANDIDATES = 20;
  * scores at the twentieth is known whole unless it runs past the fortieth.
  */
 const MEILI_CANDIDATES_ASKED = 2 * MEILI_CANDIDATES;
+/** The candidates of a question that phrases or exclusions restrict to Meilisearch's hits, settled in the same way. */
 const RESTRICTED_CANDIDATES = 200;
+const RESTRICTED_CANDIDATES_ASKED = 2 * RESTRICTED_CANDIDATES;
 /**
  * How long the index's languages (its `lang` facet) are trusted before they are read again: a new
  * language appears only with an indexing job, and one read a minute costs nothing a search feels.
@@ -510,14 +512,17 @@ export class SearchBackend {
     const query = candidateQuery(a, (term) => idf(term, terms.stats), (term) => terms.stats.df.has(term));
     const found = await this.#meili.searchNow<RawSearchResponse>({
       q: query,
-      limit: RESTRICTED_CANDIDATES,
+      limit: RESTRICTED_CANDIDATES_ASKED,
       facets: FACETS,
       matchingStrategy: QUESTION_MATCHING_STRATEGY,
       attributesToRetrieve: RETRIEVED_FIELDS,
       showRankingScore: true,
       ...(filter ? { filter } : {}),
     });
-    const hits = rankPassages(a.terms, terms.stats, postingLists(terms), found.hits, false);
+    // Which of a group of equal scores at the edge come back depends on the nodes: settled, the
+    // candidates are the same on one node and on several (unless one group of ties fills the whole answer).
+    const candidates = settledTop(found.hits, RESTRICTED_CANDIDATES, RESTRICTED_CANDIDATES_ASKED, { fill: true });
+    const hits = rankPassages(a.terms, terms.stats, postingLists(terms), candidates, false);
     const partial = found.partial ?? terms.partial;
     return { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
   }

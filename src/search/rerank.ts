@@ -345,12 +345,14 @@ export function termCountsOfText(terms: readonly string[], passages: readonly Ca
  * answer to a limit of `asked` (more than n). Hits of equal score come in an order of each node's
  * own; so a group of equal scores is taken only when all of it is known (its score is above the
  * last hit's, or the answer held every match), and ties are broken by passage id. A group that runs
- * past the answer is left out: which of it came back depends on the nodes.
+ * past the answer is left out: which of it came back depends on the nodes. With `fill` (when the
+ * hits are a ranking's only candidates, which must not come out empty), it fills the places left,
+ * by id: only then may the nodes' answers differ, in that group alone.
  */
-export function settledTop<T extends { id: string; _rankingScore?: number }>(hits: readonly T[], n: number, asked: number): T[] {
+export function settledTop<T extends { id: string; _rankingScore?: number }>(hits: readonly T[], n: number, asked: number, { fill = false } = {}): T[] {
   const edge = hits.length < asked ? -Infinity : (hits[hits.length - 1]!._rankingScore ?? 0);
   return hits
-    .filter((h) => (h._rankingScore ?? 0) > edge)
+    .filter((h) => fill || (h._rankingScore ?? 0) > edge)
     .sort((a, b) => (b._rankingScore ?? 0) - (a._rankingScore ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, n);
 }

@@ -58,6 +58,13 @@ describe('settled Meilisearch candidates', () => {
   it('leaves out a tie that runs through the whole answer', () => {
     assert.deepEqual(settledTop([hit('a', 0.5), hit('b', 0.5), hit('c', 0.5)], 2, 3), []);
   });
+  it('with fill, fills the places the settled groups leave from the tie at the edge, by id', () => {
+    assert.deepEqual(settledTop([hit('c', 0.5), hit('a', 0.5), hit('b', 0.5)], 2, 3, { fill: true }).map((h) => h.id), ['a', 'b']);
+    const answer = [hit('c', 0.9), hit('z', 0.5), hit('y', 0.5), hit('x', 0.5)];
+    assert.deepEqual(settledTop(answer, 3, 4, { fill: true }).map((h) => h.id), ['c', 'x', 'y']);
+    // Settled groups come first, and without need of filling nothing changes.
+    assert.deepEqual(settledTop(answer, 1, 4, { fill: true }).map((h) => h.id), ['c']);
+  });
 });
 
 describe('BM25', () => {

@@ -12,6 +12,7 @@ import { configureNetwork, nodeFor } from '../../src/meili/nodes.js';
 import { indexSettings } from '../../src/meili/settings.js';
 import { SearchBackend } from '../../src/search/backend.js';
 import { parseSearchParams } from '../../src/search/params.js';
+import { analyzeQuery, QUERY_TERMS_MAX } from '../../src/search/analyze.js';
 import type { SearchResponse } from '../../src/search/api-schema.js';
 import { MeiliSearchClient } from '../../src/meili/client.js';
 import { afterIndexJob } from '../../src/saved/alerts.js';
@@ -37,6 +38,10 @@ function writeCorpus(dir: string): void {
   const code = (i: number) => String.fromCharCode(97 + (i % 26), 97 + (Math.floor(i / 26) % 26), 97 + Math.floor(i / 676));
   for (let i = 0; i < ZINC_NOTES; i++) fs.writeFileSync(path.join(dir, `zinc-${i}.txt`), `Zinc note ${code(i)}\n\nThe zinc smelter cut its output of refined zinc, the company said.\n`);
 }
+
+/** A paragraph of more distinct terms than a question is ranked with (QUERY_TERMS_MAX). */
+const PASTED =
+  'The central bank intervened in the foreign exchange market to support the dollar after finance ministers from seven industrial nations met in Paris and agreed to stabilize currencies around current levels, while analysts expected interest rates to rise as inflation fears grew among traders in Tokyo, London and New York, and coffee, cocoa and sugar prices fell.';
 
 /** More notes than POSTINGS_PER_TERM (200). */
 const ZINC_NOTES = 260;
@@ -142,7 +147,10 @@ describe('three Meilisearch nodes answer as one', { timeout: 240_000 }, () => {
       'which companies reported higher oil and gas production this year',
       // Hundreds of passages tie: the nodes must keep, and order, the same ones as one node.
       'why did the zinc smelter cut its output',
+      // A pasted paragraph of more terms than are ranked: the rarest are chosen by every node's counts together.
+      PASTED,
     ];
+    assert.ok(analyzeQuery(PASTED).terms.length > QUERY_TERMS_MAX);
     for (const q of questions) {
       const p = parseSearchParams({ q, limit: '10' });
       const [a, b] = await Promise.all([one.search(p), three.search(p)]);

@@ -51,10 +51,17 @@ export interface AnalyzedQuery {
 /**
  * Splits a query into phrases, negations and content terms. Stop words are dropped from the terms
  * only (a quoted phrase keeps them); stop words and stems are those of the query's language.
+ *
+ * A query of more distinct terms than QUERY_TERMS_MAX is text pasted, not typed (no question a
+ * person types reaches it): its quotation marks and dashes are the text's own, not search syntax,
+ * and are read as words. Read as phrases, the quotations of a pasted news paragraph, which its
+ * source holds in different passages, would each have to be found in one passage, and nothing is.
  */
 export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQuery {
   const stop = stopWordsFor(lang);
   const stemOf = stemmerFor(lang);
+  const pasted = contentTerms(q, stop, stemOf);
+  if (pasted.terms.length > QUERY_TERMS_MAX) return { ...pasted, phrases: [], negated: [], long: true };
   const phrases: string[] = [];
   const negated: string[] = [];
   const rest = q
@@ -66,10 +73,16 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
       negated.push(w);
       return ' ';
     });
+  const { words, terms } = contentTerms(rest, stop, stemOf);
+  return { words, terms, phrases, negated, long: terms.length > LONG_QUERY_TERMS };
+}
+
+/** A text's content words and their terms, in order, without repeats, at most QUERY_TERMS_READ. */
+function contentTerms(text: string, stop: ReadonlySet<string>, stemOf: (word: string) => string): { words: string[]; terms: string[] } {
   const seen = new Set<string>();
   const words: string[] = [];
   const terms: string[] = [];
-  for (const t of wordsOf(rest)) {
+  for (const t of wordsOf(text)) {
     const stem = stemOf(t);
     if (stop.has(t) || seen.has(stem)) continue;
     if (terms.length === QUERY_TERMS_READ) break;
@@ -77,7 +90,7 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
     words.push(t);
     terms.push(stem);
   }
-  return { words, terms, phrases, negated, long: terms.length > LONG_QUERY_TERMS };
+  return { words, terms };
 }
 
 /**

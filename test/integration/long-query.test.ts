@@ -57,6 +57,15 @@ describe('a pasted paragraph longer than the terms a question is ranked with', (
     assert.ok(COMMON.length + RARE.length > QUERY_TERMS_MAX);
   });
 
+  it('reads the quotations it holds as its text: no passage holds two of them, yet it finds the story', async () => {
+    // One quotation from the target, one from the general stories: as phrases, no passage would hold both.
+    const quoted = PARAGRAPH.replace(`${RARE[1]}`, `"${RARE[1]} and then a ${RARE[2]}"`).replace(`${COMMON[0]}`, `"${COMMON[0]} ${COMMON[1]}"`);
+    const res = await request(app).get('/api/search').query({ q: quoted, limit: '5' });
+    assert.equal(res.status, 200);
+    const titles = (res.body.hits as Array<{ source: { title: string } }>).map((h) => h.source.title);
+    assert.equal(titles[0], 'Target', titles.join(', '));
+  });
+
   it('finds first the story full BM25 over all its terms ranks first', async () => {
     const full = new FullBm25(docs.map((d) => ({ id: d.name, text: `${d.title} ${d.body}` })));
     assert.equal(full.top(PARAGRAPH, 1)[0], 'target');

@@ -41,6 +41,22 @@ describe('query analysis in a language', () => {
   });
 });
 
+describe('a query longer than a person types', () => {
+  const filler = Array.from({ length: QUERY_TERMS_MAX }, (_, i) => `filler${i.toString(36)}x`).join(' ');
+  it('reads its quotation marks and dashes as text, not as phrases and exclusions', () => {
+    const a = analyzeQuery(`${filler} the minister said "we will not resign" and -nothing more`);
+    assert.deepEqual(a.phrases, []);
+    assert.deepEqual(a.negated, []);
+    for (const w of ['resign', 'nothing']) assert.ok(a.words.includes(w), w);
+  });
+  it('keeps them as operators in a query a person types', () => {
+    const a = analyzeQuery('the minister said "we will not resign" and -nothing more');
+    assert.deepEqual(a.phrases, ['we will not resign']);
+    assert.deepEqual(a.negated, ['nothing']);
+    assert.ok(!a.words.includes('resign'));
+  });
+});
+
 describe('the terms a long query is ranked with', () => {
   // Word i is held by 1,000 - i documents: the later a word, the rarer.
   const many = Array.from({ length: 50 }, (_, i) => `word${i.toString(36)}x`);

@@ -64,7 +64,10 @@ export const searchFields = {
 
 /** The filters of a search: the parameters of GET /api/search that say which passages match. */
 export const searchFilterParams = {
-  q: searchFields.q.optional().default('').meta({ description: 'Keywords; "quoted phrases" and -negated words work.' }),
+  q: searchFields.q.optional().default('').meta({
+    description:
+      'Keywords, a question or a pasted paragraph; "quoted phrases" and -negated words work, except in a query of more than 32 distinct terms, which is read as pasted text (ranked by its 32 rarest terms).',
+  }),
   source: repeatable(SOURCE_MAX, searchFields.filterValue).meta({ description: 'File name or document id; repeatable.' }),
   publisher: repeatable(SOURCE_MAX, searchFields.filterValue),
   year: repeatable(SOURCE_MAX, searchFields.year),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DocumentTable } from '../../src/terms/document-table.js';
+import { documentsHolding, rarityLookup } from '../../src/terms/read.js';
+import { termId } from '../../src/terms/schema.js';
 import { decodeDocumentColumns, decodeDocumentPostings, decodePassagePostings, emptyColumns, encodePostings, type DocumentPosting, type PassagePosting } from '../../src/terms/postings.js';
 
 /*
@@ -65,5 +67,23 @@ describe('passage postings as stored', () => {
     assert.deepEqual(decodePassagePostings(encodePostings(list)), list);
     assert.deepEqual(decodePassagePostings(encodePostings(list.slice(0, 1))), list.slice(0, 1));
     for (const value of [undefined, '', 42]) assert.deepEqual(decodePassagePostings(value), []);
+  });
+});
+
+describe("a long query's terms' rarity", () => {
+  it('asks only for what says how rare each term is, of its first record', () => {
+    const lookup = rarityLookup(['harbour', 'cargo']);
+    assert.deepEqual(lookup.attributesToRetrieve, ['term', 'df', 'ddf']);
+    assert.equal(lookup.limit, 2);
+    for (const t of ['harbour', 'cargo']) assert.ok(lookup.filter.includes(termId(t)), t);
+  });
+  it('adds up the documents holding a term over the nodes that hold it, passages where documents are not recorded', () => {
+    const holding = documentsHolding([
+      { term: 'harbour', df: 9, ddf: 4 },
+      { term: 'cargo', df: 2, ddf: 1 },
+      { term: 'harbour', df: 5, ddf: 3 },
+      { term: 'smuggling', df: 6 },
+    ]);
+    assert.deepEqual(Object.fromEntries(holding), { harbour: 7, cargo: 1, smuggling: 6 });
   });
 });

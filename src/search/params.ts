@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidParameterError } from '../errors.js';
 import { SOURCE_FORMATS, type SourceFormat } from '../ingest/ingest.js';
+import { QUERY_TERMS_MAX } from './analyze.js';
 import { SUGGEST_QUERY_MAX_CHARS } from './suggest.js';
 
 export const LIMIT_MAX = 50;
@@ -66,7 +67,7 @@ export const searchFields = {
 export const searchFilterParams = {
   q: searchFields.q.optional().default('').meta({
     description:
-      'Keywords, a question or a pasted paragraph; "quoted phrases" and -negated words work, except in a query of more than 32 distinct terms, which is read as pasted text (ranked by its 32 rarest terms).',
+      `Keywords, a question or a pasted paragraph; "quoted phrases" and -negated words work, except in a query of more than ${QUERY_TERMS_MAX} distinct terms, which is read as pasted text (ranked by its ${QUERY_TERMS_MAX} rarest terms).`,
   }),
   source: repeatable(SOURCE_MAX, searchFields.filterValue).meta({ description: 'File name or document id; repeatable.' }),
   publisher: repeatable(SOURCE_MAX, searchFields.filterValue),

@@ -60,8 +60,6 @@ export interface AnalyzedQuery {
 export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQuery {
   const stop = stopWordsFor(lang);
   const stemOf = stemmerFor(lang);
-  const pasted = contentTerms(q, stop, stemOf);
-  if (pasted.terms.length > QUERY_TERMS_MAX) return { ...pasted, phrases: [], negated: [], long: true };
   const phrases: string[] = [];
   const negated: string[] = [];
   const rest = q
@@ -73,6 +71,11 @@ export function analyzeQuery(q: string, lang: string | null = 'en'): AnalyzedQue
       negated.push(w);
       return ' ';
     });
+  // Without phrases or exclusions the text is read once: pasted or typed, its words are the same.
+  if (phrases.length + negated.length > 0) {
+    const pasted = contentTerms(q, stop, stemOf);
+    if (pasted.terms.length > QUERY_TERMS_MAX) return { ...pasted, phrases: [], negated: [], long: true };
+  }
   const { words, terms } = contentTerms(rest, stop, stemOf);
   return { words, terms, phrases, negated, long: terms.length > LONG_QUERY_TERMS };
 }

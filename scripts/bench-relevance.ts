@@ -37,7 +37,7 @@ import { bm25Runs } from './bench/bm25-baseline.js';
 import { FullBm25, meanReciprocalRank, recallOf } from './bench/candidate-recall.js';
 import { evaluate, readCranfield, readTime, type Collection } from './bench/relevance-data.js';
 import { readReuters, writeReuters } from './bench/reuters.js';
-import { sampleQueries } from './bench/synthetic-queries.js';
+import { sampleQueries, type SampleOptions, type SyntheticQuery } from './bench/synthetic-queries.js';
 import { percentile } from './bench/workload.js';
 
 const { values, positionals } = parseArgs({
@@ -190,18 +190,13 @@ try {
   // Reuters-21578, as it is and written several times over: candidate recall as the collection grows.
   const stories = readReuters();
   const stop = stopWordsFor('en');
-  const queries = sampleQueries(
-    stories.map((s) => ({ id: s.name, text: `${s.title} ${s.body}` })),
-    words,
-    (w) => stop.has(w),
-    { count: Number(values.queries), seed: QUERY_SEED, ...QUERY_WORDS },
-  );
-  const pasted = sampleQueries(
-    stories.map((s) => ({ id: s.name, text: `${s.title} ${s.body}` })),
-    words,
-    (w) => stop.has(w),
-    { count: Number(values['pasted-queries']), seed: QUERY_SEED, ...PASTED_WORDS },
-  );
+  const storyTexts = stories.map((s) => ({ id: s.name, text: `${s.title} ${s.body}` }));
+  const sample = (count: string | undefined, shape: Pick<SampleOptions, 'minWords' | 'maxWords' | 'shuffle'>) =>
+    sampleQueries(storyTexts, words, (w) => stop.has(w), { count: Number(count), seed: QUERY_SEED, ...shape });
+  const queries = sample(values.queries, QUERY_WORDS);
+  const pasted = sample(values['pasted-queries'], PASTED_WORDS);
+  /** Each query's story, as its first copy is indexed. */
+  const knownStories = (qs: readonly SyntheticQuery[]) => new Map(qs.map((q) => [q.id, docIdFromFile(`${q.docId}-0.txt`)]));
   for (const copies of values['reuters-copies']!.split(',').map(Number).filter((n) => n > 0)) {
     const uid = `relevance_reuters_${copies}`;
     const docsDir = path.join(tmp, uid);
@@ -213,7 +208,7 @@ try {
     const { runs: api, latencies } = await apiRuns(uid, queries);
     const docs = stories.flatMap((s) => Array.from({ length: copies }, (_, c) => ({ id: docIdFromFile(`${s.name}-${c}.txt`), text: `${s.title} ${s.body}` })));
     const full = new FullBm25(docs);
-    const known = new Map(queries.map((q) => [q.id, docIdFromFile(`${q.docId}-0.txt`)]));
+    const known = knownStories(queries);
     const fullRuns = new Map(queries.map((q) => [q.id, full.top(q.text, DEPTH)]));
     const stats = await client.index(uid).getStats();
     const termStats = await client.index(termsIndexOf(uid)).getStats();
@@ -228,7 +223,7 @@ try {
     );
     if (pasted.length > 0) {
       const { runs: pastedRuns } = await apiRuns(uid, pasted, PASTED_DEPTH);
-      const pastedKnown = new Map(pasted.map((q) => [q.id, docIdFromFile(`${q.docId}-0.txt`)]));
+      const pastedKnown = knownStories(pasted);
       const pastedFull = new Map(pasted.map((q) => [q.id, full.top(q.text, PASTED_DEPTH)]));
       const chars = pasted.map((q) => q.text.length);
       process.stdout.write(

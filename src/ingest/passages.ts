@@ -136,7 +136,7 @@ function* sentenceSegments(text: string): Generator<[number, number]> {
 }
 
 /** Only a sentence's last characters are tested: a merged run of abbreviations can be long. */
-function endsWithAbbreviation(text: string, start: number, end: number): boolean {
+export function endsWithAbbreviation(text: string, start = 0, end = text.length): boolean {
   let e = end;
   while (e > start && /\s/.test(text[e - 1]!)) e--;
   return ABBREVIATION_END.test(text.slice(Math.max(start, e - 64), e));

@@ -1,20 +1,30 @@
 import { block, type Block } from './blocks.js';
 import { normalizeSpaces } from '../text/normalise.js';
+import { guessLanguage } from '../text/language.js';
 import { endsLikeSentence } from '../text/prose.js';
+import { stopWordsFor } from '../text/stop-words.js';
+import { endsWithAbbreviation } from './passages.js';
 
 /*
  * Hard-wrapped text (e-mail, wire copy, plain-text archives) puts a paragraph on several lines of a
- * fixed width; copies of web pages put a paragraph on one long line. Some dumps are double-spaced:
- * a blank line after every line, so blank lines no longer mark paragraphs.
+ * fixed width, or, typed line by line, of none; copies of web pages put a paragraph on one long
+ * line. Some dumps are double-spaced: a blank line after every line, so blank lines no longer mark
+ * paragraphs.
  */
 /** The usual width of wrapped lines lies between these (72 and 80 columns are the common ones). */
 const WRAP_MIN_CHARS = 40;
 const WRAP_MAX_CHARS = 100;
 /**
- * A group is wrapped when at least this share of its lines are full: the next line's first word
- * would not have fit. In Reuters wire stories (two or three lines a paragraph) about two thirds are.
+ * A group is wrapped when at least this share of its line breaks show wrapping: the line is full
+ * (the next line's first word would not have fit), or the break cuts a sentence. In Reuters wire
+ * stories (two or three lines a paragraph) about two thirds of the lines are full.
  */
-const FULL_LINE_SHARE = 0.5;
+const WRAPPED_BREAK_SHARE = 0.5;
+/**
+ * Line breaks a text's groups must hold between them to judge how the whole text is wrapped: a
+ * paragraph or two of wrapped lines. Fewer (a date line and a byline) say nothing of the rest.
+ */
+const WHOLE_TEXT_MIN_BREAKS = 8;
 /**
  * The wrapping width at a line is the longest line among this many on either side: a text may change
  * width part-way (a quoted letter, a table) and one long line (a URL) only sets it nearby.
@@ -51,7 +61,13 @@ function firstWordLength(line: string): number {
  */
 function isSoftBreak(line: string, next: string, width: number, baseIndent: number): boolean {
   if (opensParagraph(next, baseIndent)) return false;
-  return !endsLikeSentence(line) || isFull(line, next, width);
+  return !endsSentence(line) || isFull(line, next, width);
+}
+
+/** The line ends a sentence: it ends like one, and not on an abbreviation ("the U.S.", "Dr."). */
+function endsSentence(line: string): boolean {
+  const end = line.trimEnd();
+  return endsLikeSentence(end) && !endsWithAbbreviation(end);
 }
 
 function opensParagraph(line: string, baseIndent: number): boolean {
@@ -63,19 +79,81 @@ function isFull(line: string, next: string, width: number): boolean {
   return line.trimEnd().length + 1 + firstWordLength(next) > width;
 }
 
-/** The wrapping width at each line of a group, or null when the group is not hard-wrapped. */
-function wrapWidths(lines: readonly string[]): number[] | null {
+/**
+ * The break after `line` cuts a sentence: the line does not end one (an abbreviation does not),
+ * and the next line begins in lower case (no sentence does, in a script with case), or the line
+ * ends on a comma, a hyphen or a function word of the text's language ("of", "the", "and"). Text
+ * wrapped by hand (abstracts typed line by line, mail written without a fixed width) breaks there
+ * at any length, where no line is full; a copy of a web page puts a paragraph, a heading or a menu
+ * item on each line, and they do not run on into the next.
+ */
+function cutsSentence(line: string, next: string, functionWords: ReadonlySet<string>): boolean {
+  if (endsSentence(line)) return false;
+  const end = line.trimEnd();
+  if (/^\s*\p{Ll}/u.test(next) || /[,\-\u2010\u2013]$/u.test(end)) return true;
+  const lastWord = /[\p{L}\p{M}']+$/u.exec(end)?.[0];
+  return lastWord !== undefined && functionWords.has(lastWord.toLowerCase());
+}
+
+/** How a group of lines may be wrapped: the width at each line, and how many of its breaks show wrapping. */
+interface GroupWrapping {
+  widths: number[];
+  /** The group's typical width: too short (a list of words, a short paragraph's last lines) or too long (a paragraph a line) for wrapping, or within. */
+  width: 'narrow' | 'wide' | 'within';
+  /** Breaks after a full line or inside a sentence (see cutsSentence), of `breaks` that do not open a paragraph. */
+  wrapped: number;
+  /** Breaks inside a sentence: in a group of short lines, where a line looks full beside a longer word. */
+  cut: number;
+  breaks: number;
+}
+
+/**
+ * The wrapping width at each line of a group and the breaks that show it, or null when the group
+ * cannot be wrapped text (a single line, a list). `functionWords`: those of the text's language
+ * (see cutsSentence).
+ */
+function groupWrapping(lines: readonly string[], functionWords: ReadonlySet<string>): GroupWrapping | null {
   if (lines.length < 2 || lines.every((l) => LIST_ITEM.test(l))) return null;
   const base = baseIndentOf(lines);
   // Lines that open a paragraph may be indented beyond the width; the others show it.
   const lengths = lines.map((l) => (indentOf(l) === base ? l.trimEnd().length : 0));
   const widths = lines.map((_, i) => Math.max(...lengths.slice(Math.max(0, i - WIDTH_WINDOW_LINES), i + WIDTH_WINDOW_LINES + 1)));
   const typical = [...widths].sort((a, b) => a - b)[Math.floor(widths.length / 2)]!;
-  if (typical < WRAP_MIN_CHARS || typical > WRAP_MAX_CHARS) return null;
-  // Full lines tell wrapped text from lines that merely stop short of a full stop (a list of headlines).
-  let full = 0;
-  for (let i = 0; i < lines.length - 1; i++) if (!opensParagraph(lines[i + 1]!, base) && isFull(lines[i]!, lines[i + 1]!, widths[i]!)) full++;
-  return full >= (lines.length - 1) * FULL_LINE_SHARE ? widths : null;
+  const width = typical < WRAP_MIN_CHARS ? 'narrow' : typical > WRAP_MAX_CHARS ? 'wide' : 'within';
+  // Full lines, and breaks inside sentences, tell wrapped text from lines that merely stop short of a
+  // full stop (a list of headlines).
+  let wrapped = 0;
+  let cut = 0;
+  let breaks = 0;
+  for (let i = 0; i < lines.length - 1; i++) {
+    const [line, next] = [lines[i]!, lines[i + 1]!];
+    if (opensParagraph(next, base)) continue;
+    breaks++;
+    const cuts = cutsSentence(line, next, functionWords);
+    if (cuts) cut++;
+    if (cuts || isFull(line, next, widths[i]!)) wrapped++;
+  }
+  return { widths, width, wrapped, cut, breaks };
+}
+
+/** Whether enough breaks show wrapping: WRAPPED_BREAK_SHARE of them. */
+function showsWrapping(w: { wrapped: number; breaks: number }): boolean {
+  return w.breaks > 0 && w.wrapped >= w.breaks * WRAPPED_BREAK_SHARE;
+}
+
+/**
+ * Whether a group is wrapped text. A text is wrapped one way throughout, so a group is judged on its
+ * own breaks or on the whole text's (those of its groups of a wrapping width, when there are at
+ * least WHOLE_TEXT_MIN_BREAKS): a paragraph of three lines may break twice between names ("Drexel /
+ * Burnham Lambert"), where neither a full line nor a cut sentence shows. A group of short lines (a
+ * paragraph's last two, or a menu) is wrapped only in a wrapped text, and when its own breaks cut
+ * sentences: beside a longer word, any short line looks full.
+ */
+function isWrapped(w: GroupWrapping | null, whole: { cut: number; breaks: number }): w is GroupWrapping {
+  if (w === null || w.width === 'wide') return false;
+  const wrappedText = whole.breaks >= WHOLE_TEXT_MIN_BREAKS && showsWrapping({ wrapped: whole.cut, breaks: whole.breaks });
+  if (w.width === 'narrow') return wrappedText && showsWrapping({ wrapped: w.cut, breaks: w.breaks });
+  return showsWrapping(w) || wrappedText;
 }
 
 /** Joins a wrapped group's lines into paragraphs, breaking where a line ends a sentence before the width. */
@@ -132,24 +210,32 @@ export function isDoubleSpaced(lines: readonly string[]): boolean {
 
 /**
  * Splits plain text into blocks: one per line, as copies of web pages put a paragraph on a line,
- * except that a group of lines wrapped at a fixed width is joined back into its paragraphs.
+ * except that a group of wrapped lines (at a fixed width, or by hand) is joined back into its
+ * paragraphs.
  */
 export function textToBlocks(text: string): Block[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => (/^[ \t\u00A0]*$/.test(l) ? '' : l));
   const joined = lines.join('\n');
   const groups = isDoubleSpaced(lines) ? joined.split(/\n{3,}/).map((g) => g.replace(/\n\n/g, '\n')) : joined.split(/\n{2,}/);
+  const functionWords = stopWordsFor(guessLanguage(text));
+  const split = groups.map((g) => g.split('\n').filter((l) => l.trim() !== '')).filter((raw) => raw.length > 0);
+  const wrappings = split.map((raw) => groupWrapping(raw, functionWords));
+  const whole = { cut: 0, breaks: 0 };
+  for (const w of wrappings) {
+    if (w?.width !== 'within') continue;
+    whole.cut += w.cut;
+    whole.breaks += w.breaks;
+  }
   const blocks: Block[] = [];
-  for (const group of groups) {
-    const raw = group.split('\n').filter((l) => l.trim() !== '');
-    if (raw.length === 0) continue;
-    const widths = wrapWidths(raw);
-    if (widths !== null) {
-      for (const p of unwrap(raw, widths)) blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
-      continue;
+  split.forEach((raw, g) => {
+    const w = wrappings[g]!;
+    if (isWrapped(w, whole)) {
+      for (const p of unwrap(raw, w.widths)) blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
+      return;
     }
     raw.map(normalizeSpaces).forEach((line, i) => {
       if (line !== '') blocks.push(block(line, { kind: 'line', groupStart: i === 0 }));
     });
-  }
+  });
   return blocks;
 }

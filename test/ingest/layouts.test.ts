@@ -49,6 +49,21 @@ describe('plain-text layouts of real articles (Reuters-21578 stories)', () => {
     assert.deepEqual(doc.items.filter((i) => i.kind === 'paragraph').map((i) => i.text), a.paragraphs);
   });
 
+  it('hand-wrapped: lines broken at no fixed width join back into the paragraphs', () => {
+    // Where a line ends a sentence, nothing tells the end of a paragraph from a break inside one: a
+    // paragraph may come back as two, but each still starts one, and lines are joined, not kept
+    // apart. (Joined, a paragraph may still be judged furniture: it is then among those removed.)
+    for (const a of articles.slice(0, 10)) {
+      const doc = ingestDocument('a.txt', enc.encode(layOut(a, 'hand-wrapped')));
+      const paragraphs = [...doc.items.filter((i) => i.kind === 'paragraph').map((i) => i.text), ...doc.removed.map((r) => r.text)];
+      for (const p of a.paragraphs) {
+        const opening = p.split(' ').slice(0, 8).join(' ');
+        assert.ok(paragraphs.some((t) => t.startsWith(opening)), `${a.id}: no paragraph starts "${opening}"`);
+      }
+      assert.ok(paragraphs.length <= 2 * a.paragraphs.length, `${a.id}: ${paragraphs.length} blocks for ${a.paragraphs.length} paragraphs`);
+    }
+  });
+
   it('capitals without paragraph marks (every line double-spaced): lines join into sentences', () => {
     const a = articles[1]!;
     const doc = ingestDocument('a.txt', enc.encode(layOut(a, 'capitals-double-spaced')));

@@ -198,4 +198,25 @@ describe('hard-wrapped text', () => {
       'The dry period means the temporao will be late this year, and arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a cumulative total for the season.',
     ]);
   });
+
+  it('hand-wrapped: lines broken inside sentences at no fixed width join into paragraphs, and none is dropped', () => {
+    // Lines of 3 to 11 words, as text typed line by line breaks them: no line is full against its
+    // neighbours, so no wrapping width shows; the breaks fall inside sentences.
+    const ragged = (p: string, sizes: number[]) => {
+      const words = p.split(' ');
+      const lines: string[] = [];
+      for (let i = 0, k = 0; i < words.length; k++) {
+        const n = sizes[k % sizes.length]!;
+        lines.push(words.slice(i, i + n).join(' '));
+        i += n;
+      }
+      return lines;
+    };
+    const lines = [...ragged(P1, [9, 4, 11, 6, 3]), ...ragged(P2, [5, 10, 7, 4]).map((l, i) => (i === 0 ? `  ${l}` : l))];
+    assert.ok(lines.length >= 8);
+    const doc = ingestDocument('abstract.txt', enc(`Harbour bridge to close for repairs\n\n${lines.join('\n')}\n`));
+    assert.equal(doc.title, 'Harbour bridge to close for repairs');
+    assert.deepEqual(paragraphs(doc.body), [P1, P2]);
+    assert.deepEqual(doc.removed, []);
+  });
 });

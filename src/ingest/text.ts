@@ -56,12 +56,13 @@ function firstWordLength(line: string): number {
 /**
  * True when the break after `line` is a soft wrap: the next line does not open a paragraph
  * (indented, a list item), and the line either stops inside a sentence or is full (the next line's
- * first word would not have fit within the wrapping width). Wire copy is not always wrapped
- * greedily, so a short line inside a sentence still joins the next.
+ * first word would not have fit within the wrapping width), or indented lines mark the group's
+ * paragraphs. Wire copy is not always wrapped greedily, so a short line inside a sentence still
+ * joins the next.
  */
-function isSoftBreak(line: string, next: string, width: number, baseIndent: number): boolean {
+function isSoftBreak(line: string, next: string, width: number, baseIndent: number, indentedParagraphs: boolean): boolean {
   if (opensParagraph(next, baseIndent)) return false;
-  return !endsSentence(line) || isFull(line, next, width);
+  return indentedParagraphs || !endsSentence(line) || isFull(line, next, width);
 }
 
 /** The line ends a sentence: it ends like one, and not on an abbreviation ("the U.S.", "Dr."). */
@@ -156,9 +157,14 @@ function isWrapped(w: GroupWrapping | null, whole: { cut: number; breaks: number
   return showsWrapping(w) || wrappedText;
 }
 
-/** Joins a wrapped group's lines into paragraphs, breaking where a line ends a sentence before the width. */
+/**
+ * Joins a wrapped group's lines into paragraphs, breaking where a line ends a sentence before the
+ * width. Where indented lines open the group's paragraphs (wire copy, typed abstracts), only they
+ * do: a sentence that ends at a line's end, short of the width, goes on in the same paragraph.
+ */
 function unwrap(lines: readonly string[], widths: readonly number[]): string[] {
   const base = baseIndentOf(lines);
+  const indentedParagraphs = lines.some((l, i) => i > 0 && indentOf(l) > base);
   const paragraphs: string[] = [];
   // The paragraph's lines, and what joins each to the one before, put together at its end: testing
   // the end of one growing string would read it whole at every line.
@@ -176,7 +182,7 @@ function unwrap(lines: readonly string[], widths: readonly number[]): string[] {
     else glue.push(last >= 0 ? ' ' : '');
     parts.push(t);
     const next = lines[i + 1];
-    if (next === undefined || !isSoftBreak(line, next, widths[i]!, base)) {
+    if (next === undefined || !isSoftBreak(line, next, widths[i]!, base, indentedParagraphs)) {
       paragraphs.push(normalizeSpaces(parts.map((part, k) => glue[k] + part).join('')));
       parts = [];
       glue = [];

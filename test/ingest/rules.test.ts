@@ -219,4 +219,21 @@ describe('hard-wrapped text', () => {
     assert.deepEqual(paragraphs(doc.body), [P1, P2]);
     assert.deepEqual(doc.removed, []);
   });
+
+  it('hand-wrapped with indented paragraphs: a sentence ending at the end of a line does not end its paragraph', () => {
+    const ragged = (p: string, sizes: number[]) => {
+      const words = p.split(' ');
+      const lines: string[] = [];
+      for (let i = 0, k = 0; i < words.length; k++) {
+        lines.push(words.slice(i, i + sizes[k % sizes.length]!).join(' '));
+        i += sizes[k % sizes.length]!;
+      }
+      return lines;
+    };
+    const indent = (lines: string[]) => lines.map((l, i) => (i === 0 ? `  ${l}` : l));
+    // P1 ends on a line of its own, short of any width; only indented lines open paragraphs.
+    const lines = [...indent([...ragged(P1, [9, 4, 11, 6, 3]), ...ragged(P2, [5, 10, 7, 4])]), ...indent(ragged(P3, [8, 6, 10, 5]))];
+    const doc = ingestDocument('abstract.txt', enc(`Harbour bridge to close for repairs\n\n${lines.join('\n')}\n`));
+    assert.deepEqual(paragraphs(doc.body), [`${P1} ${P2}`, P3]);
+  });
 });

@@ -4,7 +4,7 @@
  * file again instead of keeping passages cleaned under older rules.
  *
  * It cannot be forgotten: test/ingest/cleaning-version.test.ts digests the cleaner's output over
- * fixture documents (the seeds, every format fixture, real articles in eight plain-text layouts)
+ * fixture documents (the seeds, every format fixture, real articles in nine plain-text layouts)
  * and fails when the output changes while this stays the same. `npm run cleaning:golden` records
  * the new digest, and refuses to under the version the old digest was recorded with.
  */

@@ -182,6 +182,18 @@ describe('document ids', () => {
   });
 });
 
+/** A paragraph broken into lines of these many words in turn, as text typed line by line is. */
+function ragged(p: string, sizes: readonly number[]): string[] {
+  const words = p.split(' ');
+  const lines: string[] = [];
+  for (let i = 0, k = 0; i < words.length; k++) {
+    const n = sizes[k % sizes.length]!;
+    lines.push(words.slice(i, i + n).join(' '));
+    i += n;
+  }
+  return lines;
+}
+
 describe('hard-wrapped text', () => {
   it('wire-copy: indented lines start paragraphs inside one wrapped group', () => {
     const wire = [
@@ -202,16 +214,6 @@ describe('hard-wrapped text', () => {
   it('hand-wrapped: lines broken inside sentences at no fixed width join into paragraphs, and none is dropped', () => {
     // Lines of 3 to 11 words, as text typed line by line breaks them: no line is full against its
     // neighbours, so no wrapping width shows; the breaks fall inside sentences.
-    const ragged = (p: string, sizes: number[]) => {
-      const words = p.split(' ');
-      const lines: string[] = [];
-      for (let i = 0, k = 0; i < words.length; k++) {
-        const n = sizes[k % sizes.length]!;
-        lines.push(words.slice(i, i + n).join(' '));
-        i += n;
-      }
-      return lines;
-    };
     const lines = [...ragged(P1, [9, 4, 11, 6, 3]), ...ragged(P2, [5, 10, 7, 4]).map((l, i) => (i === 0 ? `  ${l}` : l))];
     assert.ok(lines.length >= 8);
     const doc = ingestDocument('abstract.txt', enc(`Harbour bridge to close for repairs\n\n${lines.join('\n')}\n`));
@@ -221,15 +223,6 @@ describe('hard-wrapped text', () => {
   });
 
   it('hand-wrapped with indented paragraphs: a sentence ending at the end of a line does not end its paragraph', () => {
-    const ragged = (p: string, sizes: number[]) => {
-      const words = p.split(' ');
-      const lines: string[] = [];
-      for (let i = 0, k = 0; i < words.length; k++) {
-        lines.push(words.slice(i, i + sizes[k % sizes.length]!).join(' '));
-        i += sizes[k % sizes.length]!;
-      }
-      return lines;
-    };
     const indent = (lines: string[]) => lines.map((l, i) => (i === 0 ? `  ${l}` : l));
     // P1 ends on a line of its own, short of any width; only indented lines open paragraphs.
     const lines = [...indent([...ragged(P1, [9, 4, 11, 6, 3]), ...ragged(P2, [5, 10, 7, 4])]), ...indent(ragged(P3, [8, 6, 10, 5]))];

@@ -17,7 +17,7 @@ import { claim, firstClaim, httpUrl, siteOfUrl, type Claim, type FieldEvidence, 
 import { READABLE_MAX_DEPTH, readableArticle } from './readable.js';
 import { decodeTextFile } from './formats/encoding.js';
 import { account, type RemovalReason, type RemovedBlock, type Retention } from './retention.js';
-import { textToBlocks } from './text.js';
+import { readPlainText } from './text.js';
 import { normalizeSpaces } from '../text/normalise.js';
 import { proseWords } from '../text/prose.js';
 
@@ -192,7 +192,7 @@ type TextFormat = 'text' | 'html' | 'markdown' | 'wordpress';
 function parse(text: string, format: TextFormat): Parsed {
   switch (format) {
     case 'text': {
-      const blocks = textToBlocks(text);
+      const { blocks, writtenAsText } = readPlainText(text);
       const first = blocks[0];
       // A title names a text that follows it: a file of one block (a note, a single paragraph) is
       // that text, untitled, not a title with nothing to index.
@@ -200,6 +200,8 @@ function parse(text: string, format: TextFormat): Parsed {
       return {
         title, titleEvidence: title ? { rule: 'first line', source: title } : undefined,
         blocks: title ? blocks.slice(1) : blocks, declared: {}, sourceLinks: [], pageBlocks: blocks,
+        // A text written as text has no page furniture around it: only link lists are left out.
+        scope: writtenAsText ? 'article' : 'page',
       };
     }
     case 'html': {

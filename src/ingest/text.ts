@@ -214,12 +214,23 @@ export function isDoubleSpaced(lines: readonly string[]): boolean {
   return sentenceEnds <= filled.length * DOUBLE_SPACED_SENTENCE_END_SHARE;
 }
 
+/** Plain text read into blocks, and whether it was written as text rather than copied from a page. */
+export interface PlainText {
+  blocks: Block[];
+  /**
+   * Most of its lines are wrapped (at a fixed width or by hand, see isWrapped): a text written as
+   * text (wire copy, e-mail, an abstract typed line by line), where no page put menus and teasers
+   * around it. A copy of a web page puts each paragraph, heading and menu item on a line of its own.
+   */
+  writtenAsText: boolean;
+}
+
 /**
  * Splits plain text into blocks: one per line, as copies of web pages put a paragraph on a line,
  * except that a group of wrapped lines (at a fixed width, or by hand) is joined back into its
  * paragraphs.
  */
-export function textToBlocks(text: string): Block[] {
+export function readPlainText(text: string): PlainText {
   const lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => (/^[ \t\u00A0]*$/.test(l) ? '' : l));
   const joined = lines.join('\n');
   const groups = isDoubleSpaced(lines) ? joined.split(/\n{3,}/).map((g) => g.replace(/\n\n/g, '\n')) : joined.split(/\n{2,}/);
@@ -233,9 +244,13 @@ export function textToBlocks(text: string): Block[] {
     whole.breaks += w.breaks;
   }
   const blocks: Block[] = [];
+  let filled = 0;
+  let wrappedLines = 0;
   split.forEach((raw, g) => {
     const w = wrappings[g]!;
+    filled += raw.length;
     if (isWrapped(w, whole)) {
+      wrappedLines += raw.length;
       for (const p of unwrap(raw, w.widths)) blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
       return;
     }
@@ -243,5 +258,5 @@ export function textToBlocks(text: string): Block[] {
       if (line !== '') blocks.push(block(line, { kind: 'line', groupStart: i === 0 }));
     });
   });
-  return blocks;
+  return { blocks, writtenAsText: filled - split.length >= WHOLE_TEXT_MIN_BREAKS && wrappedLines * 2 > filled };
 }

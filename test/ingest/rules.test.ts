@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeText, detectFormat, docIdFromFile, ingestDocument } from '../../src/ingest/ingest.js';
+import { wrap } from '../fixtures/layouts/layouts.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const paragraphs = (body: string) => body.split('\n\n');
@@ -195,6 +196,27 @@ function ragged(p: string, sizes: readonly number[]): string[] {
 }
 
 describe('hard-wrapped text', () => {
+  it('written as text: a wrapped text has no page furniture, so a short closing line after figures is kept', () => {
+    const wire = [
+      'BRIDGE REPAIRS TO COST CITY 12 MLN DLRS',
+      '',
+      ...wrap(`${P1} ${P2}`, 66),
+      '',
+      ...wrap(P3, 66),
+      '',
+      '    Bridge budget        1986/87     1987/88',
+      '    Repairs                  4.1        12.0',
+      '',
+      'Terms were not disclosed.',
+    ].join('\n');
+    const doc = ingestDocument('wire.txt', enc(wire));
+    assert.ok(doc.body.includes(P3));
+    assert.ok(doc.body.endsWith('Terms were not disclosed.'), doc.body.slice(-200));
+    // A copy of a web page, one paragraph a line, still leaves a teaser after the article out.
+    const page = ingestDocument('page.txt', enc(`Bridge closes\n\n${P1}\n${P2}\n${P3}\n\nRead more: Ferry timetables\nShare this`));
+    assert.ok(!page.body.includes('Share this'));
+  });
+
   it('wire-copy: indented lines start paragraphs inside one wrapped group', () => {
     const wire = [
       'Showers continued throughout the week in',

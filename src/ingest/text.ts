@@ -137,24 +137,37 @@ function groupWrapping(lines: readonly string[], functionWords: ReadonlySet<stri
   return { widths, width, wrapped, cut, breaks };
 }
 
-/** Whether enough breaks show wrapping: WRAPPED_BREAK_SHARE of them. */
-function showsWrapping(w: { wrapped: number; breaks: number }): boolean {
-  return w.breaks > 0 && w.wrapped >= w.breaks * WRAPPED_BREAK_SHARE;
+/** Whether `showing` of `breaks` line breaks are enough to show wrapping: WRAPPED_BREAK_SHARE of them. */
+function showsWrapping(showing: number, breaks: number): boolean {
+  return breaks > 0 && showing >= breaks * WRAPPED_BREAK_SHARE;
+}
+
+/**
+ * Whether the text as a whole is wrapped: its groups of a wrapping width hold at least
+ * WHOLE_TEXT_MIN_BREAKS breaks, enough of which cut sentences.
+ */
+function textShowsWrapping(wrappings: ReadonlyArray<GroupWrapping | null>): boolean {
+  let cut = 0;
+  let breaks = 0;
+  for (const w of wrappings) {
+    if (w?.width !== 'within') continue;
+    cut += w.cut;
+    breaks += w.breaks;
+  }
+  return breaks >= WHOLE_TEXT_MIN_BREAKS && showsWrapping(cut, breaks);
 }
 
 /**
  * Whether a group is wrapped text. A text is wrapped one way throughout, so a group is judged on its
- * own breaks or on the whole text's (those of its groups of a wrapping width, when there are at
- * least WHOLE_TEXT_MIN_BREAKS): a paragraph of three lines may break twice between names ("Drexel /
+ * own breaks or on the whole text's (`wrappedText`, see textShowsWrapping): a paragraph of three lines may break twice between names ("Drexel /
  * Burnham Lambert"), where neither a full line nor a cut sentence shows. A group of short lines (a
  * paragraph's last two, or a menu) is wrapped only in a wrapped text, and when its own breaks cut
  * sentences: beside a longer word, any short line looks full.
  */
-function isWrapped(w: GroupWrapping | null, whole: { cut: number; breaks: number }): w is GroupWrapping {
+function isWrapped(w: GroupWrapping | null, wrappedText: boolean): w is GroupWrapping {
   if (w === null || w.width === 'wide') return false;
-  const wrappedText = whole.breaks >= WHOLE_TEXT_MIN_BREAKS && showsWrapping({ wrapped: whole.cut, breaks: whole.breaks });
-  if (w.width === 'narrow') return wrappedText && showsWrapping({ wrapped: w.cut, breaks: w.breaks });
-  return showsWrapping(w) || wrappedText;
+  if (w.width === 'narrow') return wrappedText && showsWrapping(w.cut, w.breaks);
+  return wrappedText || showsWrapping(w.wrapped, w.breaks);
 }
 
 /**
@@ -237,19 +250,14 @@ export function readPlainText(text: string): PlainText {
   const functionWords = stopWordsFor(guessLanguage(text));
   const split = groups.map((g) => g.split('\n').filter((l) => l.trim() !== '')).filter((raw) => raw.length > 0);
   const wrappings = split.map((raw) => groupWrapping(raw, functionWords));
-  const whole = { cut: 0, breaks: 0 };
-  for (const w of wrappings) {
-    if (w?.width !== 'within') continue;
-    whole.cut += w.cut;
-    whole.breaks += w.breaks;
-  }
+  const wrappedText = textShowsWrapping(wrappings);
   const blocks: Block[] = [];
   let filled = 0;
   let wrappedLines = 0;
   split.forEach((raw, g) => {
     const w = wrappings[g]!;
     filled += raw.length;
-    if (isWrapped(w, whole)) {
+    if (isWrapped(w, wrappedText)) {
       wrappedLines += raw.length;
       for (const p of unwrap(raw, w.widths)) blocks.push(block(p, { kind: 'paragraph', groupStart: true }));
       return;

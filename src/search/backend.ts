@@ -257,7 +257,7 @@ export class SearchBackend {
       if (meiliCodeOf(err) === 'index_not_found') return null;
       throw err;
     }
-    const read = readTerms(raw.hits, { oneNode: this.#meili.oneNode });
+    const read = readTerms(raw.hits, { oneNode: this.#meili.oneNode, maxBlocks: this.#readLimits.maxBlocks });
     return read && (raw as PartialAnswer).partial ? { ...read, partial: (raw as PartialAnswer).partial } : read;
   }
   /**

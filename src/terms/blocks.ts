@@ -238,18 +238,18 @@ export class KnownDocuments {
     const rows = this.#scratchRows(b.lower.length);
     let n = 0;
     for (let row = 0; row < b.lower.length; row++) if (b.unknown[row] && b.upper[row]! >= threshold) rows[n++] = row;
-    return this.#ranked(rows, n, b.upper, max).map((row) => this.#table.ids[row]!);
+    return this.#ranked(rows, n, b.upper, max).map((row) => this.#table.idOf(row));
   }
 
   /** The ids of the `k` documents of highest lower bound (equal bounds by id), best first. */
   bestIds(b: DocumentBounds, k: number): string[] {
-    return this.#bestRows(b, k).map((row) => this.#table.ids[row]!);
+    return this.#bestRows(b, k).map((row) => this.#table.idOf(row));
   }
 
   /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
   best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
     return this.#bestRows(b, k).map((row) => {
-      const docId = this.#table.ids[row]!;
+      const docId = this.#table.idOf(row);
       const counts = new Map<string, number>();
       this.#terms.forEach((t, c) => {
         const tf = this.#counts[row * this.#terms.length + c]!;
@@ -285,7 +285,7 @@ export class KnownDocuments {
       for (let i = 0; i < n; i++) chosen.push(rows[i]!);
     }
     return chosen
-      .sort((x, y) => score[y]! - score[x]! || (this.#table.ids[x]! < this.#table.ids[y]! ? -1 : 1))
+      .sort((x, y) => score[y]! - score[x]! || this.#table.compareIds(x, y))
       .slice(0, max);
   }
 }

@@ -1,6 +1,6 @@
 import { termWeight } from '../text/bm25.js';
 import { stopWordsFor } from '../text/stop-words.js';
-import type { DocumentTable } from './document-table.js';
+import { ID_HASH_SEED, idHashStep, type DocumentTable } from './document-table.js';
 import { grown } from './typed-arrays.js';
 
 /*
@@ -167,6 +167,9 @@ export function encodePostings(list: ReadonlyArray<PassagePosting | DocumentPost
  * `fields` numbers (the last ends at a space, the others at a comma). One pass over the
  * characters, no string made: a question reads some ten thousand postings.
  */
+const COMMA = 44;
+const SPACE = 32;
+
 function scanPostings(encoded: string, fields: 2 | 3, visit: (idStart: number, idEnd: number, a: number, b: number, c: number) => void): void {
   const n = encoded.length;
   let i = 0;
@@ -178,7 +181,7 @@ function scanPostings(encoded: string, fields: 2 | 3, visit: (idStart: number, i
     let b = 0;
     let c = 0;
     for (let f = 0; f < fields; f++) {
-      const stop = f === fields - 1 ? 32 : 44;
+      const stop = f === fields - 1 ? SPACE : COMMA;
       let v = 0;
       for (let ch = encoded.charCodeAt(++j); ch !== stop && j < n; ch = encoded.charCodeAt(++j)) v = v * 10 + (ch - 48);
       if (f === 0) a = v;
@@ -202,7 +205,24 @@ export function decodePassagePostings(encoded: unknown): PassagePosting[] {
  * `table` (decodeDocumentPostings' reading, without a string or an array per posting).
  */
 export function decodeDocumentColumns(encoded: unknown, table: DocumentTable, into: DocumentColumns): void {
-  if (typeof encoded === 'string') scanPostings(encoded, 2, (from, to, tf, length) => appendPosting(into, table.rowAt(encoded, from, to), tf, length));
+  if (typeof encoded !== 'string') return;
+  // scanPostings' reading, with each id hashed as it is scanned: a question decodes some ten
+  // thousand postings, nearly all of documents it meets for the first time.
+  const n = encoded.length;
+  let i = 0;
+  while (i < n) {
+    let hash = ID_HASH_SEED;
+    let j = i;
+    for (let ch = encoded.charCodeAt(j); ch !== COMMA && j < n; ch = encoded.charCodeAt(++j)) hash = idHashStep(hash, ch);
+    if (j >= n) break;
+    const idEnd = j;
+    let tf = 0;
+    for (let ch = encoded.charCodeAt(++j); ch !== COMMA && j < n; ch = encoded.charCodeAt(++j)) tf = tf * 10 + (ch - 48);
+    let length = 0;
+    for (let ch = encoded.charCodeAt(++j); ch !== SPACE && j < n; ch = encoded.charCodeAt(++j)) length = length * 10 + (ch - 48);
+    appendPosting(into, table.rowAtHashed(encoded, i, idEnd, hash), tf, length);
+    i = j + 1;
+  }
 }
 
 export function decodeDocumentPostings(encoded: unknown): DocumentPosting[] {

@@ -64,8 +64,9 @@ export function blocksLookup(reads: ReadonlyArray<{ term: string; block: number 
  * indexer chose each node's passages with those same means and order). Its documents are the
  * first DOCUMENT_BLOCK of the whole list (see keepPrefix): the same on one node and on several.
  * `oneNode`: the index lives on one node, whose lists come in their order and are not checked.
+ * `maxBlocks`: the blocks beyond the first the reading may add (ReadLimits), to size its table of documents.
  */
-export function readTerms(records: readonly TermRecord[], { oneNode = false } = {}): TermsRead | null {
+export function readTerms(records: readonly TermRecord[], { oneNode = false, maxBlocks = 0 } = {}): TermsRead | null {
   const corpora = records.filter((h) => h.id === CORPUS_RECORD_ID);
   if (corpora.length === 0 || corpora.some((c) => c.postings !== POSTINGS_VERSION)) return null;
   const sum = (k: 'df' | 'tokens' | 'docs' | 'docTokens') => corpora.reduce((s, c) => s + (c[k] ?? 0), 0);
@@ -85,7 +86,8 @@ export function readTerms(records: readonly TermRecord[], { oneNode = false } = 
   const ddf = new Map<string, number>();
   const lists = new Map<string, PostingLists>();
   const cursors = new Map<string, TermCursor>();
-  const documents = new DocumentTable();
+  // The documents the reading may meet: each term's first block and `maxBlocks` more, no more than the collection holds.
+  const documents = new DocumentTable(Math.min(docs, (byTerm.size + maxBlocks) * Math.max(DOCUMENT_BLOCK, ...records.map((r) => r.blockSize ?? 0))));
   for (const [term, parts] of byTerm) {
     df.set(term, parts.reduce((s, h) => s + h.df, 0));
     const termDdf = parts.reduce((s, h) => s + (h.ddf ?? h.df), 0);
@@ -116,7 +118,7 @@ export function postingLists(read: TermsRead): Map<string, PostingLists> {
     const documents: DocumentPosting[] = [];
     if (cursor) {
       const r = cursor.received;
-      for (let i = 0; i < cursor.kept; i++) documents.push([read.documents.ids[r.rows[i]!]!, r.tf[i]!, r.lengths[i]!]);
+      for (let i = 0; i < cursor.kept; i++) documents.push([read.documents.idOf(r.rows[i]!), r.tf[i]!, r.lengths[i]!]);
     }
     out.set(term, { ...lists, documents });
   }
@@ -159,7 +161,7 @@ function orderedPrefix(r: DocumentColumns, table: DocumentTable, weighedAt: numb
   for (let i = from; i < r.size; i++) {
     const w = termWeight(r.tf[i]!, r.lengths[i]!, weighedAt);
     // Equal weights by id (comparePlaces of document postings, inlined: most of a list's weights tie).
-    if (w > previous || (w === previous && table.ids[r.rows[i - 1]!]! > table.ids[r.rows[i]!]!)) return i;
+    if (w > previous || (w === previous && table.compareIds(r.rows[i - 1]!, r.rows[i]!) > 0)) return i;
     previous = w;
   }
   return r.size;
@@ -169,11 +171,7 @@ function orderedPrefix(r: DocumentColumns, table: DocumentTable, weighedAt: numb
 function sortPostings(r: DocumentColumns, table: DocumentTable, weighedAt: number): void {
   const weights = new Float64Array(r.size);
   for (let i = 0; i < r.size; i++) weights[i] = termWeight(r.tf[i]!, r.lengths[i]!, weighedAt);
-  const order = Array.from({ length: r.size }, (_, i) => i).sort((x, y) => {
-    const a = table.ids[r.rows[x]!]!;
-    const b = table.ids[r.rows[y]!]!;
-    return weights[y]! - weights[x]! || (a < b ? -1 : a > b ? 1 : 0);
-  });
+  const order = Array.from({ length: r.size }, (_, i) => i).sort((x, y) => weights[y]! - weights[x]! || table.compareIds(r.rows[x]!, r.rows[y]!));
   const rows = order.map((i) => r.rows[i]!);
   const tf = order.map((i) => r.tf[i]!);
   const lengths = order.map((i) => r.lengths[i]!);

@@ -14,7 +14,7 @@ import { decodeDocumentColumns, decodeDocumentPostings, decodePassagePostings, e
 
 describe('a table of the documents postings name', () => {
   it('gives an id the same row wherever it is read, and distinct ids distinct rows, past several doublings', () => {
-    const table = new DocumentTable();
+    const table = new DocumentTable(16);
     const ids = Array.from({ length: 5_000 }, (_, i) => `doc-${i}-${'x'.repeat(i % 7)}`);
     const rows = ids.map((id) => table.rowOf(id));
     assert.equal(new Set(rows).size, ids.length);
@@ -25,7 +25,7 @@ describe('a table of the documents postings name', () => {
       assert.equal(table.rowAt(text, 7, 7 + id.length), rows[i]);
     });
     assert.equal(table.size, ids.length);
-    rows.forEach((row, i) => assert.equal(table.ids[row], ids[i]));
+    rows.forEach((row, i) => assert.equal(table.idOf(row), ids[i]));
   });
 
   it('tells apart ids that share a prefix, differ in length, or hold characters beyond ASCII', () => {
@@ -34,6 +34,22 @@ describe('a table of the documents postings name', () => {
     const rows = ids.map((id) => table.rowOf(id));
     assert.equal(new Set(rows).size, ids.length);
     ids.forEach((id, i) => assert.equal(table.rowOf(id), rows[i]));
+  });
+
+  it('orders rows by their ids as strings are ordered, wherever the ids were read', () => {
+    const table = new DocumentTable(16);
+    const ids = ['a', 'ab', 'abc', 'b', 'ba', 'B', 'café', 'cafe', 'caf\u00e9-1', '日本-1', '日本-2', '', 'story-10-0', 'story-9-0'];
+    // Half read alone, half from inside one encoded block, so that rows point into different strings.
+    const block = ids.slice(7).map((id) => `${id},1,2`).join(' ');
+    const rows = [...ids.slice(0, 7).map((id) => table.rowOf(id))];
+    let at = 0;
+    for (const id of ids.slice(7)) {
+      rows.push(table.rowAt(block, at, at + id.length));
+      at += id.length + ',1,2 '.length;
+    }
+    const expected = (x: string, y: string) => Math.sign(x < y ? -1 : x > y ? 1 : 0);
+    ids.forEach((x, i) => ids.forEach((y, j) => assert.equal(Math.sign(table.compareIds(rows[i]!, rows[j]!)), expected(x, y), `${x} against ${y}`)));
+    rows.forEach((row, i) => assert.equal(table.idOf(row), ids[i]));
   });
 
   it('decodes blocks into columns that hold the same postings as decodeDocumentPostings, one row per document', () => {
@@ -46,9 +62,12 @@ describe('a table of the documents postings name', () => {
     for (const block of [first, second, many]) decodeDocumentColumns(encodePostings(block), table, columns);
     const decoded = [first, second, many].flatMap((b) => decodeDocumentPostings(encodePostings(b)));
     assert.equal(columns.size, decoded.length);
-    const back = Array.from({ length: columns.size }, (_, i): DocumentPosting => [table.ids[columns.rows[i]!]!, columns.tf[i]!, columns.lengths[i]!]);
+    const back = Array.from({ length: columns.size }, (_, i): DocumentPosting => [table.idOf(columns.rows[i]!), columns.tf[i]!, columns.lengths[i]!]);
     assert.deepEqual(back, decoded);
     assert.equal(columns.rows[1], columns.rows[3], 'story-2-0 read twice, one row');
+    assert.equal(table.size, 3 + 1 + 700);
+    // Hashed as they are scanned, the ids find the rows a lookup by id finds, and add none.
+    for (let i = 0; i < columns.size; i++) assert.equal(table.rowOf(decoded[i]![0]), columns.rows[i]);
     assert.equal(table.size, 3 + 1 + 700);
   });
 

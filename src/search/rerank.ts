@@ -97,6 +97,12 @@ function analyse(text: string, lang: string | null, wanted: Wanted, into = new M
  * no higher than `documents.ceiling`: what is known of a document beyond the best depends on which
  * blocks were read, and one node and several must give the same scores. `counted`: passages
  * counted already (from their documents' stored counts) that join the candidates without a hit.
+ *
+ * `documents.next`: documents the reading met past the best, with the least score their postings
+ * give them. One with no candidate passage is listed through its first passage (position 0, which
+ * every document has), scored by its document alone: the reading knows that the document holds the
+ * query's terms, not where. Without them the list past the best holds only documents met among
+ * the candidate passages, a fraction of those full BM25 ranks there.
  */
 export function rankPassages<T extends Candidate>(
   terms: readonly string[],
@@ -104,7 +110,7 @@ export function rankPassages<T extends Candidate>(
   lists: ReadonlyMap<string, PostingLists>,
   hits: readonly T[],
   usePostings: boolean,
-  documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number },
+  documents?: { exact: ReadonlyMap<string, Counted>; ceiling: number; next?: ReadonlyArray<{ docId: string; lower: number }> },
   counted: readonly CountedPassage[] = [],
 ): Array<RankedPassage<T>> {
   const table = new PassageTable<T>(terms);
@@ -139,6 +145,12 @@ export function rankPassages<T extends Candidate>(
   const ceiling = documents?.ceiling ?? Infinity;
   const outside = table.documentsOutside(docs);
   outside.ids.forEach((id, i) => docScore.set(id, Math.min(ceiling, table.score(outside.counts, i, outside.lengths[i]!, docStats))));
+  const standIns: string[] = [];
+  for (const d of documents?.next ?? []) {
+    if (docScore.has(d.docId)) continue;
+    docScore.set(d.docId, Math.min(ceiling, d.lower));
+    standIns.push(d.docId);
+  }
 
   const passageScores = new Float64Array(table.size);
   let bestPassage = 1e-9;
@@ -161,6 +173,9 @@ export function rankPassages<T extends Candidate>(
         DOCUMENT_WEIGHT * ((docScore.get(docId) ?? 0) / bestDoc) +
         MEILI_SCORE_WEIGHT * (table.hits[row]?._rankingScore ?? 0),
     });
+  }
+  for (const docId of standIns) {
+    ranked.push({ id: passageId(docId, 0), docId, position: 0, hit: null, score: DOCUMENT_WEIGHT * (docScore.get(docId)! / bestDoc) });
   }
   // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
   // own, and one node and several must give the same list.

@@ -259,6 +259,17 @@ export class KnownDocuments {
     });
   }
 
+  /**
+   * The documents ranked after the `skip` of highest lower bound, at most `k` of them, in that order
+   * (equal bounds by id), with their lower bounds: what the postings read say of each for certain.
+   */
+  after(b: DocumentBounds, skip: number, k: number): Array<{ docId: string; lower: number }> {
+    if (k <= 0) return [];
+    return this.#bestRows(b, skip + k)
+      .slice(skip)
+      .map((row) => ({ docId: this.#table.idOf(row), lower: b.lower[row]! }));
+  }
+
   #bestRows(b: DocumentBounds, k: number): number[] {
     const rows = this.#scratchRows(b.lower.length);
     let n = 0;

@@ -208,6 +208,8 @@ export function addBlocks(read: TermsRead, depths: ReadonlyMap<string, number>, 
 export interface DocumentsRead {
   /** The `depth` documents of highest score known (lower bound: exact for those counted), best first. */
   best: Array<{ docId: string; lower: number; document: KnownDocument }>;
+  /** The documents met after them (at most `limits.next`), by lower bound: the postings read are all that is known of them. */
+  next: Array<{ docId: string; lower: number }>;
   /** Documents met. */
   seen: number;
   /** Blocks read beyond the terms' first (on each node). */
@@ -241,6 +243,8 @@ export interface ReadLimits {
   maxRounds: number;
   /** Documents counted in one request at the end. */
   maxCounted: number;
+  /** Documents met beyond the `depth` best to return by what their postings say (none when absent). */
+  next?: number;
 }
 
 /** A count's answer: the documents asked about, and the counts of those read whole. */
@@ -349,7 +353,14 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     out.blocksRead += reads.length;
   }
   const { capped, ...rest } = out;
-  return { best: known.best(known.bounds(read.cursors), limits.depth), seen: known.size, ...rest, ...(capped ? { capped } : {}) };
+  const bounds = known.bounds(read.cursors);
+  return {
+    best: known.best(bounds, limits.depth),
+    next: known.after(bounds, limits.depth, limits.next ?? 0),
+    seen: known.size,
+    ...rest,
+    ...(capped ? { capped } : {}),
+  };
 }
 
 /**

@@ -114,6 +114,21 @@ describe('ranking sentence-like queries', () => {
     ]);
     assert.deepEqual(rankPassages(terms, s, lists, [], true).map((r) => r.docId), ['x', 'y']);
   });
+  it('lists documents met past the best through their first passage, by what their postings say, under the ceiling and after what their passages show', () => {
+    const lists = new Map<string, PostingLists>([['encrypt', { passages: [['x', 2, 3, 20]] }]]);
+    const exact = new Map([['x', { counts: new Map([['encrypt', 3], ['phone', 2]]), length: 40 }]]);
+    // 'x' is among the best; 'm' and 'n' were only met in blocks ('n' above the ceiling it is held
+    // under); 'x' again in `next` is already listed through its passage.
+    const next = [{ docId: 'n', lower: 99 }, { docId: 'm', lower: 0.5 }, { docId: 'x', lower: 0.1 }];
+    const ceiling = 1;
+    const ranked = rankPassages(terms, s, lists, [], true, { exact, ceiling, next });
+    assert.deepEqual(ranked.map((r) => [r.id, r.docId, r.position, r.hit]), [['x-2', 'x', 2, null], ['n-0', 'n', 0, null], ['m-0', 'm', 0, null]]);
+    const score = (docId: string) => ranked.find((r) => r.docId === docId)!.score;
+    assert.ok(score('n') > score('m'), 'by their postings, the higher first');
+    assert.ok(score('n') < score('x'), 'held under the ceiling, and without a passage of their own');
+    // Without `next`, they are not listed at all.
+    assert.deepEqual(rankPassages(terms, s, lists, [], true, { exact, ceiling }).map((r) => r.docId), ['x']);
+  });
   it('keeps the best passage of each document once', () => {
     assert.deepEqual(bestPerDocument([{ docId: 'x', n: 1 }, { docId: 'y', n: 2 }, { docId: 'x', n: 3 }]).map((r) => r.n), [1, 2]);
   });

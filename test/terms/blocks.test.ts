@@ -75,6 +75,7 @@ async function blockedTop(
   maxBlocks = 10_000,
   maxRounds = maxBlocks,
   maxCounted = k,
+  next = 0,
 ) {
   const all = nodes.flat();
   const first = all.filter((r) => r.id === CORPUS_RECORD_ID || (terms.includes(r.term) && (r.block ?? 0) === 0));
@@ -85,7 +86,7 @@ async function blockedTop(
     blocks: async (reads: Array<{ term: string; block: number }>) => all.filter((r) => reads.some((x) => x.term === r.term && x.block === (r.block ?? 0))),
     count: async (ids: readonly string[]) => new Map(ids.map((id) => [id, { counts: new Map(byId.get(id)!.counts), length: byId.get(id)!.length }])),
   };
-  const got = await readDocuments(terms, read, io, { depth: k, maxBlocks, maxRounds, maxCounted });
+  const got = await readDocuments(terms, read, io, { depth: k, maxBlocks, maxRounds, maxCounted, next });
   const docStats = documentStats(read.stats);
   const top = got.best
     .map(({ docId: id, document: d }) => ({ id, s: bm25(d.counts, d.length, terms, docStats) }))
@@ -171,6 +172,33 @@ describe('postings read in blocks with the stop rule', () => {
       assert.equal(b.seen, a.seen, `${terms.join(' ')}: documents met`);
     }
     assert.ok(capped >= 2, `${capped} queries stopped by the bounds`);
+  });
+
+  it('returns the documents met past the best by a floor of their score, the same on three nodes as on one', async () => {
+    const three = threeNodes();
+    const one = [termsIndex(docs, avg, 25)];
+    const docStats = documentStats(full);
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    let listed = 0;
+    for (const terms of queries) {
+      const a = await blockedTop(one, docs, terms, 20, 4, 2, 10, 200);
+      const b = await blockedTop(three, docs, terms, 20, 4, 2, 10, 200);
+      assert.deepEqual(b.next, a.next, terms.join(' '));
+      assert.ok(a.next.length <= 200);
+      listed += a.next.length;
+      const best = new Set(a.best.map((x) => x.docId));
+      const least = Math.min(...a.best.map((x) => x.lower));
+      a.next.forEach((x, i) => {
+        assert.ok(!best.has(x.docId), `${x.docId} is among the best`);
+        assert.ok(x.lower > 0 && x.lower <= least, `${x.docId}: ${x.lower} past the best's least, ${least}`);
+        if (i > 0) assert.ok(x.lower <= a.next[i - 1]!.lower, 'by their floors, highest first');
+        const d = byId.get(x.docId)!;
+        assert.ok(x.lower <= bm25(d.counts, d.length, terms, docStats) + 1e-9, `${x.docId}: a floor of its score`);
+      });
+      const none = await blockedTop(one, docs, terms, 20, 4, 2, 10);
+      assert.deepEqual(none.next, []);
+    }
+    assert.ok(listed > 0, 'some documents met past the best');
   });
 
   it('asks for the second round without waiting for the first count, and knows the same whenever the count answers', async () => {

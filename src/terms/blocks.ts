@@ -246,9 +246,18 @@ export class KnownDocuments {
     return this.#bestRows(b, k).map((row) => this.#table.idOf(row));
   }
 
-  /** The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best first. */
-  best(b: DocumentBounds, k: number): Array<{ docId: string; lower: number; document: KnownDocument }> {
-    return this.#bestRows(b, k).map((row) => {
+  /**
+   * The `k` documents of highest lower bound (equal bounds by id), with what is known of them, best
+   * first; and the `more` ranked after them, in that order, with their lower bounds: what the
+   * postings read say of each for certain. One selection serves both.
+   */
+  best(
+    b: DocumentBounds,
+    k: number,
+    more = 0,
+  ): { best: Array<{ docId: string; lower: number; document: KnownDocument }>; next: Array<{ docId: string; lower: number }> } {
+    const rows = this.#bestRows(b, k + more);
+    const best = rows.slice(0, k).map((row) => {
       const docId = this.#table.idOf(row);
       const counts = new Map<string, number>();
       this.#terms.forEach((t, c) => {
@@ -257,17 +266,8 @@ export class KnownDocuments {
       });
       return { docId, lower: b.lower[row]!, document: { counts, length: this.#lengths[row]!, exact: this.#exact[row] === 1 } };
     });
-  }
-
-  /**
-   * The documents ranked after the `skip` of highest lower bound, at most `k` of them, in that order
-   * (equal bounds by id), with their lower bounds: what the postings read say of each for certain.
-   */
-  after(b: DocumentBounds, skip: number, k: number): Array<{ docId: string; lower: number }> {
-    if (k <= 0) return [];
-    return this.#bestRows(b, skip + k)
-      .slice(skip)
-      .map((row) => ({ docId: this.#table.idOf(row), lower: b.lower[row]! }));
+    const next = rows.slice(k).map((row) => ({ docId: this.#table.idOf(row), lower: b.lower[row]! }));
+    return { best, next };
   }
 
   #bestRows(b: DocumentBounds, k: number): number[] {

@@ -353,10 +353,8 @@ export async function readDocuments(terms: readonly string[], read: TermsRead, i
     out.blocksRead += reads.length;
   }
   const { capped, ...rest } = out;
-  const bounds = known.bounds(read.cursors);
   return {
-    best: known.best(bounds, limits.depth),
-    next: known.after(bounds, limits.depth, limits.next ?? 0),
+    ...known.best(known.bounds(read.cursors), limits.depth, limits.next ?? 0),
     seen: known.size,
     ...rest,
     ...(capped ? { capped } : {}),

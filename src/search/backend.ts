@@ -1,5 +1,5 @@
 import { httpUrl, type Provenance } from '../ingest/provenance.js';
-import type { DocumentDetails } from '../ingest/records.js';
+import { passageId, type DocumentDetails } from '../ingest/records.js';
 import { findPassage, permalink } from '../ingest/selectors.js';
 import { MeiliSearchClient, type PartialAnswer, type SearchTarget } from '../meili/client.js';
 import { eqAny, quote } from '../meili/filter.js';
@@ -9,7 +9,7 @@ import type { KnownDocument } from '../terms/blocks.js';
 import { hasPostings } from '../terms/postings.js';
 import { blocksLookup, documentsHolding, postingLists, rarityLookup, readDocuments, readTerms, termsLookup, type ReadLimits, type TermsRead } from '../terms/read.js';
 import { documentCountsId, type DocumentCountsRecord, type TermRecord } from '../terms/schema.js';
-import { idf } from '../text/bm25.js';
+import { idf, type CorpusStats } from '../text/bm25.js';
 import { stemmerFor } from '../text/stem.js';
 import { countTermsIn, decodeTermCounts, termCountsLength, type DocumentTermCounts } from '../text/term-counts.js';
 import { wordSpans } from '../text/words.js';
@@ -21,7 +21,7 @@ import { LIMIT_MAX, OFFSET_MAX, type SearchParams } from './params.js';
 import { buildFilter, buildSearchRequest, CROP_WORDS, FACETS, QUESTION_MATCHING_STRATEGY, RETRIEVED_FIELDS } from './query.js';
 import { KeptRanking } from './kept-ranking.js';
 import { RankedCache } from './ranked-cache.js';
-import { bestPerDocument, countedPassages, documentCounts, rankPassages, settledTop, termCountsOfText, type CountedPassage, type RankedPassage } from './rerank.js';
+import { bestPassageOf, bestPerDocument, countedPassages, documentCounts, rankPassages, settledTop, termCountsOfText, UNPLACED, type CountedPassage, type RankedPassage } from './rerank.js';
 import { fileLink, passageLink, placeOf, quoteLink, selectorsOf, shapeResponse, type RawHit, type RawSearchResponse } from './shape.js';
 import { cropAndHighlight, cropToMatches } from './snippet.js';
 import { pickSuggestions, SUGGEST_CANDIDATES, SUGGEST_LIMIT } from './suggest.js';
@@ -115,6 +115,8 @@ interface RankedList extends PartialAnswer {
   total: number;
   /** What Meilisearch was asked for the candidates (with QUESTION_MATCHING_STRATEGY). */
   candidateQuery: string;
+  /** The query terms' statistics it was ranked with: a page shows a document listed UNPLACED through its best passage by them. */
+  stats: CorpusStats;
   /** Set when the ranking stopped at a bound on its work (see QUESTION_READ_LIMITS, RESOLVE_PASSAGES_MAX). */
   incomplete?: { reason: string };
 }
@@ -304,6 +306,7 @@ export class SearchBackend {
         facets,
         total,
         candidateQuery: base.candidateQuery,
+        stats: base.stats,
         ...(base.partial ? { partial: base.partial } : {}),
         ...(base.incomplete ? { incomplete: base.incomplete } : {}),
       });
@@ -311,12 +314,15 @@ export class SearchBackend {
       this.#ranked.set(key, list, keeping.bytes);
     }
     const page = list.hits.slice(p.offset, p.offset + p.limit);
-    const read = await this.#passages(page.filter((r) => !r.hit));
+    const [read, placed] = await Promise.all([
+      this.#passages(page.filter((r) => !r.hit && r.position !== UNPLACED)),
+      this.#placed(page.flatMap((r) => (r.position === UNPLACED ? [r.docId] : [])), a.terms, list.stats),
+    ]);
     const marked = new Set(a.terms);
     // The page in the shape Meilisearch would have answered: our own crop and marks, and the
     // combined score in place of Meilisearch's. A passage gone since the ranking is left out.
     const hits = page.flatMap((r) => {
-      const h = r.hit ?? read.get(r.id);
+      const h = r.hit ?? (r.position === UNPLACED ? placed.get(r.docId) : read.get(r.id));
       return h ? [{ ...h, _formatted: { text: cropAndHighlight(h.text, marked, CROP_WORDS, stemmerFor(h.lang)) }, _rankingScore: r.score }] : [];
     });
     const raw = { hits, totalHits: list.total, processingTimeMs: 0, facetDistribution: list.facets, ...(list.partial ? { partial: list.partial } : {}) };
@@ -364,6 +370,7 @@ export class SearchBackend {
       facets: found.facetDistribution ?? {},
       total: hits.length,
       candidateQuery: query,
+      stats: terms.stats,
       ...(partial ? { partial } : {}),
       ...(blocked.incomplete ? { incomplete: blocked.incomplete } : {}),
     };
@@ -521,7 +528,7 @@ export class SearchBackend {
     const candidates = settledTop(found.hits, RESTRICTED_CANDIDATES, RESTRICTED_CANDIDATES_ASKED, { fill: true });
     const hits = rankPassages(a.terms, terms.stats, postingLists(terms), candidates, false);
     const partial = found.partial ?? terms.partial;
-    return { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, ...(partial ? { partial } : {}) };
+    return { hits, facets: found.facetDistribution ?? {}, total: hits.length, candidateQuery: query, stats: terms.stats, ...(partial ? { partial } : {}) };
   }
 
   /**
@@ -550,6 +557,25 @@ export class SearchBackend {
       }
     }
     return { hits: out, total: out.length };
+  }
+
+  /**
+   * The passage to show, by document, for documents listed without one (UNPLACED): the passage
+   * that scores best by passage-level BM25, from the documents' stored counts, as the ranking scores
+   * passages; the first passage of one that could not be counted.
+   */
+  async #placed(docIds: readonly string[], terms: readonly string[], stats: CorpusStats): Promise<Map<string, RawHit>> {
+    if (docIds.length === 0) return new Map();
+    const counted = await this.#countsOf(terms, docIds);
+    const places = docIds.map((docId) => {
+      const parts = counted.documents.get(docId)?.parts();
+      return { docId, position: (parts && bestPassageOf(terms, stats, countedPassages(docId, parts))?.position) ?? 0 };
+    });
+    const read = await this.#passages(places);
+    return new Map(places.flatMap((p) => {
+      const hit = read.get(passageId(p.docId, p.position));
+      return hit ? [[p.docId, hit] as const] : [];
+    }));
   }
 
   /** The passages at these places, by id. */

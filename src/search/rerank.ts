@@ -25,6 +25,12 @@ export const PASSAGE_WEIGHT = 1;
 export const DOCUMENT_WEIGHT = 3;
 export const MEILI_SCORE_WEIGHT = 0.1;
 
+/**
+ * The position of a list's entry for a document known to hold the query's terms but not where (met
+ * only in the terms' document postings): the passage shown for it is chosen when its page is.
+ */
+export const UNPLACED = -1;
+
 /** A passage Meilisearch found, with its text. */
 export interface Candidate {
   id: string;
@@ -99,10 +105,10 @@ function analyse(text: string, lang: string | null, wanted: Wanted, into = new M
  * counted already (from their documents' stored counts) that join the candidates without a hit.
  *
  * `documents.next`: documents the reading met past the best, with the least score their postings
- * give them. One with no candidate passage is listed through its first passage (position 0, which
- * every document has), scored by its document alone: the reading knows that the document holds the
- * query's terms, not where. Without them the list past the best holds only documents met among
- * the candidate passages, a fraction of those full BM25 ranks there.
+ * give them. One with no candidate passage is listed once, at position UNPLACED, scored by its
+ * document alone: the reading knows that the document holds the query's terms, not where. Without
+ * them the list past the best holds only documents met among the candidate passages, a fraction of
+ * those full BM25 ranks there.
  */
 export function rankPassages<T extends Candidate>(
   terms: readonly string[],
@@ -175,7 +181,7 @@ export function rankPassages<T extends Candidate>(
     });
   }
   for (const docId of standIns) {
-    ranked.push({ id: passageId(docId, 0), docId, position: 0, hit: null, score: DOCUMENT_WEIGHT * (docScore.get(docId)! / bestDoc) });
+    ranked.push({ id: passageId(docId, UNPLACED), docId, position: UNPLACED, hit: null, score: DOCUMENT_WEIGHT * (docScore.get(docId)! / bestDoc) });
   }
   // Equal scores are ordered by passage id, not by Meilisearch's order: that order is each node's
   // own, and one node and several must give the same list.
@@ -314,15 +320,41 @@ function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>)
   return into;
 }
 
-/** Every passage of a document as ranking counts a passage: its title with its heading and text. */
+/**
+ * The passages of a document that hold a query term, counted as ranking counts a passage: its
+ * title with its heading and text. A passage that holds none is no match for the query: listed
+ * for its document's score alone, such passages came before other documents' matches, hundreds of
+ * them for a long document. When none holds one (its counts read in part), the first passage
+ * stands for the document.
+ */
 export function countedPassages(docId: string, d: DocumentTermCounts): CountedPassage[] {
-  return d.passages.map((p) => ({
+  const counted = (p: DocumentTermCounts['passages'][number]) => ({
     id: passageId(docId, p.position),
     docId,
     position: p.position,
     counts: addCounts(new Map(d.title.counts), p.counts),
     length: d.title.length + p.length,
-  }));
+  });
+  const titled = d.title.counts.size > 0;
+  const holding = d.passages.filter((p) => titled || p.counts.size > 0).map(counted);
+  return holding.length > 0 || d.passages.length === 0 ? holding : [counted(d.passages[0]!)];
+}
+
+/**
+ * The passage of a document that scores best by passage-level BM25 (as the ranking scores a
+ * passage), the earlier of equal ones; null when there is none.
+ */
+export function bestPassageOf(terms: readonly string[], stats: CorpusStats, passages: readonly CountedPassage[]): CountedPassage | null {
+  let best: CountedPassage | null = null;
+  let bestScore = -Infinity;
+  for (const p of passages) {
+    const score = bm25(p.counts, p.length, terms, stats);
+    if (score > bestScore || (score === bestScore && best !== null && p.position < best.position)) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /**

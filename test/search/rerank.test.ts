@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { analyzeQuery, candidateQuery } from '../../src/search/analyze.js';
 import { bm25, idf, termCounts, type CorpusStats } from '../../src/text/bm25.js';
 import { stemOf } from '../../src/text/stem.js';
-import { bestPerDocument, rankPassages, settledTop } from '../../src/search/rerank.js';
+import { bestPassageOf, bestPerDocument, countedPassages, rankPassages, settledTop, UNPLACED } from '../../src/search/rerank.js';
 import type { PostingLists } from '../../src/terms/postings.js';
 import { cropAndHighlight, MARK_END as E, MARK_START as S } from '../../src/search/snippet.js';
 
@@ -114,7 +114,7 @@ describe('ranking sentence-like queries', () => {
     ]);
     assert.deepEqual(rankPassages(terms, s, lists, [], true).map((r) => r.docId), ['x', 'y']);
   });
-  it('lists documents met past the best through their first passage, by what their postings say, under the ceiling and after what their passages show', () => {
+  it('lists documents met past the best once, unplaced, by what their postings say, under the ceiling and after what their passages show', () => {
     const lists = new Map<string, PostingLists>([['encrypt', { passages: [['x', 2, 3, 20]] }]]);
     const exact = new Map([['x', { counts: new Map([['encrypt', 3], ['phone', 2]]), length: 40 }]]);
     // 'x' is among the best; 'm' and 'n' were only met in blocks ('n' above the ceiling it is held
@@ -122,12 +122,37 @@ describe('ranking sentence-like queries', () => {
     const next = [{ docId: 'n', lower: 99 }, { docId: 'm', lower: 0.5 }, { docId: 'x', lower: 0.1 }];
     const ceiling = 1;
     const ranked = rankPassages(terms, s, lists, [], true, { exact, ceiling, next });
-    assert.deepEqual(ranked.map((r) => [r.id, r.docId, r.position, r.hit]), [['x-2', 'x', 2, null], ['n-0', 'n', 0, null], ['m-0', 'm', 0, null]]);
+    assert.deepEqual(ranked.map((r) => [r.id, r.docId, r.position, r.hit]), [
+      ['x-2', 'x', 2, null],
+      [`n-${UNPLACED}`, 'n', UNPLACED, null],
+      [`m-${UNPLACED}`, 'm', UNPLACED, null],
+    ]);
     const score = (docId: string) => ranked.find((r) => r.docId === docId)!.score;
     assert.ok(score('n') > score('m'), 'by their postings, the higher first');
     assert.ok(score('n') < score('x'), 'held under the ceiling, and without a passage of their own');
     // Without `next`, they are not listed at all.
     assert.deepEqual(rankPassages(terms, s, lists, [], true, { exact, ceiling }).map((r) => r.docId), ['x']);
+  });
+  it('counts, of a document, the passages that hold a query term, or its first when none does', () => {
+    const part = (position: number, counts: Array<[string, number]>, length = 10) => ({ position, length, counts: new Map(counts) });
+    const doc = { title: { length: 2, counts: new Map<string, number>() }, passages: [part(0, []), part(1, [['encrypt', 2]]), part(2, []), part(3, [['phone', 1]])] };
+    assert.deepEqual(countedPassages('d', doc).map((p) => [p.id, p.position, p.length, [...p.counts]]), [
+      ['d-1', 1, 12, [['encrypt', 2]]],
+      ['d-3', 3, 12, [['phone', 1]]],
+    ]);
+    // A term in the title counts in every passage: each holds it.
+    const titled = { ...doc, title: { length: 2, counts: new Map([['polic', 1]]) } };
+    assert.deepEqual(countedPassages('d', titled).map((p) => p.position), [0, 1, 2, 3]);
+    assert.deepEqual([...countedPassages('d', titled)[1]!.counts].sort(), [['encrypt', 2], ['polic', 1]]);
+    const none = { ...doc, passages: [part(4, []), part(5, [])] };
+    assert.deepEqual(countedPassages('d', none).map((p) => p.id), ['d-4']);
+  });
+  it('picks the passage of a document that scores best by passage BM25, the earlier of equals', () => {
+    const p = (position: number, counts: Array<[string, number]>, length = 20) => ({ id: `d-${position}`, docId: 'd', position, length, counts: new Map(counts) });
+    // The rare term outweighs the common one repeated; a shorter passage outweighs a longer one.
+    assert.equal(bestPassageOf(terms, s, [p(0, [['polic', 3]]), p(1, [['encrypt', 1]]), p(2, [['encrypt', 1]], 60)])?.position, 1);
+    assert.equal(bestPassageOf(terms, s, [p(5, [['phone', 1]]), p(2, [['encrypt', 1]]), p(7, [['encrypt', 1]])])?.position, 2);
+    assert.equal(bestPassageOf(terms, s, []), null);
   });
   it('keeps the best passage of each document once', () => {
     assert.deepEqual(bestPerDocument([{ docId: 'x', n: 1 }, { docId: 'y', n: 2 }, { docId: 'x', n: 3 }]).map((r) => r.n), [1, 2]);

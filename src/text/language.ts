@@ -7,7 +7,8 @@ const LANGUAGE_SAMPLE_CHARS = 4_000;
 /**
  * The language whose function words cover most of the text: for prose, a robust guess of the
  * language (stop words make up a third or more of running text in any language). Texts mostly in
- * Chinese, Japanese or Korean script are told by script. Null when nothing fits.
+ * Chinese, Japanese or Korean script are told by script. Null when nothing fits, or when another
+ * language fits as well.
  */
 export function guessLanguage(text: string): string | null {
   if (cjkShare(text) > 0.3) {
@@ -21,19 +22,14 @@ export function guessLanguage(text: string): string | null {
   const { languages, byWord } = languagesByStopWord();
   const counts = new Uint32Array(languages.length);
   for (const w of ws) for (const l of byWord.get(w) ?? []) counts[l]!++;
-  let best = -1;
-  let second = 0;
-  for (let l = 0; l < counts.length; l++) {
-    if (best < 0 || counts[l]! > counts[best]!) {
-      if (best >= 0) second = counts[best]!;
-      best = l;
-    } else if (counts[l]! > second) second = counts[l]!;
-  }
+  let best = 0;
+  for (let l = 1; l < counts.length; l++) if (counts[l]! > counts[best]!) best = l;
   // A tie tells nothing: lists share many short words ("in", "on", "for", "de"), and a title of
   // a few words holds one or two. Broken by the order languages are listed in, a tie read a tenth
   // of the first ten words of Cranfield's English abstracts as Afrikaans, Danish or Catalan; such a
   // text is left without a language (stemmed as English), rather than stemmed as another.
-  return best >= 0 && counts[best]! > second && counts[best]! / ws.length >= 0.1 ? languages[best]! : null;
+  const tied = counts.some((n, l) => l !== best && n === counts[best]);
+  return !tied && counts[best]! / ws.length >= 0.1 ? languages[best]! : null;
 }
 
 let stopWordIndex: { languages: string[]; byWord: Map<string, number[]> } | null = null;
